@@ -1,0 +1,41 @@
+"""Rukhsa: wiring only. Routes and event handlers live in chalicelib."""
+import os
+
+from chalice import Chalice, Cron
+
+from chalicelib.api.applications import applications_api
+from chalicelib.api.catalogue import catalogue_api
+from chalicelib.api.dev import dev_api
+from chalicelib.api.docs import docs_api
+from chalicelib.api.http import install_error_handling
+from chalicelib.api.renewals import renewals_api
+
+PLACEHOLDER_ARN = "arn:aws:dynamodb:eu-central-1:000000000000:table/placeholder/stream/1970-01-01T00:00:00.000"
+
+app = Chalice(app_name="rukhsa")
+for blueprint in (catalogue_api, applications_api, renewals_api, dev_api, docs_api):
+    app.register_blueprint(blueprint)
+install_error_handling(app)
+
+
+@app.on_dynamodb_record(stream_arn=os.environ.get("APPLICATIONS_STREAM_ARN", PLACEHOLDER_ARN))
+def on_application_change(event):
+    from chalicelib.events.lifecycle_stream import on_application_records
+
+    on_application_records(event)
+
+
+# 22:30 UTC is 00:30 in Cairo in winter (UTC+2) and 01:30 in summer (UTC+3): after midnight
+# either way, and the job takes the Cairo date of the moment it runs (docs/lifecycle.md).
+@app.schedule(Cron(30, 22, "*", "*", "?", "*"))
+def nightly(event):
+    from chalicelib.events.nightly import on_schedule
+
+    return on_schedule(event)
+
+
+@app.on_sqs_message(queue=os.environ.get("NIGHTLY_QUEUE_NAME", "rukhsa-nightly"), batch_size=1)
+def nightly_worker(event):
+    from chalicelib.events.nightly import on_task_messages
+
+    return on_task_messages(event)

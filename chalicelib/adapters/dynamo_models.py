@@ -1,0 +1,205 @@
+"""PynamoDB models of the tables in infra/resources.py. Table names are bound at wiring."""
+from __future__ import annotations
+
+from pynamodb.attributes import (BooleanAttribute, JSONAttribute, NumberAttribute,
+                                 UnicodeAttribute, VersionAttribute)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.settings import Settings
+
+
+class _Index(GlobalSecondaryIndex):
+    class Meta:
+        projection = AllProjection()
+
+
+class ApplicationsByOwner(_Index):
+    class Meta:
+        index_name = "by-owner"
+        projection = AllProjection()
+
+    owner = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class ApplicationsByQueue(_Index):
+    class Meta:
+        index_name = "by-queue"
+        projection = AllProjection()
+
+    queue_key = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class ApplicationModel(Model):
+    class Meta:
+        table_name = "applications"
+
+    id = UnicodeAttribute(hash_key=True)
+    owner = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    queue_key = UnicodeAttribute()
+    service_code = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    case = UnicodeAttribute()
+    district = UnicodeAttribute()
+    status = UnicodeAttribute()
+    applicant = JSONAttribute()
+    site = JSONAttribute()
+    details = JSONAttribute()
+    fees = JSONAttribute()
+    timeline = JSONAttribute()
+    renewal_of = UnicodeAttribute(null=True)
+    licence_number = UnicodeAttribute(null=True)
+    decision_reason = UnicodeAttribute(null=True)
+    review_required = BooleanAttribute(default=True)
+    extra = JSONAttribute(null=True)
+    version = VersionAttribute()
+    by_owner = ApplicationsByOwner()
+    by_queue = ApplicationsByQueue()
+
+
+class AuditModel(Model):
+    """Append-only: written with attribute_not_exists, never updated or deleted by the API."""
+
+    class Meta:
+        table_name = "audit"
+
+    subject = UnicodeAttribute(hash_key=True)
+    seq = UnicodeAttribute(range_key=True)
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    role = UnicodeAttribute()
+    district = UnicodeAttribute(null=True)
+    action = UnicodeAttribute()
+    from_status = UnicodeAttribute(null=True)
+    to_status = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    data = JSONAttribute(null=True)
+
+
+class ConfigModel(Model):
+    """Small mutable configuration: rollout per service, counters."""
+
+    class Meta:
+        table_name = "config"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    districts = JSONAttribute(null=True)
+    value = NumberAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+    updated_by = UnicodeAttribute(null=True)
+
+
+class OnceModel(Model):
+    """Keys of things that must happen exactly once (webhook events, nightly fines, reminders)."""
+
+    class Meta:
+        table_name = "once"
+
+    key = UnicodeAttribute(hash_key=True)
+    at = UnicodeAttribute()
+    expires_at = NumberAttribute(null=True)
+    data = JSONAttribute(null=True)
+    # Leased claims (an SMS send): claimed -> sent; a lapsed lease may be claimed again.
+    state = UnicodeAttribute(null=True)
+    lease_until = NumberAttribute(null=True)
+    # What a claim points at (the open renewal application of a licence term).
+    ref = UnicodeAttribute(null=True)
+
+
+ALL_MODELS: dict[str, type[Model]] = {
+    "applications": ApplicationModel,
+    "audit": AuditModel,
+    "config": ConfigModel,
+    "once": OnceModel,
+}
+
+
+def register_model(logical_name: str, model: type[Model]) -> None:
+    ALL_MODELS[logical_name] = model
+
+
+def bind_models(settings: Settings) -> None:
+    """Point every model at this stage's tables (names carry the stage prefix)."""
+    for logical_name, model in ALL_MODELS.items():
+        model.Meta.table_name = settings.table_name(logical_name)
+        model.Meta.region = settings.region
+        model._connection = None  # re-create with the bound name
+
+
+class LicencesByHolder(_Index):
+    class Meta:
+        index_name = "by-holder"
+        projection = AllProjection()
+
+    holder = UnicodeAttribute(hash_key=True)
+    number = UnicodeAttribute(range_key=True)
+
+
+class LicencesByExpiry(_Index):
+    class Meta:
+        index_name = "by-expiry"
+        projection = AllProjection()
+
+    valid_until = UnicodeAttribute(hash_key=True)
+    number = UnicodeAttribute(range_key=True)
+
+
+class LicencesAccruing(_Index):
+    class Meta:
+        index_name = "by-accruing"
+        projection = AllProjection()
+
+    accruing_shard = UnicodeAttribute(hash_key=True)
+    number = UnicodeAttribute(range_key=True)
+
+
+class LicencesByDistrict(_Index):
+    class Meta:
+        index_name = "by-district"
+        projection = AllProjection()
+
+    district = UnicodeAttribute(hash_key=True)
+    number = UnicodeAttribute(range_key=True)
+
+
+class LicenceModel(Model):
+    class Meta:
+        table_name = "licences"
+
+    number = UnicodeAttribute(hash_key=True)
+    application_id = UnicodeAttribute()
+    service_code = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    district = UnicodeAttribute()
+    holder = UnicodeAttribute()
+    holder_name = UnicodeAttribute()
+    holder_mobile = UnicodeAttribute()
+    holder_national_id = UnicodeAttribute()
+    site = JSONAttribute()
+    details = JSONAttribute()
+    status = UnicodeAttribute()
+    valid_from = UnicodeAttribute()
+    valid_until = UnicodeAttribute()
+    issued_at = UnicodeAttribute()
+    seal_token = UnicodeAttribute(null=True)
+    qr_key = UnicodeAttribute(null=True)
+    fines = JSONAttribute(null=True)
+    sms = JSONAttribute(null=True)
+    status_reason = UnicodeAttribute(null=True)
+    renewals = JSONAttribute(null=True)
+    superseded_by = UnicodeAttribute(null=True)
+    accruing_shard = UnicodeAttribute(null=True)
+    fines_capped = BooleanAttribute(null=True)
+    version = VersionAttribute()
+    by_holder = LicencesByHolder()
+    by_expiry = LicencesByExpiry()
+    by_accruing = LicencesAccruing()
+    by_district = LicencesByDistrict()
+
+
+ALL_MODELS["licences"] = LicenceModel

@@ -1,0 +1,224 @@
+"""The printable paper copy of an e-licence: one A4 page, Arabic first, English alongside.
+
+A paper copy is issued only at the citizen's request; the QR code on it replaces every stamp and
+seal, so the page is built around that code. Rendering runs on AWS Lambda (python3.12, x86_64),
+which has no libfribidi/libraqm: Arabic is shaped by HarfBuzz from the `uharfbuzz` manylinux wheel
+through fpdf2's text shaping, and the fonts ship inside the package (chalicelib/data/fonts).
+fpdf2 is imported inside the functions below so that other Lambdas of the app never load it.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:  # pragma: no cover - typing only; fpdf2 loads lazily at render time
+    from fpdf import FPDF
+
+FONTS_DIR = Path(__file__).resolve().parent.parent / "data" / "fonts"
+LATIN_FAMILY = "NotoSans"
+ARABIC_FAMILY = "NotoNaskhArabic"
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+QR_SIDE_MM = 50  # quiet zone included; leaves the modules about 4 cm wide on paper
+QR_MIN_SIDE_MM = 45  # below this a printed code gets hard for a phone camera to read
+QR_CAPTIONS_MM = 20  # the caption and the wrapped verify URL under the code
+COORDINATE_DECIMALS = 5  # about 1 m on the ground: enough to find the site, as in the QR
+
+PAGE_WIDTH_MM = 210
+MARGIN_MM = 15
+CONTENT_WIDTH_MM = PAGE_WIDTH_MM - 2 * MARGIN_MM
+LABEL_COLUMN_MM = 48
+FOOTER_TOP_MM = 297 - MARGIN_MM - 24
+
+TITLE = "رخصة إلكترونية — Electronic Licence"
+GOVERNORATE = "محافظة الإسكندرية — Alexandria Governorate"
+QR_CAPTION = "امسح الرمز للتحقق من الرخصة — Scan the code to verify this licence"
+FOOTER_AR = (
+    "رمز الاستجابة السريعة (QR) على هذه الرخصة يحل محل الطوابع والأختام. "
+    "يمكن التحقق من صحة الرخصة وحالتها الحالية بمسح الرمز."
+)
+FOOTER_EN = (
+    "The QR code on this licence replaces stamps and seals. "
+    "The licence and its current status can be verified by scanning the code."
+)
+PAPER_COPY_NOTE = "نسخة ورقية صدرت بناءً على طلب صاحب الرخصة — Paper copy issued at the holder's request"
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "active": ("سارية", "Active"),
+    "expired": ("منتهية", "Expired"),
+    "suspended": ("موقوفة", "Suspended"),
+    "revoked": ("ملغاة", "Revoked"),
+}
+
+
+@dataclass(frozen=True)
+class PaperLicence:
+    """What the paper copy shows. Every value is already display-ready (the ID already masked)."""
+
+    number: str
+    kind_ar: str
+    kind_en: str
+    district_ar: str
+    district_en: str
+    holder_name: str
+    holder_national_id_masked: str
+    site_address: str
+    lat: float
+    lng: float
+    valid_from: date
+    valid_until: date
+    status: str
+    issued_at: datetime
+    verify_url: str
+
+
+def render_paper_copy(licence: PaperLicence, qr_png: bytes) -> bytes:
+    """Render the licence's printable copy as a one-page A4 PDF and return its bytes.
+
+    `qr_png` is the licence's QR code (pointing at `licence.verify_url`) as a PNG image.
+    """
+    if not qr_png.startswith(PNG_SIGNATURE):
+        raise ValueError("qr_png must be a PNG image")
+    pdf = _new_document(licence)
+    _write_header(pdf)
+    _write_fields(pdf, licence)
+    _write_qr(pdf, qr_png, licence.verify_url)
+    _write_footer(pdf)
+    return bytes(pdf.output())
+
+
+def field_rows(licence: PaperLicence) -> list[tuple[str, str, str]]:
+    """The table's rows as (English label, value, Arabic label); values may hold two lines."""
+    status_ar, status_en = STATUS_LABELS.get(licence.status, (licence.status, licence.status))
+    return [
+        ("Licence number", licence.number, "رقم الرخصة"),
+        ("Licence type", f"{licence.kind_ar}\n{licence.kind_en}", "نوع الرخصة"),
+        ("District", f"{licence.district_ar}\n{licence.district_en}", "الحي"),
+        ("Licence holder", licence.holder_name, "صاحب الرخصة"),
+        ("National ID", licence.holder_national_id_masked, "الرقم القومي"),
+        ("Site address", licence.site_address, "عنوان الموقع"),
+        ("Site coordinates\n(latitude, longitude)", format_coordinates(licence.lat, licence.lng),
+         "إحداثيات الموقع\n(خط العرض، خط الطول)"),
+        ("Valid from", licence.valid_from.isoformat(), "سارية من"),
+        ("Valid until", licence.valid_until.isoformat(), "سارية حتى"),
+        ("Status", f"{status_ar}\n{status_en}", "الحالة"),
+        ("Issued at", format_issued_at(licence.issued_at), "تاريخ الإصدار"),
+    ]
+
+
+def format_coordinates(lat: float, lng: float) -> str:
+    """Latitude then longitude with 5 decimals, in Latin digits like every number on the page."""
+    return f"{lat:.{COORDINATE_DECIMALS}f}, {lng:.{COORDINATE_DECIMALS}f}"
+
+
+def format_issued_at(issued_at: datetime) -> str:
+    """The issue time in UTC; a naive datetime is taken to be UTC already."""
+    if issued_at.tzinfo is not None:
+        issued_at = issued_at.astimezone(timezone.utc)
+    return issued_at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _new_document(licence: PaperLicence) -> "FPDF":
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    # Only unusually long values reach the footer's band; they continue on a next page.
+    pdf.set_auto_page_break(auto=True, margin=297 - FOOTER_TOP_MM)
+    pdf.set_title(f"Electronic Licence {licence.number}")
+    pdf.set_lang("ar")
+    pdf.set_creation_date(licence.issued_at if licence.issued_at.tzinfo else
+                          licence.issued_at.replace(tzinfo=timezone.utc))
+    _register_fonts(pdf)
+    # HarfBuzz joins the Arabic letters; fpdf2's own bidi pass orders each paragraph,
+    # taking its direction from the first strong character (Arabic first = right to left).
+    pdf.set_text_shaping(use_shaping_engine=True)
+    pdf.add_page()
+    return pdf
+
+
+def _register_fonts(pdf: "FPDF") -> None:
+    for family in (LATIN_FAMILY, ARABIC_FAMILY):
+        pdf.add_font(family, "", str(FONTS_DIR / f"{family}-Regular.ttf"))
+        pdf.add_font(family, "B", str(FONTS_DIR / f"{family}-Bold.ttf"))
+    # Latin and digits come from Noto Sans; every Arabic letter falls back to Noto Naskh Arabic,
+    # so a mixed line needs no manual font switching and digits look the same everywhere.
+    pdf.set_fallback_fonts([ARABIC_FAMILY])
+
+
+def _write_header(pdf: "FPDF") -> None:
+    pdf.set_font(LATIN_FAMILY, "B", 18)
+    pdf.cell(w=CONTENT_WIDTH_MM, h=12, text=TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(LATIN_FAMILY, "", 13)
+    pdf.cell(w=CONTENT_WIDTH_MM, h=9, text=GOVERNORATE, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(LATIN_FAMILY, "", 9)
+    pdf.cell(w=CONTENT_WIDTH_MM, h=6, text=PAPER_COPY_NOTE, align="C",
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.set_draw_color(40, 90, 60)
+    pdf.set_line_width(0.6)
+    pdf.line(MARGIN_MM, pdf.get_y() + 2, PAGE_WIDTH_MM - MARGIN_MM, pdf.get_y() + 2)
+    pdf.ln(5)
+
+
+def _write_fields(pdf: "FPDF", licence: PaperLicence) -> None:
+    value_column_mm = CONTENT_WIDTH_MM - 2 * LABEL_COLUMN_MM
+    pdf.set_draw_color(160, 160, 160)
+    pdf.set_line_width(0.2)
+    pdf.set_font(LATIN_FAMILY, "", 10.5)
+    with pdf.table(
+        col_widths=(LABEL_COLUMN_MM, value_column_mm, LABEL_COLUMN_MM),
+        text_align=("LEFT", "CENTER", "RIGHT"),
+        first_row_as_headings=False,
+        line_height=6,
+        padding=1.5,
+        v_align="MIDDLE",
+    ) as table:
+        for label_en, value, label_ar in field_rows(licence):
+            row = table.row()
+            row.cell(label_en)
+            row.cell(value)
+            row.cell(label_ar)
+
+
+def _write_qr(pdf: "FPDF", qr_png: bytes, verify_url: str) -> None:
+    pdf.ln(6)
+    side_mm = _qr_side_that_fits(pdf.get_y())
+    if side_mm is None:
+        # Unusually long values filled the page: the code goes on a page of its own rather
+        # than below the scannable minimum or over the footer.
+        pdf.add_page()
+        side_mm = QR_SIDE_MM
+    x = (PAGE_WIDTH_MM - side_mm) / 2
+    pdf.image(io.BytesIO(qr_png), x=x, y=pdf.get_y(), w=side_mm, h=side_mm)
+    pdf.set_y(pdf.get_y() + side_mm + 2)
+    pdf.set_font(LATIN_FAMILY, "B", 10)
+    pdf.cell(w=CONTENT_WIDTH_MM, h=6, text=QR_CAPTION, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(LATIN_FAMILY, "", 7.5)
+    # A signed token makes the URL long and spaceless: break it anywhere rather than overflow.
+    pdf.multi_cell(w=CONTENT_WIDTH_MM, h=4, text=verify_url, align="C", wrapmode="CHAR",
+                   new_x="LMARGIN", new_y="NEXT")
+
+
+def _qr_side_that_fits(top_mm: float) -> Optional[float]:
+    """The largest QR side, from QR_SIDE_MM down to QR_MIN_SIDE_MM, that fits above the footer."""
+    available_mm = FOOTER_TOP_MM - top_mm - QR_CAPTIONS_MM
+    if available_mm < QR_MIN_SIDE_MM:
+        return None
+    return min(QR_SIDE_MM, available_mm)
+
+
+def _write_footer(pdf: "FPDF") -> None:
+    footer_top_mm = FOOTER_TOP_MM
+    pdf.set_auto_page_break(auto=False)  # the footer lives in the band the body must not enter
+    pdf.set_draw_color(40, 90, 60)
+    pdf.set_line_width(0.4)
+    pdf.line(MARGIN_MM, footer_top_mm, PAGE_WIDTH_MM - MARGIN_MM, footer_top_mm)
+    pdf.set_y(footer_top_mm + 2)
+    pdf.set_font(LATIN_FAMILY, "", 10)
+    pdf.multi_cell(w=CONTENT_WIDTH_MM, h=6, text=FOOTER_AR, align="R",
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(w=CONTENT_WIDTH_MM, h=5, text=FOOTER_EN, align="L",
+                   new_x="LMARGIN", new_y="NEXT")

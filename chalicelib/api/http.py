@@ -1,0 +1,142 @@
+"""The HTTP edge shared by every blueprint: bodies in, JSON out, errors mapped once."""
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any, Callable, Optional, TypeVar
+
+from chalice import Chalice, Response
+from chalice.app import Request
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+
+from chalicelib.errors import (InternalError, PayloadTooLarge, RukhsaError, ValidationFailed,
+                               http_status)
+from chalicelib.observability import logger
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chalicelib.auth import Principal
+
+Model = TypeVar("Model", bound=BaseModel)
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+MAX_BODY_BYTES = 64 * 1024
+
+
+def json_response(body: Any, status: int = 200, headers: Optional[dict[str, str]] = None) -> Response:
+    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status,
+                    headers={**JSON_HEADERS, **(headers or {})})
+
+
+def error_response(error: RukhsaError) -> Response:
+    return json_response(error.body(), status=http_status(error))
+
+
+def read_json(request: Request, max_bytes: int = MAX_BODY_BYTES) -> Any:
+    raw = request.raw_body or b""
+    if len(raw) > max_bytes:
+        raise PayloadTooLarge()
+    if not raw.strip():
+        raise ValidationFailed(fields={"body": "a JSON object is required / يلزم إرسال كائن JSON"},
+                               message_en="The request body is empty",
+                               message_ar="جسم الطلب فارغ")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ValidationFailed(fields={"body": "not valid UTF-8 JSON / ليس JSON صالحًا"},
+                               message_en="The request body is not valid JSON",
+                               message_ar="جسم الطلب ليس JSON صالحًا") from None
+
+
+def parse_body(request: Request, model: type[Model]) -> Model:
+    data = read_json(request)
+    if not isinstance(data, dict):
+        raise ValidationFailed(fields={"body": "must be a JSON object / يجب أن يكون كائن JSON"})
+    try:
+        return model.model_validate(data)
+    except PydanticValidationError as error:
+        raise ValidationFailed(fields=pydantic_fields(error)) from None
+
+
+def pydantic_fields(error: PydanticValidationError) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for issue in error.errors(include_url=False, include_input=False):
+        path = ".".join(str(p) for p in issue["loc"]) or "body"
+        fields.setdefault(path, f"{_arabic(issue['type'])} / {issue['msg']}")
+    return fields
+
+
+def _arabic(error_type: str) -> str:
+    if error_type == "extra_forbidden":
+        return "حقل غير معروف"
+    if error_type == "missing":
+        return "حقل مطلوب"
+    if "too_long" in error_type or "too_short" in error_type:
+        return "الطول غير مسموح"
+    if error_type.endswith("_type") or "parsing" in error_type:
+        return "نوع القيمة غير صحيح"
+    return "قيمة غير صالحة"
+
+
+def query_param(request: Request, name: str) -> Optional[str]:
+    params = request.query_params or {}
+    return params.get(name)
+
+
+def limit_param(request: Request, default: int = 20, maximum: int = 100) -> int:
+    raw = query_param(request, "limit")
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise ValidationFailed(fields={"limit": f"a whole number from 1 to {maximum} / عدد صحيح من 1 إلى {maximum}"})
+    return int(raw)
+
+
+def install_error_handling(app: Chalice) -> None:
+    """Every error leaves as the contract's bilingual JSON body; nothing leaks a stack trace.
+
+    Chalice turns a view's exception into its own 500 before middleware sees it, so each
+    registered view is wrapped once here; the middleware reshapes Chalice's own errors.
+    """
+    for methods in app.routes.values():
+        for entry in methods.values():
+            entry.view_function = _refusing_cleanly(entry.view_function)
+
+    @app.middleware("http")
+    def correlated(event: Any, get_response: Callable[[Any], Response]) -> Response:
+        logger.set_correlation_id(event.context.get("requestId"))
+        return _contract_shaped(get_response(event))
+
+
+def _refusing_cleanly(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except RukhsaError as error:
+            logger.info("request refused", extra={"code": error.code, "status": error.status})
+            return error_response(error)
+        except Exception:
+            logger.exception("request failed")
+            return error_response(InternalError())
+
+    return wrapped
+
+
+def _contract_shaped(response: Response) -> Response:
+    """Chalice answers some errors itself (unknown route, 415, bad JSON); reshape them."""
+    if response.status_code < 400 or not isinstance(response.body, dict) or "Code" not in response.body:
+        return response
+    message = str(response.body.get("Message", ""))
+    error = RukhsaError(message_en=message or "Request refused", message_ar="تعذر تنفيذ الطلب",
+                        code=str(response.body.get("Code", "error")).lower())
+    error.status = response.status_code
+    return error_response(error)
+
+
+def caller_of(request: Request) -> "Principal":
+    from chalicelib.auth import authenticate
+    from chalicelib.wiring import bound_settings
+
+    return authenticate(request.headers, bound_settings())

@@ -1,0 +1,53 @@
+"""Shapes of request bodies. Types and unknown fields are checked here; meaning in domain/."""
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ApplicantIn(Strict):
+    name: StrictStr = Field(max_length=200)
+    national_id: StrictStr = Field(max_length=40)
+    mobile: StrictStr = Field(max_length=40)
+
+
+class SiteIn(Strict):
+    lat: StrictFloat | StrictInt
+    lng: StrictFloat | StrictInt
+    address: StrictStr = Field(max_length=500)
+
+
+class ApplicationIn(Strict):
+    service_code: StrictStr = Field(max_length=64)
+    district: StrictStr = Field(max_length=32)
+    applicant: ApplicantIn
+    site: SiteIn
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ReasonIn(Strict):
+    reason: StrictStr = Field(min_length=3, max_length=1000)
+
+
+class OptionalReasonIn(Strict):
+    reason: Optional[StrictStr] = Field(default=None, max_length=1000)
+
+
+class DecisionIn(Strict):
+    decision: Literal["approve", "reject"]
+    reason: Optional[StrictStr] = Field(default=None, max_length=1000)
+
+
+class PaymentIn(Strict):
+    gateway: Literal["paymob", "fawry", "sandbox"]
+
+
+class DevTokenIn(Strict):
+    role: Literal["citizen", "officer", "admin"]
+    sub: Optional[StrictStr] = Field(default=None, min_length=1, max_length=128)
+    district: Optional[StrictStr] = Field(default=None, max_length=32)

@@ -1,0 +1,91 @@
+"""Who is calling: JWT bearer tokens (Cognito in AWS, a local issuer in the local stack)."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping, Optional
+
+import jwt
+
+from chalicelib.errors import Forbidden, Unauthenticated
+from chalicelib.settings import Settings
+
+ROLES = ("citizen", "officer", "admin")
+LOCAL_ISSUER = "rukhsa-local"
+LOCAL_AUDIENCE = "rukhsa-local-clients"
+
+
+@dataclass(frozen=True)
+class Principal:
+    sub: str
+    role: str
+    district: str = ""
+
+    def require(self, *roles: str) -> "Principal":
+        if self.role not in roles:
+            raise Forbidden(message_en=f"this needs the role {' or '.join(roles)}",
+                            message_ar="هذا الإجراء غير متاح لدورك")
+        return self
+
+
+def principal_from_claims(claims: Mapping[str, object]) -> Principal:
+    groups = claims.get("cognito:groups") or []
+    if not isinstance(groups, list):
+        groups = []
+    role = next((r for r in ("admin", "officer", "citizen") if r in groups), "")
+    sub = claims.get("sub")
+    if not role or not isinstance(sub, str) or not sub:
+        raise Unauthenticated(message_en="token has no usable role or subject",
+                              message_ar="رمز الدخول لا يحمل دورًا صالحًا")
+    district = claims.get("custom:district") or ""
+    if role == "officer" and not district:
+        raise Unauthenticated(message_en="officer token has no district",
+                              message_ar="رمز دخول الموظف لا يحدد الحي")
+    return Principal(sub=sub, role=role, district=str(district))
+
+
+def bearer_token(headers: Mapping[str, str]) -> str:
+    value = headers.get("authorization") or headers.get("Authorization") or ""
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated(message_en="missing bearer token",
+                              message_ar="يلزم إرسال رمز الدخول")
+    return token.strip()
+
+
+def authenticate(headers: Mapping[str, str], settings: Settings) -> Principal:
+    token = bearer_token(headers)
+    try:
+        if settings.auth_mode == "local":
+            claims = jwt.decode(token, settings.local_jwt_secret, algorithms=["HS256"],
+                                audience=LOCAL_AUDIENCE, issuer=LOCAL_ISSUER,
+                                options={"require": ["exp", "sub", "iss", "aud"]})
+        else:
+            key = _jwks_client(settings.cognito_issuer).get_signing_key_from_jwt(token).key
+            claims = jwt.decode(token, key, algorithms=["RS256"], audience=settings.cognito_audience,
+                                issuer=settings.cognito_issuer,
+                                options={"require": ["exp", "sub", "iss", "aud"]})
+            if claims.get("token_use") != "id":
+                raise jwt.InvalidTokenError("not an id token")
+    except jwt.PyJWTError as error:
+        raise Unauthenticated(message_en=f"invalid token: {error}",
+                              message_ar="رمز الدخول غير صالح أو منتهي") from None
+    return principal_from_claims(claims)
+
+
+@lru_cache(maxsize=4)
+def _jwks_client(issuer: str) -> "jwt.PyJWKClient":
+    return jwt.PyJWKClient(f"{issuer}/.well-known/jwks.json", cache_keys=True, lifespan=3600)
+
+
+def issue_local_token(settings: Settings, role: str, sub: str, district: Optional[str] = None,
+                      ttl_seconds: int = 3600) -> str:
+    """The local stack's issuer: the same claims a Cognito id token carries."""
+    now = int(time.time())
+    claims: dict[str, object] = {"sub": sub, "cognito:groups": [role], "iss": LOCAL_ISSUER,
+                                 "aud": LOCAL_AUDIENCE, "iat": now, "exp": now + ttl_seconds,
+                                 "token_use": "id"}
+    if district:
+        claims["custom:district"] = district
+    return jwt.encode(claims, settings.local_jwt_secret, algorithm="HS256")

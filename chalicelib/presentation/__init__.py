@@ -1,0 +1,1 @@
+"""Pure presentation: turns domain views into the HTML that citizens and inspectors see."""

@@ -1,0 +1,88 @@
+"""The one validated settings entry. Read from the environment once, at cold start."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Mapping
+
+AUTH_MODES = ("cognito", "local")
+
+
+class SettingsError(RuntimeError):
+    """A required setting is missing or malformed: the function must not start."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    table_prefix: str
+    files_bucket: str
+    seal_key_ids: tuple[str, ...]
+    """KMS key ids (or aliases) allowed to verify seals; the first one signs new seals."""
+    verify_base_url: str
+    public_base_url: str
+    auth_mode: str
+    cognito_issuer: str = ""
+    cognito_audience: str = ""
+    local_jwt_secret: str = ""
+    sms_sender_id: str = "Rukhsa"
+    paymob_hmac_secret: str = ""
+    fawry_security_key: str = ""
+    fawry_merchant_code: str = ""
+    sandbox_enabled: bool = False
+    dev_tokens_enabled: bool = False
+    max_body_bytes: int = 64 * 1024
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def table_name(self, logical_name: str) -> str:
+        return f"{self.table_prefix}{logical_name}"
+
+
+def _required(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise SettingsError(f"missing required setting {name}")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in ("1", "true", "yes")
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    auth_mode = env.get("AUTH_MODE", "cognito")
+    if auth_mode not in AUTH_MODES:
+        raise SettingsError(f"AUTH_MODE must be one of {AUTH_MODES}")
+    settings = Settings(
+        stage=_required(env, "STAGE"),
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-central-1",
+        table_prefix=_required(env, "TABLE_PREFIX"),
+        files_bucket=_required(env, "FILES_BUCKET"),
+        seal_key_ids=tuple(k for k in _required(env, "SEAL_KEY_IDS").split(",") if k),
+        verify_base_url=_required(env, "VERIFY_BASE_URL").rstrip("/"),
+        public_base_url=_required(env, "PUBLIC_BASE_URL").rstrip("/"),
+        auth_mode=auth_mode,
+        cognito_issuer=env.get("COGNITO_ISSUER", ""),
+        cognito_audience=env.get("COGNITO_AUDIENCE", ""),
+        local_jwt_secret=env.get("LOCAL_JWT_SECRET", ""),
+        sms_sender_id=env.get("SMS_SENDER_ID", "Rukhsa"),
+        paymob_hmac_secret=env.get("PAYMOB_HMAC_SECRET", ""),
+        fawry_security_key=env.get("FAWRY_SECURITY_KEY", ""),
+        fawry_merchant_code=env.get("FAWRY_MERCHANT_CODE", ""),
+        sandbox_enabled=_flag(env, "SANDBOX_ENABLED"),
+        dev_tokens_enabled=_flag(env, "DEV_TOKENS_ENABLED"),
+    )
+    if auth_mode == "cognito" and not (settings.cognito_issuer and settings.cognito_audience):
+        raise SettingsError("AUTH_MODE=cognito needs COGNITO_ISSUER and COGNITO_AUDIENCE")
+    if auth_mode == "local" and len(settings.local_jwt_secret) < 32:
+        raise SettingsError("AUTH_MODE=local needs LOCAL_JWT_SECRET of at least 32 characters")
+    if settings.stage == "prod" and (settings.sandbox_enabled or settings.dev_tokens_enabled):
+        raise SettingsError("the sandbox gateway and dev tokens are never enabled in prod")
+    return settings
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings(os.environ)

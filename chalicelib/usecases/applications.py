@@ -1,0 +1,170 @@
+"""Citizens' applications: create, read, list, cancel."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Mapping, Optional
+
+from chalicelib.api.schemas import ApplicationIn
+from chalicelib.auth import Principal
+from chalicelib.domain import validation
+from chalicelib.domain.applications import (STATUSES, SUBMITTED, Actor, Application,
+                                            TimelineEntry, iso, transition)
+from chalicelib.domain.calendar import cairo_date
+from chalicelib.domain.catalogue import Catalogue, Service
+from chalicelib.domain.fees import STAGE_SUBMISSION, FeeLine, fee_lines
+from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.ports import Page
+
+
+def _service(catalogue: Catalogue, code: str) -> Service:
+    service = catalogue.service(code)
+    if service is None:
+        raise ValidationFailed(fields={"service_code": "unknown service / خدمة غير معروفة"})
+    return service
+
+
+def check_live(rollout: Mapping[str, tuple[str, ...]], service: Service, district: str,
+               catalogue: Catalogue) -> None:
+    if catalogue.district(district) is None:
+        raise ValidationFailed(fields={"district": "unknown district / حي غير معروف"})
+    if district not in rollout.get(service.code, ()):
+        raise Conflict(code="service_not_live",
+                       message_en=f"{service.name_en} is not yet offered in this district",
+                       message_ar=f"خدمة {service.name_ar} غير متاحة بعد في هذا الحي")
+
+
+def validate_applicant_and_site(body: ApplicationIn, today) -> tuple[dict, dict]:
+    errors: dict[str, str] = {}
+    applicant: dict[str, str] = {}
+    checks = (
+        ("applicant.name", lambda: validation.validate_person_name(body.applicant.name), "name"),
+        ("applicant.national_id",
+         lambda: validation.parse_national_id(body.applicant.national_id, today).value, "national_id"),
+        ("applicant.mobile", lambda: validation.normalise_mobile(body.applicant.mobile), "mobile"),
+    )
+    for path, check, key in checks:
+        try:
+            applicant[key] = check()
+        except validation.FieldInvalid as error:
+            errors[path] = _bilingual(error)
+    site: dict[str, Any] = {}
+    try:
+        checked = validation.validate_site(body.site.lat, body.site.lng, body.site.address)
+        site = {"lat": round(float(checked.lat), 5), "lng": round(float(checked.lng), 5),
+                "address": checked.address}
+    except validation.FieldInvalid as error:
+        errors[f"site.{error.field}" if error.field else "site"] = _bilingual(error)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return applicant, site
+
+
+def validate_details(service: Service, details: Mapping[str, Any]) -> dict:
+    specs = [validation.FieldSpec(**spec) for spec in service.required_fields]
+    try:
+        return validation.validate_details(specs, details)
+    except validation.DetailsInvalid as error:
+        raise ValidationFailed(fields={f"details.{name}": f"{ar} / {en}"
+                                       for name, (en, ar) in error.errors.items()}) from None
+
+
+def _bilingual(error: "validation.FieldInvalid") -> str:
+    return f"{error.message_ar} / {error.message_en}"
+
+
+def new_application(service: Service, district: str, owner: Principal, applicant: dict,
+                    site: dict, details: dict, now: datetime, extra_fees: tuple[FeeLine, ...] = (),
+                    renewal_of: str = "") -> Application:
+    at = iso(now)
+    return Application(
+        id=uuid.uuid4().hex, service_code=service.code, kind=service.kind, case=service.case,
+        district=district, owner=owner.sub, applicant=applicant, site=site, details=details,
+        status=SUBMITTED,
+        fees=tuple(fee_lines(service, details, STAGE_SUBMISSION)) + extra_fees,
+        timeline=(TimelineEntry(status=SUBMITTED, at=at, by_role=owner.role, by=owner.sub,
+                                action="submit"),),
+        created_at=at, updated_at=at, renewal_of=renewal_of,
+        review_required=service.review_required)
+
+
+def create_application(body: ApplicationIn, caller: Principal, catalogue: Catalogue,
+                       rollout: Mapping[str, tuple[str, ...]], store, now: datetime) -> Application:
+    caller.require("citizen")
+    service = _service(catalogue, body.service_code)
+    if service.case == "renewal":
+        raise ValidationFailed(fields={"service_code": "renewals are requested from the licence: POST /v1/licences/{number}/renewals / التجديد يطلب من صفحة الرخصة"})
+    check_live(rollout, service, body.district, catalogue)
+    applicant, site = validate_applicant_and_site(body, cairo_date(now))
+    details = validate_details(service, body.details)
+    app = new_application(service, body.district, caller, applicant, site, details, now)
+    return store.create(app, audit=[audit_record(app, None, caller)])
+
+
+def audit_record(app: Application, previous_status: Optional[str], actor: Actor | Principal,
+                 reason: str = "", action: str = "") -> dict:
+    last = app.timeline[-1]
+    return {"at": last.at, "actor": actor.sub, "role": actor.role,
+            "district": getattr(actor, "district", "") or app.district,
+            "action": action or last.action, "from_status": previous_status,
+            "to_status": app.status, "reason": reason or last.reason}
+
+
+def can_read(app: Application, caller: Principal) -> bool:
+    if caller.role == "admin":
+        return True
+    if caller.role == "officer":
+        return caller.district == app.district
+    return caller.sub == app.owner
+
+
+def get_application(application_id: str, caller: Principal, store) -> Application:
+    app = store.get(application_id)
+    if not can_read(app, caller):
+        # Another citizen's application is indistinguishable from a missing one.
+        if caller.role == "citizen":
+            raise NotFound(message_en="application not found", message_ar="الطلب غير موجود",
+                           code="application_not_found")
+        raise Forbidden(message_en="this application belongs to another district",
+                        message_ar="هذا الطلب يخص حيًا آخر")
+    return app
+
+
+def list_applications(caller: Principal, status: Optional[str], limit: int,
+                      cursor: Optional[str], store, district: Optional[str] = None) -> Page:
+    if status is not None and status not in STATUSES:
+        raise ValidationFailed(fields={"status": f"one of {', '.join(STATUSES)} / حالة غير معروفة"})
+    if caller.role == "citizen":
+        return store.list_by_owner(caller.sub, status, limit, cursor)
+    queue_district = caller.district if caller.role == "officer" else district
+    if not queue_district:
+        raise ValidationFailed(fields={"district": "admins name the district to list / حدد الحي"})
+    return store.list_queue(queue_district, status or "under_review", limit, cursor)
+
+
+def cancel_application(application_id: str, caller: Principal, store, now: datetime,
+                       reason: str = "") -> Application:
+    caller.require("citizen")
+    app = get_application(application_id, caller, store)
+    changed = transition(app, "cancel", Actor(caller.sub, caller.role), now, reason)
+    return store.save(changed, [audit_record(changed, app.status, caller)])
+
+
+def public_view(app: Application, caller: Principal) -> dict:
+    body = {
+        "id": app.id, "service_code": app.service_code, "kind": app.kind, "case": app.case,
+        "district": app.district, "status": app.status, "applicant": dict(app.applicant),
+        "site": dict(app.site), "details": dict(app.details),
+        "fees": [f.as_dict() for f in app.fees],
+        "fees_due": [f.as_dict() for f in app.fees_due],
+        "amount_due_piasters": app.amount_due_piasters,
+        "timeline": [t.as_dict() for t in app.timeline],
+        "created_at": app.created_at, "updated_at": app.updated_at,
+    }
+    if app.decision_reason:
+        body["decision_reason"] = app.decision_reason
+    if app.licence_number:
+        body["licence_number"] = app.licence_number
+    if app.renewal_of:
+        body["renewal_of"] = app.renewal_of
+    return body

@@ -1,0 +1,107 @@
+"""A holder asks to renew a licence: a renewal before the term ends, a first-time application
+carrying the outstanding fines after it (the seeds' late case)."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Mapping
+
+from chalicelib.auth import Principal
+from chalicelib.domain import lifecycle
+from chalicelib.domain.applications import FINAL_STATUSES, Application
+from chalicelib.domain.calendar import cairo_date
+from chalicelib.domain.catalogue import Catalogue
+from chalicelib.domain.licences import Licence
+from chalicelib.errors import ConcurrentUpdate, Conflict, NotFound
+from chalicelib.ports import OnceStore
+from chalicelib.usecases.applications import (audit_record, check_live, new_application,
+                                              validate_details)
+
+SAVE_ATTEMPTS = 5
+
+
+def request_renewal(number: str, caller: Principal, catalogue: Catalogue,
+                    rollout: Mapping[str, tuple[str, ...]], licences, applications,
+                    once: OnceStore, now: datetime) -> Application:
+    caller.require("citizen")
+    licence = licences.get(number, consistent=True)
+    if licence.holder != caller.sub:
+        # Another holder's licence is indistinguishable from a missing one.
+        raise NotFound(message_en="licence not found", message_ar="الرخصة غير موجودة",
+                       code="licence_not_found")
+    case = lifecycle.renewal_case(licence, cairo_date(now))
+    app = (_renewal(licence, caller, catalogue, rollout, now) if case == lifecycle.RENEW
+           else _late(licence, caller, catalogue, rollout, now))
+    _hold_term(licence, app, applications, once, now)
+    created = applications.create(app, audit=[audit_record(app, None, caller,
+                                                            action=f"request_{case}")])
+    if case == lifecycle.LATE:
+        _supersede(licence.number, created.id, licences)
+    return created
+
+
+def _renewal(licence: Licence, caller: Principal, catalogue: Catalogue,
+             rollout: Mapping[str, tuple[str, ...]], now: datetime) -> Application:
+    service = catalogue.service_for(licence.kind, "renewal")
+    check_live(rollout, service, licence.district, catalogue)
+    app = new_application(service, licence.district, caller, _applicant(licence),
+                          dict(licence.site), validate_details(service, licence.details), now,
+                          renewal_of=licence.number)
+    return replace(app, extra={"renews_term_ending": licence.valid_until})
+
+
+def _late(licence: Licence, caller: Principal, catalogue: Catalogue,
+          rollout: Mapping[str, tuple[str, ...]], now: datetime) -> Application:
+    """First-time fees plus every outstanding fine, all due before review (so before issue)."""
+    service = catalogue.service_for(licence.kind, "first")
+    check_live(rollout, service, licence.district, catalogue)
+    fines = licence.outstanding_fines
+    app = new_application(service, licence.district, caller, _applicant(licence),
+                          dict(licence.site), validate_details(service, licence.details), now,
+                          extra_fees=lifecycle.fine_fee_lines(fines), renewal_of=licence.number)
+    return replace(app, extra={"late_licence": licence.number,
+                               "fine_keys": [f.key for f in fines]})
+
+
+def _applicant(licence: Licence) -> dict:
+    return {"name": licence.holder_name, "national_id": licence.holder_national_id,
+            "mobile": licence.holder_mobile}
+
+
+def _hold_term(licence: Licence, app: Application, applications, once: OnceStore,
+               now: datetime) -> None:
+    """One open renewal per term: the once table points the term at its application."""
+    key = lifecycle.renewal_key(licence)
+    previous = once.ref(key)
+    if previous and _still_open(previous, applications):
+        raise _already_open(previous)
+    if not once.point(key, app.id, now, replacing=previous):
+        raise _already_open(once.ref(key) or "")
+
+
+def _still_open(application_id: str, applications) -> bool:
+    try:
+        return applications.get(application_id).status not in FINAL_STATUSES
+    except NotFound:
+        return False  # pointed at, then never created (a crash): the term is free
+
+
+def _already_open(application_id: str) -> Conflict:
+    return Conflict(code="renewal_open",
+                    message_en=f"a renewal of this licence is already open: {application_id}",
+                    message_ar=f"يوجد طلب تجديد مفتوح لهذه الرخصة: {application_id}")
+
+
+def _supersede(number: str, application_id: str, licences) -> None:
+    """The late licence stops accruing fines once its holder has come forward (its fines are
+    on the new application); if that application is cancelled or rejected, accrual resumes."""
+    for _ in range(SAVE_ATTEMPTS):
+        licence = licences.get(number, consistent=True)
+        if licence.superseded_by == application_id:
+            return
+        try:
+            licences.save(replace(licence, superseded_by=application_id))
+            return
+        except ConcurrentUpdate:
+            continue
+    raise ConcurrentUpdate()

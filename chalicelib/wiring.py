@@ -1,0 +1,107 @@
+"""Cached factories that pick the adapters for this stage. The only place that knows them all."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Callable
+
+from chalicelib.settings import Settings, get_settings
+
+
+@lru_cache(maxsize=1)
+def bound_settings() -> Settings:
+    """Settings, with the PynamoDB models pointed at this stage's tables (once per cold start)."""
+    from chalicelib.adapters.dynamo_models import bind_models
+
+    settings = get_settings()
+    bind_models(settings)
+    return settings
+
+
+@lru_cache(maxsize=1)
+def application_store():
+    from chalicelib.adapters.application_store import DynamoApplicationStore
+
+    bound_settings()
+    return DynamoApplicationStore()
+
+
+@lru_cache(maxsize=1)
+def rollout_store():
+    from chalicelib.adapters.rollout_store import DynamoRolloutStore
+
+    bound_settings()
+    return DynamoRolloutStore()
+
+
+@lru_cache(maxsize=1)
+def licence_store():
+    from chalicelib.adapters.licence_store import DynamoLicenceStore
+
+    bound_settings()
+    return DynamoLicenceStore()
+
+
+@lru_cache(maxsize=1)
+def once_store():
+    from chalicelib.adapters.once_store import DynamoOnceStore
+
+    bound_settings()
+    return DynamoOnceStore()
+
+
+@lru_cache(maxsize=1)
+def work_lists():
+    from chalicelib.adapters.work_lists import DynamoWorkLists
+
+    bound_settings()
+    return DynamoWorkLists()
+
+
+@lru_cache(maxsize=1)
+def sms_notifier():
+    """SNS transactional SMS (the adapter is chalicelib/adapters/sns_sms.py)."""
+    import boto3
+
+    from chalicelib.adapters.sns_sms import SnsSmsNotifier
+
+    settings = bound_settings()
+    return SnsSmsNotifier(boto3.client("sns", region_name=settings.region), settings.sms_sender_id)
+
+
+@lru_cache(maxsize=1)
+def nightly_queue():
+    import boto3
+
+    from chalicelib.adapters.sqs_queue import SqsTaskQueue
+
+    settings = bound_settings()
+    sqs = boto3.client("sqs", region_name=settings.region)
+    url = sqs.get_queue_url(QueueName=f"{settings.table_prefix}{NIGHTLY_QUEUE}")["QueueUrl"]
+    return SqsTaskQueue(sqs, url)
+
+
+NIGHTLY_QUEUE = "rukhsa-nightly"
+
+
+def nightly_ports():
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.usecases.nightly import NightPorts
+
+    return NightPorts(licences=licence_store(), work_lists=work_lists(), once=once_store(),
+                      notifier=sms_notifier(), catalogue=load_catalogue(), clock=clock)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+clock: Callable[[], datetime] = utc_now
+
+
+def reset() -> None:
+    """Forget cached adapters (tests switch stages and endpoints)."""
+    for factory in (bound_settings, application_store, rollout_store, licence_store, once_store,
+                    work_lists, sms_notifier, nightly_queue):
+        factory.cache_clear()
+    get_settings.cache_clear()

@@ -1,0 +1,91 @@
+"""Create in the emulator what infra/ creates in AWS, from the same definitions."""
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from infra.resources import (SEAL_KEY_SPEC, SEAL_KEY_USAGE, SMS_ATTRIBUTES, TABLES, Table)
+
+QUEUES = ("rukhsa-nightly", "rukhsa-sms")
+
+
+def table_request(table: Table, name: str) -> dict[str, Any]:
+    keys = [{"AttributeName": table.hash_key, "KeyType": "HASH"}]
+    if table.range_key:
+        keys.append({"AttributeName": table.range_key, "KeyType": "RANGE"})
+    request: dict[str, Any] = {
+        "TableName": name, "KeySchema": keys, "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t}
+                                 for n, t in table.attributes.items()],
+    }
+    if table.indexes:
+        request["GlobalSecondaryIndexes"] = [{
+            "IndexName": index.name,
+            "KeySchema": [{"AttributeName": index.hash_key, "KeyType": "HASH"}] + (
+                [{"AttributeName": index.range_key, "KeyType": "RANGE"}] if index.range_key else []),
+            "Projection": {"ProjectionType": index.projection},
+        } for index in table.indexes]
+    if table.stream:
+        request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": table.stream}
+    return request
+
+
+def provision(table_prefix: str, bucket: str, seal_alias: str) -> dict[str, str]:
+    """Idempotent: returns the stream ARNs by logical table name."""
+    dynamodb = boto3.client("dynamodb")
+    streams: dict[str, str] = {}
+    existing = set(dynamodb.list_tables()["TableNames"])
+    for table in TABLES:
+        name = f"{table_prefix}{table.logical_name}"
+        if name not in existing:
+            dynamodb.create_table(**table_request(table, name))
+            if table.ttl_attribute:
+                dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification={
+                    "Enabled": True, "AttributeName": table.ttl_attribute})
+        described = dynamodb.describe_table(TableName=name)["Table"]
+        if described.get("LatestStreamArn"):
+            streams[table.logical_name] = described["LatestStreamArn"]
+    _bucket(bucket)
+    _seal_key(seal_alias)
+    boto3.client("sns").set_sms_attributes(attributes=SMS_ATTRIBUTES)
+    sqs = boto3.client("sqs")
+    for queue in QUEUES:
+        sqs.create_queue(QueueName=f"{table_prefix}{queue}")
+    return streams
+
+
+def _bucket(bucket: str) -> None:
+    s3 = boto3.client("s3")
+    try:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={
+            "LocationConstraint": s3.meta.region_name})
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+            raise
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True})
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]})
+
+
+def _seal_key(alias: str) -> str:
+    kms = boto3.client("kms")
+    aliases = {a["AliasName"]: a.get("TargetKeyId") for a in kms.list_aliases()["Aliases"]}
+    if alias in aliases and aliases[alias]:
+        return aliases[alias]
+    key_id = kms.create_key(KeySpec=SEAL_KEY_SPEC, KeyUsage=SEAL_KEY_USAGE,
+                            Description="Rukhsa licence seal (local)")["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName=alias, TargetKeyId=key_id)
+    return key_id
+
+
+def seed(now_iso: str) -> None:
+    """The catalogue's default rollout, written only where an admin has not set one."""
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.wiring import rollout_store
+
+    catalogue = load_catalogue()
+    rollout_store().seed({s.code: s.default_districts for s in catalogue.services}, now_iso)

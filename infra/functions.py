@@ -1,0 +1,130 @@
+"""What each Lambda function of the Chalice app may touch: the least-privilege table.
+
+Plain data, like `resources.py`. `stack.py` turns every row into one IAM role. A handler
+that appears in the packaged app but not here fails the synth on purpose: a new function
+must say what it needs before it can be deployed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Queue keys name the SQS queues the app declares with `@app.on_sqs_message(queue=...)`.
+NIGHTLY_QUEUE = "rukhsa-nightly"
+SMS_QUEUE = "rukhsa-sms"
+
+
+@dataclass(frozen=True)
+class FunctionAccess:
+    """The grants of one function. Table names are `resources.TABLES` logical names."""
+
+    reads: tuple[str, ...] = ()
+    """Tables read only (GetItem, Query, Scan, BatchGetItem, ConditionCheckItem)."""
+    writes: tuple[str, ...] = ()
+    """Tables read and written (adds PutItem, UpdateItem, DeleteItem, BatchWriteItem)."""
+    appends: tuple[str, ...] = ()
+    """Tables written with PutItem only (the audit trail is never rewritten)."""
+    stream: str | None = None
+    """The table whose DynamoDB stream triggers the function."""
+    consumes: str | None = None
+    """The SQS queue that triggers the function."""
+    sends_to: tuple[str, ...] = ()
+    """SQS queues the function sends messages to."""
+    signs_seals: bool = False
+    """kms:Sign on the seal key: only the functions that issue licences."""
+    reads_public_key: bool = False
+    """kms:GetPublicKey on the seal key (JWK Set, verification)."""
+    files: str = ""
+    """Files bucket access: "" none, "read", "readwrite"."""
+    gateway_secrets: bool = False
+    """Gets the payment gateways' secrets (Secrets Manager references) in its environment."""
+    sends_sms: bool = False
+    """sns:Publish to phone numbers (never to topics)."""
+    memory_mb: int = 256
+    timeout_seconds: int = 30
+
+
+FUNCTIONS: dict[str, FunctionAccess] = {
+    # REST API: citizen, officer, admin, webhooks, verification, catalogue.
+    "api_handler": FunctionAccess(
+        reads=("config",),
+        writes=("applications", "licences", "payments", "once"),
+        appends=("audit",),
+        sends_to=(SMS_QUEUE,),
+        reads_public_key=True,
+        files="readwrite",
+        gateway_secrets=True,
+        memory_mb=1024,
+        timeout_seconds=29,  # API Gateway's own integration limit
+    ),
+    # An application changed state: notify, and issue the licence when everything is paid.
+    "on_application_change": FunctionAccess(
+        reads=("config", "payments"),
+        writes=("applications", "licences", "once"),
+        appends=("audit",),
+        stream="applications",
+        sends_to=(SMS_QUEUE,),
+        signs_seals=True,
+        files="readwrite",
+        memory_mb=512,
+        timeout_seconds=60,
+    ),
+    # A payment completed or failed: advance the application, issue when the licence fee is in.
+    "on_payment_change": FunctionAccess(
+        reads=("config", "payments"),
+        writes=("applications", "licences", "once"),
+        appends=("audit",),
+        stream="payments",
+        sends_to=(SMS_QUEUE,),
+        signs_seals=True,
+        files="readwrite",
+        memory_mb=512,
+        timeout_seconds=60,
+    ),
+    # After midnight Cairo: find licences to expire or fine, fan them out in batches.
+    "nightly": FunctionAccess(
+        reads=("config", "licences"),
+        sends_to=(NIGHTLY_QUEUE,),
+        timeout_seconds=300,
+    ),
+    # One task (a district's expiries or reminders, a shard's fines) page by page; it puts a
+    # continuation back on the queue when its time runs low, and sends reminders directly.
+    "nightly_worker": FunctionAccess(
+        reads=("config",),
+        writes=("licences", "once"),
+        appends=("audit",),
+        consumes=NIGHTLY_QUEUE,
+        sends_to=(NIGHTLY_QUEUE,),
+        sends_sms=True,
+        timeout_seconds=300,
+    ),
+    # Every 15 minutes: ask the gateways about payments still pending.
+    "reconcile_payments": FunctionAccess(
+        reads=("config", "applications"),
+        writes=("payments", "once"),
+        appends=("audit",),
+        gateway_secrets=True,
+        timeout_seconds=300,
+    ),
+    "sms_sender": FunctionAccess(
+        reads=("config",),
+        writes=("once",),
+        appends=("audit",),
+        consumes=SMS_QUEUE,
+        sends_sms=True,
+        timeout_seconds=30,
+    ),
+}
+
+# Queue name -> (visibility timeout seconds, receives before the dead-letter queue).
+QUEUES: dict[str, tuple[int, int]] = {
+    # AWS asks for a visibility timeout of at least six times the consumer's timeout.
+    NIGHTLY_QUEUE: (6 * FUNCTIONS["nightly_worker"].timeout_seconds, 3),
+    # The SMS sender retries with backoff by changing the visibility of the message.
+    SMS_QUEUE: (6 * FUNCTIONS["sms_sender"].timeout_seconds, 6),
+}
+
+
+def function_name_of_handler(handler: str) -> str:
+    """`app.nightly_worker` -> `nightly_worker`; Chalice's REST handler `app.app` -> `api_handler`."""
+    name = handler.split(".", 1)[1]
+    return "api_handler" if name == "app" else name

@@ -1,0 +1,69 @@
+"""Test doubles for the nightly job: a recording SMS notifier and a licence store that dies."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from typing import Optional
+
+from chalicelib.domain.licences import ACTIVE, Licence
+from chalicelib.ports import SmsDeliveryFailed, SmsNotifier
+
+ADVERT_DETAILS = {"sign_type": "wall", "sign_width_m": 3, "sign_height_m": 1.5, "faces": 1}
+
+
+class RecordingNotifier(SmsNotifier):
+    def __init__(self, refuse: int = 0) -> None:
+        self.sent: list[tuple[str, str]] = []
+        self.refuse = refuse  # refuse this many sends first
+
+    def send(self, phone_e164: str, text: str) -> str:
+        if self.refuse:
+            self.refuse -= 1
+            raise SmsDeliveryFailed("provider said no")
+        self.sent.append((phone_e164, text))
+        return f"msg-{len(self.sent)}"
+
+    def about(self, number: str) -> list[str]:
+        return [text for _, text in self.sent if number in text]
+
+
+class CrashBeforeLicenceWrite:
+    """Wraps the licence store: the first write that adds fines to `numbers` dies, as a killed
+    Lambda would, after the once-markers and before the licence write."""
+
+    def __init__(self, store, numbers: set[str]) -> None:
+        self._store, self._numbers, self.crashed = store, numbers, False
+
+    def get(self, number: str, consistent: bool = False) -> Licence:
+        return self._store.get(number, consistent)
+
+    def save(self, licence: Licence) -> Licence:
+        if not self.crashed and licence.number in self._numbers and licence.fines:
+            self.crashed = True
+            raise RuntimeError("killed half-way")
+        return self._store.save(licence)
+
+
+def unique_night() -> date:
+    """A business date no other test uses: the session shares one set of tables."""
+    return date(2060, 1, 1) + timedelta(days=uuid.uuid4().int % 20000)
+
+
+def make_licence(holder: str, valid_until: date, status: str = ACTIVE, kind: str = "advertisement",
+                 district: str = "EAST", number: Optional[str] = None, **kw) -> Licence:
+    number = number or f"ALX-{district}-{valid_until.year}-{uuid.uuid4().int % 10**9:09d}"
+    details = ADVERT_DETAILS if kind == "advertisement" else kw.pop("details", {})
+    return Licence(number=number, application_id=f"app-{uuid.uuid4().hex[:8]}",
+                   service_code=f"{kind}-first", kind=kind, district=district, holder=holder,
+                   holder_name="محمد أحمد علي", holder_mobile="+201012345678",
+                   holder_national_id="29001010201234",
+                   site={"lat": 31.2089, "lng": 29.9092, "address": "12 شارع فؤاد، الإسكندرية"},
+                   details=details, status=status,
+                   valid_from=(valid_until - timedelta(days=364)).isoformat(),
+                   valid_until=valid_until.isoformat(), issued_at="2026-01-01T10:00:00.000Z", **kw)
+
+
+def at_night(business_date: date) -> datetime:
+    """00:30 in Cairo in winter: 22:30 UTC the evening before."""
+    return datetime(business_date.year, business_date.month, business_date.day, 22, 30,
+                    tzinfo=timezone.utc) - timedelta(days=1)
