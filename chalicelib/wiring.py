@@ -70,6 +70,28 @@ def sms_notifier():
 
 
 @lru_cache(maxsize=1)
+def file_store():
+    """The private files bucket (chalicelib/adapters/s3_files.py)."""
+    import boto3
+
+    from chalicelib.adapters.s3_files import S3FileStore
+
+    settings = bound_settings()
+    return S3FileStore(boto3.client("s3", region_name=settings.region), settings.files_bucket)
+
+
+@lru_cache(maxsize=1)
+def seal_signer():
+    """KMS in AWS and in the local stack's emulator alike; the first key signs, all verify."""
+    import boto3
+
+    from chalicelib.adapters.kms_signer import KmsSealSigner
+
+    settings = bound_settings()
+    return KmsSealSigner(boto3.client("kms", region_name=settings.region), settings.seal_key_ids)
+
+
+@lru_cache(maxsize=1)
 def nightly_queue():
     import boto3
 
@@ -102,6 +124,6 @@ clock: Callable[[], datetime] = utc_now
 def reset() -> None:
     """Forget cached adapters (tests switch stages and endpoints)."""
     for factory in (bound_settings, application_store, rollout_store, licence_store, once_store,
-                    work_lists, sms_notifier, nightly_queue):
+                    work_lists, sms_notifier, file_store, seal_signer, nightly_queue):
         factory.cache_clear()
     get_settings.cache_clear()
