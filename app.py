@@ -8,21 +8,25 @@ from chalicelib.api.catalogue import catalogue_api
 from chalicelib.api.dev import dev_api
 from chalicelib.api.docs import docs_api
 from chalicelib.api.http import install_error_handling
+from chalicelib.api.licences import licences_api
 from chalicelib.api.renewals import renewals_api
+from chalicelib.api.verification import verification_api
 
 PLACEHOLDER_ARN = "arn:aws:dynamodb:eu-central-1:000000000000:table/placeholder/stream/1970-01-01T00:00:00.000"
 
 app = Chalice(app_name="rukhsa")
 for blueprint in (catalogue_api, applications_api, renewals_api, dev_api, docs_api):
     app.register_blueprint(blueprint)
+for blueprint in (licences_api, verification_api):
+    app.register_blueprint(blueprint)
 install_error_handling(app)
 
 
 @app.on_dynamodb_record(stream_arn=os.environ.get("APPLICATIONS_STREAM_ARN", PLACEHOLDER_ARN))
 def on_application_change(event):
-    from chalicelib.events.lifecycle_stream import on_application_records
+    from chalicelib.events.applications_stream import on_application_records
 
-    on_application_records(event)
+    return on_application_records(event)
 
 
 # 22:30 UTC is 00:30 in Cairo in winter (UTC+2) and 01:30 in summer (UTC+3): after midnight
@@ -39,3 +43,10 @@ def nightly_worker(event):
     from chalicelib.events.nightly import on_task_messages
 
     return on_task_messages(event)
+
+
+@app.on_sqs_message(queue=os.environ.get("SMS_QUEUE_NAME", "rukhsa-sms"), batch_size=1)
+def sms_sender(event):
+    from chalicelib.events.licence_sms import on_sms_messages
+
+    return on_sms_messages(event)

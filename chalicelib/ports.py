@@ -171,3 +171,12 @@ class TaskQueue(ABC):
     @abstractmethod
     def send_all(self, tasks: "list[Mapping[str, object]]") -> int:
         """Enqueue every task; return how many were sent."""
+
+
+class DelayQueue(ABC):
+    """A queue whose messages may wait before they are delivered (SQS DelaySeconds): retries
+    with backoff ride on it."""
+
+    @abstractmethod
+    def send(self, task: Mapping[str, object], delay_seconds: int = 0) -> None:
+        """Enqueue one task, delivered no sooner than `delay_seconds` from now (≤ 900)."""

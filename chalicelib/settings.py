@@ -34,6 +34,8 @@ class Settings:
     sandbox_enabled: bool = False
     dev_tokens_enabled: bool = False
     max_body_bytes: int = 64 * 1024
+    sms_queue_url: str = ""
+    """The SMS retry queue's URL in AWS; empty locally, where it is looked up by name."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def table_name(self, logical_name: str) -> str:
@@ -73,6 +75,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         fawry_merchant_code=env.get("FAWRY_MERCHANT_CODE", ""),
         sandbox_enabled=_flag(env, "SANDBOX_ENABLED"),
         dev_tokens_enabled=_flag(env, "DEV_TOKENS_ENABLED"),
+        sms_queue_url=env.get("SMS_QUEUE_URL", ""),
     )
     if auth_mode == "cognito" and not (settings.cognito_issuer and settings.cognito_audience):
         raise SettingsError("AUTH_MODE=cognito needs COGNITO_ISSUER and COGNITO_AUDIENCE")

@@ -127,3 +127,53 @@ def reset() -> None:
                     work_lists, sms_notifier, file_store, seal_signer, nightly_queue):
         factory.cache_clear()
     get_settings.cache_clear()
+
+
+# --- Issuance, licence SMS and verification (docs/issuance.md) -------------------------------
+SMS_QUEUE = "rukhsa-sms"
+
+
+@lru_cache(maxsize=1)
+def sms_queue():
+    """The licence SMS queue (sent by the `sms_sender` worker, retried with backoff)."""
+    import boto3
+
+    from chalicelib.adapters.sqs_queue import SqsDelayQueue
+
+    settings = bound_settings()
+    sqs = boto3.client("sqs", region_name=settings.region)
+    url = settings.sms_queue_url or \
+        sqs.get_queue_url(QueueName=f"{settings.table_prefix}{SMS_QUEUE}")["QueueUrl"]
+    return SqsDelayQueue(sqs, url)
+
+
+def issuance_ports():
+    from chalicelib.adapters.qr_png import render_qr_png
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.usecases.issuance import IssuancePorts
+
+    return IssuancePorts(applications=application_store(), licences=licence_store(),
+                         once=once_store(), signer=seal_signer(), files=file_store(),
+                         sms_queue=sms_queue(), catalogue=load_catalogue(),
+                         render_qr=render_qr_png, clock=clock,
+                         verify_base_url=bound_settings().verify_base_url)
+
+
+def sms_ports():
+    from chalicelib.usecases.licence_sms import SmsPorts
+
+    return SmsPorts(licences=licence_store(), once=once_store(), notifier=sms_notifier(),
+                    queue=sms_queue(), clock=clock,
+                    verify_base_url=bound_settings().verify_base_url)
+
+
+def _reset_issuance() -> None:
+    sms_queue.cache_clear()
+
+
+_reset_everything_else = reset
+
+
+def reset() -> None:  # noqa: F811 - extends the reset above with this block's factories
+    _reset_everything_else()
+    _reset_issuance()

@@ -105,11 +105,13 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         gateway_secrets=True,
         timeout_seconds=300,
     ),
+    # The licence SMS: sends, records the outcome on the licence, re-queues a refusal with a delay.
     "sms_sender": FunctionAccess(
         reads=("config",),
-        writes=("once",),
+        writes=("once", "licences"),
         appends=("audit",),
         consumes=SMS_QUEUE,
+        sends_to=(SMS_QUEUE,),
         sends_sms=True,
         timeout_seconds=30,
     ),

@@ -1,0 +1,73 @@
+"""Public verification: the page behind every QR, the SMS short link, and the JWK Set.
+
+No authentication on any of these routes (API Gateway throttles them, see infra/). The page is
+cacheable for a short while only (CACHE_CONTROL_HEADER): a revocation shows within a minute.
+"""
+from chalice import Blueprint, Response
+
+from chalicelib.api.http import json_response
+from chalicelib.domain.calendar import cairo_date
+from chalicelib.domain.catalogue import load_catalogue
+from chalicelib.domain.issuance import short_link_key
+from chalicelib.domain.seal import verify_url
+from chalicelib.domain.verification import to_json
+from chalicelib.errors import NotFound
+from chalicelib.presentation.verify_page import CACHE_CONTROL_HEADER, render_verification_page
+from chalicelib.usecases.verification import jwk_set, verify_token
+from chalicelib.wiring import bound_settings, clock, licence_store, once_store, seal_signer
+
+verification_api = Blueprint(__name__)
+
+KEYS_CACHE_CONTROL = "public, max-age=3600"
+SHORT_LINK_CACHE_CONTROL = "public, max-age=3600"
+# The page needs nothing from anywhere: no scripts, no images, no fonts, inline CSS only.
+PAGE_SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                               "form-action 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _wants_json() -> bool:
+    accept = (verification_api.current_request.headers or {}).get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _verification(token: str) -> Response:
+    view = verify_token(token, seal_signer().public_keys(), licence_store(), cairo_date(clock()))
+    headers = {"Cache-Control": CACHE_CONTROL_HEADER, "Vary": "Accept", **PAGE_SECURITY_HEADERS}
+    if _wants_json():
+        return json_response(to_json(view), headers=headers)
+    catalogue = load_catalogue()
+    page = render_verification_page(view, catalogue.kind_names(), catalogue.district_names())
+    return Response(body=page, status_code=200,
+                    headers={"Content-Type": "text/html; charset=utf-8", **headers})
+
+
+@verification_api.route("/v/{token}", methods=["GET"])
+def verify(token: str):
+    return _verification(token)
+
+
+@verification_api.route("/V/{token}", methods=["GET"])
+def verify_upper_case(token: str):
+    """An upper-cased or hand-typed URL (`/V/...`) answers the same."""
+    return _verification(token)
+
+
+@verification_api.route("/s/{code}", methods=["GET"])
+def short_link(code: str):
+    """The SMS's short link: a redirect to the seal's verification page."""
+    token = once_store().ref(short_link_key(code)) if code.isalnum() and len(code) <= 16 else None
+    if not token:
+        raise NotFound(message_en="unknown link", message_ar="الرابط غير معروف", code="link_not_found")
+    return Response(body="", status_code=302,
+                    headers={"Location": verify_url(bound_settings().verify_base_url, token),
+                             "Cache-Control": SHORT_LINK_CACHE_CONTROL})
+
+
+@verification_api.route("/v1/keys", methods=["GET"])
+def keys():
+    return json_response(jwk_set(seal_signer().public_keys()),
+                         headers={"Cache-Control": KEYS_CACHE_CONTROL})

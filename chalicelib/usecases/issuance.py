@@ -1,0 +1,167 @@
+"""Issue the e-licence when an application reaches `licence_paid` (everything due is paid).
+
+Triggered by the applications stream; a redelivered record issues nothing twice:
+- first-time: the once item `issue#<application id>` points at the licence number before the
+  licence is written (conditional writes), so a rerun finds and finishes the same licence;
+- renewal: the licence's `renewals` list names the application that extended it.
+Then the seal is signed (KMS), the QR PNG stored (S3), the SMS queued (sent by the SMS worker,
+which retries with backoff: SNS never blocks issuance) and the application moved to `issued`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Callable, Optional
+
+from chalicelib.domain import issuance as rules
+from chalicelib.domain.applications import ISSUED, LICENCE_PAID, SYSTEM, Application, transition
+from chalicelib.domain.calendar import cairo_date
+from chalicelib.domain.catalogue import Catalogue
+from chalicelib.domain.licences import Licence
+from chalicelib.domain.seal import sign_seal, verify_url
+from chalicelib.errors import ConcurrentUpdate, NotFound
+from chalicelib.observability import logger
+from chalicelib.ports import ApplicationStore, DelayQueue, FileStore, OnceStore, SealSigner
+from chalicelib.usecases.applications import audit_record
+
+SAVE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class IssuancePorts:
+    applications: ApplicationStore
+    licences: Any  # DynamoLicenceStore: get, create, save, create_numbered
+    once: OnceStore
+    signer: SealSigner
+    files: FileStore
+    sms_queue: DelayQueue
+    catalogue: Catalogue
+    render_qr: Callable[[str], Any]  # url -> object with .png (bytes) and .version
+    clock: Callable[[], datetime]
+    verify_base_url: str
+
+
+class _ClaimedElsewhere(Exception):
+    """Another delivery already chose this application's licence number."""
+
+
+def issue_if_paid(application_id: str, ports: IssuancePorts) -> Optional[Licence]:
+    """Issue (or renew) the licence of a `licence_paid` application; None if there is nothing
+    to do (not paid yet, or already issued)."""
+    app = ports.applications.get(application_id)  # consistent: the stream image may be stale
+    if app.status != LICENCE_PAID:
+        return None
+    now = ports.clock()
+    renewal = rules.is_renewal(app)
+    licence = _renew(app, ports, now) if renewal else _first(app, ports, now)
+    link = publish_short_link(licence, ports.once, ports.verify_base_url, now)
+    event = rules.RENEWED_EVENT if renewal else rules.ISSUED_EVENT
+    # Queued before the application moves on: a crash in between re-queues on redelivery and the
+    # SMS worker's once-claim on the key still sends one message.
+    ports.sms_queue.send(sms_task(licence, event))
+    _mark_issued(app, licence, event, ports, now)
+    logger.info("licence issued", extra={"application_id": app.id, "number": licence.number,
+                                         "event": event, "valid_until": licence.valid_until,
+                                         "short_link": bool(link)})
+    return licence
+
+
+def sms_task(licence: Licence, event: str, request_id: str = "", attempt: int = 1) -> dict:
+    return {"number": licence.number, "event": event,
+            "key": rules.sms_key(event, licence, request_id), "attempt": attempt}
+
+
+def _first(app: Application, ports: IssuancePorts, now: datetime) -> Licence:
+    service = ports.catalogue.service(app.service_code)
+    if service is None:
+        raise ValueError(f"application {app.id} names an unknown service {app.service_code}")
+    term = rules.first_term(cairo_date(now), service.validity_months)
+    claim_key = f"issue#{app.id}"
+    claimed = ports.once.ref(claim_key)
+    if claimed:
+        return _finish(claimed, app, term, ports, now)
+    pointed: list[str] = []
+
+    def build(number: str) -> Licence:
+        # Point the application at this number before writing the licence; a number the
+        # counter hands out twice (the create fails) is replaced by the next one.
+        if not ports.once.point(claim_key, number, now, replacing=pointed[-1] if pointed else None):
+            raise _ClaimedElsewhere()
+        pointed.append(number)
+        return sealed(rules.new_licence(app, number, term, now), ports)
+
+    try:
+        return ports.licences.create_numbered(build, app.district, term[0].year)
+    except _ClaimedElsewhere:
+        return _finish(ports.once.ref(claim_key) or "", app, term, ports, now)
+
+
+def _finish(number: str, app: Application, term, ports: IssuancePorts, now: datetime) -> Licence:
+    """The number is chosen; the licence may or may not be written yet (a crash in between)."""
+    try:
+        return ports.licences.get(number, consistent=True)
+    except NotFound:
+        pass
+    try:
+        return ports.licences.create(sealed(rules.new_licence(app, number, term, now), ports))
+    except ConcurrentUpdate:
+        return ports.licences.get(number, consistent=True)
+
+
+def _renew(app: Application, ports: IssuancePorts, now: datetime) -> Licence:
+    service = ports.catalogue.service(app.service_code)
+    if service is None:
+        raise ValueError(f"application {app.id} names an unknown service {app.service_code}")
+    for _ in range(SAVE_ATTEMPTS):
+        licence = ports.licences.get(app.renewal_of, consistent=True)
+        if rules.renewed_by(licence, app.id):
+            return licence
+        term = rules.renewal_term(licence, service.validity_months)
+        try:
+            return ports.licences.save(sealed(rules.renew(licence, app, term, now), ports))
+        except ConcurrentUpdate:
+            continue
+    raise ConcurrentUpdate()
+
+
+def sealed(licence: Licence, ports: IssuancePorts) -> Licence:
+    """Sign the licence's seal, draw its QR and store the PNG; the licence records both."""
+    token = sign_seal(rules.seal_claims(licence, ports.signer.key_id), ports.signer)
+    image = ports.render_qr(verify_url(ports.verify_base_url, token))
+    key = rules.qr_key(licence.number, token)
+    ports.files.put(key, image.png, "image/png")
+    return replace(licence, seal_token=token, qr_key=key)
+
+
+def publish_short_link(licence: Licence, once: OnceStore, verify_base_url: str,
+                       now: datetime) -> str:
+    """`<verify base>/s/<code>` redirects to the seal's verify URL (the SMS link). The code is
+    derived from the seal, so publishing twice is harmless."""
+    if not licence.seal_token:
+        return ""
+    code = rules.short_code(licence.seal_token)
+    once.point(rules.short_link_key(code), licence.seal_token, now)
+    return short_link(verify_base_url, licence.seal_token)
+
+
+def short_link(verify_base_url: str, token: str) -> str:
+    return f"{verify_base_url.rstrip('/')}/s/{rules.short_code(token)}"
+
+
+def _mark_issued(app: Application, licence: Licence, event: str, ports: IssuancePorts,
+                 now: datetime) -> Application:
+    for _ in range(SAVE_ATTEMPTS):
+        if app.status == ISSUED:
+            return app
+        changed = replace(transition(app, "issue", SYSTEM, now), licence_number=licence.number)
+        audit = [audit_record(changed, app.status, SYSTEM, action="issue"),
+                 {"subject": f"LIC#{licence.number}", "at": changed.updated_at, "actor": SYSTEM.sub,
+                  "role": SYSTEM.role, "district": licence.district, "action": event,
+                  "from_status": None, "to_status": licence.status, "reason": "",
+                  "data": {"application_id": app.id, "valid_from": licence.valid_from,
+                           "valid_until": licence.valid_until, "qr_key": licence.qr_key}}]
+        try:
+            return ports.applications.save(changed, audit)
+        except ConcurrentUpdate:
+            app = ports.applications.get(app.id)
+    raise ConcurrentUpdate()

@@ -1,0 +1,109 @@
+"""Licences as their holder, their district's officers and admins see them; the paper copy."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Optional
+
+from chalicelib.adapters.paper_pdf import PaperLicence
+from chalicelib.auth import Principal
+from chalicelib.domain.catalogue import Catalogue
+from chalicelib.domain.issuance import mask_national_id
+from chalicelib.domain.licences import REVOKED, Licence
+from chalicelib.domain.seal import verify_url
+from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.ports import FileStore, Page
+
+QR_URL_SECONDS = 300  # the QR link is for showing or downloading now, not for sharing
+PDF_URL_SECONDS = 900
+
+
+def _not_found() -> NotFound:
+    return NotFound(message_en="licence not found", message_ar="الرخصة غير موجودة",
+                    code="licence_not_found")
+
+
+def readable_licence(number: str, caller: Principal, licences: Any) -> Licence:
+    """The licence if the caller may see it: its holder, an officer of its district, an admin."""
+    try:
+        licence = licences.get(number, consistent=True)
+    except NotFound:
+        raise _not_found() from None
+    if caller.role == "admin":
+        return licence
+    if caller.role == "officer":
+        if caller.district != licence.district:
+            raise Forbidden(message_en="this licence belongs to another district",
+                            message_ar="هذه الرخصة تخص حيًا آخر")
+        return licence
+    if caller.sub != licence.holder:
+        raise _not_found()  # another holder's licence is indistinguishable from a missing one
+    return licence
+
+
+def list_licences(caller: Principal, limit: int, cursor: Optional[str], licences: Any,
+                  district: Optional[str] = None) -> Page:
+    """A citizen's own licences; an officer's district; an admin names the district."""
+    if caller.role == "citizen":
+        return licences.list_by_holder(caller.sub, limit, cursor)
+    listed = caller.district if caller.role == "officer" else district
+    if not listed:
+        raise ValidationFailed(fields={"district": "admins name the district to list / حدد الحي"})
+    return licences.list_by_district(listed, limit, cursor)
+
+
+def public_view(licence: Licence, files: FileStore, verify_base_url: str) -> dict:
+    """API.md's licence fields, plus issue time, fines total, renewals and the SMS state."""
+    sealed = bool(licence.seal_token)
+    return {
+        "number": licence.number, "kind": licence.kind, "district": licence.district,
+        "status": licence.status, "valid_from": licence.valid_from,
+        "valid_until": licence.valid_until,
+        "site": {"lat": licence.site.get("lat"), "lng": licence.site.get("lng"),
+                 "address": licence.site.get("address")},
+        "holder": {"name": licence.holder_name, "national_id": licence.holder_national_id,
+                   "mobile": licence.holder_mobile},
+        "verify_url": verify_url(verify_base_url, licence.seal_token) if sealed else None,
+        "qr_png_url": files.presigned_get_url(licence.qr_key, QR_URL_SECONDS)
+        if licence.qr_key else None,
+        "fines": [f.as_dict() for f in licence.fines],
+        "outstanding_fines_piasters": licence.outstanding_fines_piasters,
+        "service_code": licence.service_code, "application_id": licence.application_id,
+        "issued_at": licence.issued_at, "status_reason": licence.status_reason or None,
+        "renewals": [dict(r) for r in licence.renewals],
+        "sms": dict(licence.sms) or None,
+    }
+
+
+def summary_view(licence: Licence) -> dict:
+    """A list row: no presigned URLs (they cost a signature each and expire anyway)."""
+    return {"number": licence.number, "kind": licence.kind, "district": licence.district,
+            "status": licence.status, "valid_from": licence.valid_from,
+            "valid_until": licence.valid_until, "holder": {"name": licence.holder_name},
+            "outstanding_fines_piasters": licence.outstanding_fines_piasters}
+
+
+def paper_copy(licence: Licence, catalogue: Catalogue, files: FileStore, verify_base_url: str,
+               render_pdf: Any, now: datetime) -> str:
+    """Render the A4 copy (docs/paper-copy.md), store it, return a presigned URL to it."""
+    if licence.status == REVOKED:
+        raise Conflict(code="licence_revoked", message_en="a revoked licence has no paper copy",
+                       message_ar="لا تصدر نسخة ورقية لرخصة ملغاة")
+    if not (licence.seal_token and licence.qr_key):
+        raise Conflict(code="licence_not_sealed", message_en="this licence has no e-seal yet",
+                       message_ar="لم يصدر ختم إلكتروني لهذه الرخصة بعد")
+    kind_ar, kind_en = catalogue.kind_names().get(licence.kind, (licence.kind, licence.kind))
+    district_ar, district_en = catalogue.district_names().get(
+        licence.district, (licence.district, licence.district))
+    paper = PaperLicence(
+        number=licence.number, kind_ar=kind_ar, kind_en=kind_en, district_ar=district_ar,
+        district_en=district_en, holder_name=licence.holder_name,
+        holder_national_id_masked=mask_national_id(licence.holder_national_id),
+        site_address=str(licence.site.get("address", "")), lat=float(licence.site["lat"]),
+        lng=float(licence.site["lng"]), valid_from=date.fromisoformat(licence.valid_from),
+        valid_until=date.fromisoformat(licence.valid_until), status=licence.status,
+        issued_at=datetime.fromisoformat(licence.issued_at.replace("Z", "+00:00")),
+        verify_url=verify_url(verify_base_url, licence.seal_token))
+    pdf = render_pdf(paper, files.get(licence.qr_key))
+    key = f"paper-copies/{licence.number}/{now.strftime('%Y%m%dT%H%M%S%f')}.pdf"
+    files.put(key, pdf, "application/pdf")
+    return files.presigned_get_url(key, PDF_URL_SECONDS)
