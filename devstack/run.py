@@ -55,6 +55,7 @@ def main() -> int:
         kwargs={"on_error": lambda e: print(f"stream handler failed, will retry: {e!r}", flush=True)},
         daemon=True)
     pump_thread.start()
+    queue_thread = _start_queue_pump(app_module, env["TABLE_PREFIX"], stopping)
     api = subprocess.Popen(
         [os.path.join(os.path.dirname(sys.executable), "chalice"), "local", "--stage", "local",
          "--host", "127.0.0.1", "--port", str(API_PORT), "--no-autoreload"],
@@ -80,9 +81,32 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 api.kill()
         pump_thread.join(timeout=5)
+        if queue_thread is not None:
+            queue_thread.join(timeout=5)
         emulator.stop()
         print("stopped: API, stream pump and emulator", flush=True)
     return 0
+
+
+QUEUE_HANDLER_NAMES = {"rukhsa-sms": "sms_sender"}
+
+
+def _start_queue_pump(app_module: ModuleType, table_prefix: str,
+                      stopping: threading.Event) -> "threading.Thread | None":
+    """Deliver the SMS queue to its worker, as Lambda's SQS event source would."""
+    from devstack.queues import QueuePump
+
+    handlers = {queue: getattr(app_module, name) for queue, name in QUEUE_HANDLER_NAMES.items()
+                if hasattr(app_module, name)}
+    if not handlers:
+        return None
+    pump = QueuePump(handlers, table_prefix)
+    thread = threading.Thread(
+        target=pump.run_forever, args=(stopping.is_set,),
+        kwargs={"on_error": lambda e: print(f"queue handler failed, will retry: {e!r}", flush=True)},
+        daemon=True)
+    thread.start()
+    return thread
 
 
 if __name__ == "__main__":

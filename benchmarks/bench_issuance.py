@@ -1,0 +1,96 @@
+"""Issuance benchmark on the local stack: QR version, PNG bytes, ms per QR, ms per issuance.
+
+Run from the repository root:  .venv/bin/python benchmarks/bench_issuance.py [N]
+
+Starts a moto server (the local stack's emulator), provisions it like `make run`, then issues N
+licences through the real use case (KMS sign in the emulator, QR render, S3 put, DynamoDB
+conditional writes, SQS send). QR rendering alone reuses bench_qr's worst-case seal.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # one "licence issued" line per run is noise here
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_qr import median_ms, worst_case_claims  # noqa: E402
+
+
+def qr_figures(base_url: str, runs: int) -> None:
+    from chalicelib.adapters.qr_png import render_qr_png
+    from chalicelib.domain.seal import sign_seal, verify_url
+    from tests.unit.seal_fakes import LocalSealSigner
+
+    signer = LocalSealSigner()
+    url = verify_url(base_url, sign_seal(worst_case_claims(signer.key_id), signer))
+    image = render_qr_png(url)
+    print(f"QR (worst-case seal, {len(url)}-char URL at {base_url}): version {image.version}, "
+          f"{len(image.png)} B PNG, {median_ms(lambda: render_qr_png(url), runs):.2f} ms per QR "
+          f"(median of {runs})")
+
+
+def issuance_figures(runs: int) -> None:
+    from chalicelib import wiring
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.usecases.applications import new_application
+    from chalicelib.usecases.issuance import issue_if_paid
+    from chalicelib.auth import Principal
+    from tests.integration.issuance_helpers import ADVERT, drive_to_licence_paid
+
+    service = load_catalogue().service(ADVERT["service_code"])
+    applicant = dict(ADVERT["applicant"], mobile="+201012345678")
+    timings, versions, sizes = [], [], []
+    for _ in range(runs):
+        owner = Principal(sub=f"bench-{uuid.uuid4().hex[:8]}", role="citizen")
+        app = new_application(service, "EAST", owner, applicant, dict(ADVERT["site"]),
+                              dict(ADVERT["details"]), wiring.clock())
+        wiring.application_store().create(app)
+        drive_to_licence_paid(app.id, wiring.clock())
+        started = time.perf_counter()
+        licence = issue_if_paid(app.id, wiring.issuance_ports())
+        timings.append((time.perf_counter() - started) * 1000)
+        png = wiring.file_store().get(licence.qr_key)
+        sizes.append(len(png))
+        versions.append(_version(png))
+    print(f"issuance on the local stack ({runs} licences): median {statistics.median(timings):.1f} ms, "
+          f"p90 {sorted(timings)[int(0.9 * (runs - 1))]:.1f} ms per issuance; "
+          f"QR version {max(versions)}, PNG {min(sizes)}–{max(sizes)} B")
+
+
+def _version(png: bytes) -> int:
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    return int(zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))[0].extra["Version"])
+
+
+def main(runs: int) -> None:
+    from devstack.config import local_environment
+    from devstack.emulator import Emulator
+
+    with Emulator.start() as emulator:
+        prefix = f"bench{uuid.uuid4().hex[:6]}-"
+        env = local_environment()
+        env.update(TABLE_PREFIX=prefix, FILES_BUCKET=f"{prefix}files",
+                   SEAL_KEY_IDS=f"alias/{prefix}seal", AWS_ENDPOINT_URL=emulator.endpoint_url)
+        os.environ.update(env)
+        emulator.export_to(os.environ)
+        from devstack.provision import provision, seed
+
+        provision(prefix, env["FILES_BUCKET"], env["SEAL_KEY_IDS"])
+        seed("2026-01-01T00:00:00.000Z")
+        qr_figures(env["VERIFY_BASE_URL"], max(runs, 50))
+        issuance_figures(runs)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 30)
