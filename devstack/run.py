@@ -8,16 +8,11 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import threading
-from datetime import datetime, timezone
 from types import ModuleType
 from typing import Any, Callable
 from urllib.parse import urlparse
 
-from devstack.config import ROOT, local_environment
-from devstack.emulator import Emulator
+from devstack.config import local_environment
 
 API_PORT = int(os.environ.get("RUKHSA_API_PORT", "8000"))
 STREAM_HANDLER_NAMES = {"applications": "on_application_change", "payments": "on_payment_change",
@@ -31,56 +26,22 @@ def stream_handlers(app_module: ModuleType) -> dict[str, Callable[[dict, Any], A
 
 
 def main() -> int:
-    env = local_environment()
-    endpoint = urlparse(env["AWS_ENDPOINT_URL"])
-    emulator = Emulator.start(port=endpoint.port)
-    os.environ.update(env)
-    print(f"emulator: moto server at {emulator.endpoint_url}", flush=True)
-    from devstack.provision import provision, seed
+    from devstack.local_stack import LocalStack
 
-    stream_arns = provision(env["TABLE_PREFIX"], env["FILES_BUCKET"], env["SEAL_KEY_IDS"])
-    for name, arn in stream_arns.items():
-        os.environ[f"{name.upper()}_STREAM_ARN"] = arn
-    seed(datetime.now(timezone.utc).isoformat())
-    print("provisioned tables, bucket, seal key, SMS settings, queues; catalogue seeded", flush=True)
-
-    sys.path.insert(0, str(ROOT))
-    import app as app_module
-    from devstack.streams import StreamPump
-
-    stopping = threading.Event()
-    pump = StreamPump(stream_handlers(app_module), stream_arns)
-    pump_thread = threading.Thread(
-        target=pump.run_forever, args=(stopping.is_set,),
-        kwargs={"on_error": lambda e: print(f"stream handler failed, will retry: {e!r}", flush=True)},
-        daemon=True)
-    pump_thread.start()
-    api = subprocess.Popen(
-        [os.path.join(os.path.dirname(sys.executable), "chalice"), "local", "--stage", "local",
-         "--host", "127.0.0.1", "--port", str(API_PORT), "--no-autoreload"],
-        cwd=ROOT, env=os.environ.copy())
-    print(f"API: http://127.0.0.1:{API_PORT}  (Ctrl-C stops everything)", flush=True)
+    emulator_port = int(os.environ.get("RUKHSA_EMULATOR_PORT", "0")) or \
+        urlparse(local_environment()["AWS_ENDPOINT_URL"]).port
+    stack = LocalStack.start(api_port=API_PORT, emulator_port=emulator_port)
+    print(f"API: {stack.api_url}  (Ctrl-C stops everything)", flush=True)
 
     def shutdown(*_: object) -> None:
-        stopping.set()
+        stack.stopping.set()
 
     signal.signal(signal.SIGINT, shutdown)
     signal.signal(signal.SIGTERM, shutdown)
     try:
-        while not stopping.wait(0.5):
-            if api.poll() is not None:
-                print("chalice local exited", flush=True)
-                break
+        stack.serve_until_stopped()
     finally:
-        stopping.set()
-        if api.poll() is None:
-            api.terminate()
-            try:
-                api.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                api.kill()
-        pump_thread.join(timeout=5)
-        emulator.stop()
+        stack.stop()
         print("stopped: API, stream pump and emulator", flush=True)
     return 0
 
