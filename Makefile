@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv clean package
+.PHONY: run test venv clean package bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,3 +25,7 @@ package: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build .devstack
+
+# Every benchmark; prints the table and writes docs/benchmarks.md (BENCH_ARGS=--quick for a short run).
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)

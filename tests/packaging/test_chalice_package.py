@@ -42,3 +42,36 @@ def test_compiled_wheels_are_manylinux_x86_64_for_cp312(package):
     for tags in compiled:
         assert "manylinux" in tags and "x86_64" in tags, tags
     assert any(n.startswith("PIL/") for n in names) and any(n.startswith("chalicelib/") for n in names)
+
+
+RUNTIME_PROVIDED = ("boto3/", "botocore/", "s3transfer/")
+ZIP_GOAL_BYTES = 30 * 1000 * 1000
+
+
+def test_nothing_the_lambda_runtime_provides_is_packaged(package):
+    """GIVEN the prod package
+    THEN the AWS SDK (provided by the python3.12 runtime) is not in it, and pynamodb, which pip
+    would bring it in with, is there from vendor/."""
+    with zipfile.ZipFile(package / "deployment.zip") as archive:
+        names = archive.namelist()
+    assert not [n for n in names if n.startswith(RUNTIME_PROVIDED)]
+    assert "pynamodb/models.py" in names
+
+
+def test_the_vendored_pynamodb_is_the_pinned_one():
+    """GIVEN pynamodb pinned in requirements-dev.txt (local stack, tests) and vendored for Lambda
+    THEN both are the same version, so tests exercise what is deployed."""
+    pins = dict(line.strip().split("==") for line in (ROOT / "requirements-dev.txt").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+    vendored = [p.name for p in (ROOT / "vendor").glob("pynamodb-*.dist-info")]
+    assert vendored == [f"pynamodb-{pins['pynamodb']}.dist-info"]
+    assert f"__version__ = '{pins['pynamodb']}'" in (ROOT / "vendor" / "pynamodb" / "__init__.py").read_text()
+    listed = [line for line in (ROOT / "requirements.txt").read_text().splitlines()
+              if line.lower().startswith("pynamodb")]
+    assert not listed, "listing pynamodb in requirements.txt packages botocore again"
+
+
+def test_the_deployment_zip_is_within_the_goal(package):
+    """THEN every zip `chalice package` writes (function code and any layer) adds up to <= 30 MB."""
+    total = sum(p.stat().st_size for p in package.glob("*.zip"))
+    assert total <= ZIP_GOAL_BYTES, f"{total / 1e6:.1f} MB"

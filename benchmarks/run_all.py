@@ -1,0 +1,212 @@
+"""Every benchmark in one command (`make bench`): a table of figure / value / goal.
+
+    python benchmarks/run_all.py [--quick]
+
+Prints the table and writes it, with each benchmark's own output, to docs/benchmarks.md.
+Each benchmark script is run as it is (a subprocess, its printed table parsed here), so the
+scripts stay runnable on their own. Any further `benchmarks/bench_*.py` (issuance, verification
+cost, ...) is run too; lines it prints as `figure: <name> | <value> | <goal>` join the table.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+OUTPUT = ROOT / "docs" / "benchmarks.md"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+ZIP_GOAL_MB = 30.0
+COLD_START_GOAL = 1.3
+KNOWN = {"bench_cold_start.py", "bench_qr.py", "bench_nightly.py", "run_all.py"}
+
+
+@dataclass
+class Row:
+    figure: str
+    value: str
+    goal: str
+    met: Optional[bool] = None
+
+    @property
+    def verdict(self) -> str:
+        return {True: "met", False: "NOT met", None: "-"}[self.met]
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[Row]
+    output: str
+    seconds: float
+
+
+def _run(args: list[str], timeout: int = 1800) -> str:
+    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-central-1")}
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=timeout)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout[-2000:]}{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def cold_start(quick: bool) -> tuple[list[Row], str]:
+    from benchmarks.bench_cold_start import measure
+
+    result = measure(3 if quick else 7)
+    app, bare = result["median"]["app"], result["median"]["bare"]
+    output = (f"request: {result['request']}, median of {result['runs']} fresh processes each\n"
+              f"bare Chalice+boto3: import {bare['import_ms']:.1f} ms + first request "
+              f"{bare['request_ms']:.1f} ms = {bare['total_ms']:.1f} ms\n"
+              f"Rukhsa app.py:      import {app['import_ms']:.1f} ms + first request "
+              f"{app['request_ms']:.1f} ms = {app['total_ms']:.1f} ms\n")
+    return [Row(f"cold start, import + first `{result['request']}`, app / bare Chalice+boto3",
+                f"{result['ratio']:.2f}x ({app['total_ms']:.0f} ms / {bare['total_ms']:.0f} ms)",
+                f"<= {COLD_START_GOAL}x", result["ratio"] <= COLD_START_GOAL)], output
+
+
+def deployment_zip(quick: bool) -> tuple[list[Row], str]:
+    with tempfile.TemporaryDirectory() as out:
+        chalice = str(Path(sys.executable).parent / "chalice")
+        log = _run([chalice, "package", "--stage", "prod", out])
+        archives = sorted(Path(out).glob("*.zip"))
+        sizes = {p.name: p.stat().st_size for p in archives}
+        with zipfile.ZipFile(Path(out) / "deployment.zip") as archive:
+            by_top: dict[str, int] = {}
+            for info in archive.infolist():
+                top = info.filename.split("/")[0]
+                by_top[top] = by_top.get(top, 0) + info.compress_size
+    total = sum(sizes.values())
+    largest = sorted(by_top.items(), key=lambda kv: -kv[1])[:8]
+    output = log + "".join(f"{name}: {size / 1e6:.2f} MB\n" for name, size in sizes.items())
+    output += "largest entries in deployment.zip (compressed):\n" + "".join(
+        f"  {name}: {size / 1e6:.2f} MB\n" for name, size in largest)
+    rows = [Row("deployment package, zipped (`chalice package --stage prod`, all zips)",
+                f"{total / 1e6:.1f} MB", f"<= {ZIP_GOAL_MB:g} MB", total / 1e6 <= ZIP_GOAL_MB)]
+    return rows, output
+
+
+def qr(quick: bool) -> tuple[list[Row], str]:
+    output = _run([sys.executable, str(BENCH / "bench_qr.py"), "50" if quick else "200"])
+    token = re.search(r"token: (\d+) chars; sign\+encode ([\d.]+) ms, verify ([\d.]+) ms", output)
+    lines = re.findall(r"^(/v/ mixed|ALL UPPER)\s+(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)$",
+                       output, re.MULTILINE)
+    if not token or not lines:
+        raise RuntimeError(f"unexpected bench_qr output:\n{output}")
+    versions = [int(v) for *_, v, _, _ in lines]
+    pngs = [int(b) for *_, b, _ in lines]
+    renders = [float(ms) for *_, ms in lines]
+    return [
+        Row("seal token length (worst case)", f"{token[1]} chars", "-"),
+        Row("seal sign + encode / verify (local P-256 key, median)",
+            f"{token[2]} ms / {token[3]} ms", "-"),
+        Row("QR version, worst case over hosts and URL forms", str(max(versions)), "<= 10",
+            max(versions) <= 10),
+        Row("QR PNG size, worst case", f"{max(pngs)} B", "<= 2048 B", max(pngs) <= 2048),
+        Row("QR render time, slowest host (median)", f"{max(renders):.1f} ms", "-"),
+    ], output
+
+
+def nightly(quick: bool) -> tuple[list[Row], str]:
+    total = "2000" if quick else "10000"
+    output = _run([sys.executable, str(BENCH / "bench_nightly.py"), "--total", total,
+                   "--due-percent", "1"], timeout=3600)
+    rows = {m[0]: m[1:] for m in re.findall(
+        r"^(empty|night|rerun)\s+(\d+)\s+(\d+)\s+([\d.na]+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)$",
+        output, re.MULTILINE)}
+    if "night" not in rows:
+        raise RuntimeError(f"unexpected bench_nightly output:\n{output}")
+    read, due, ratio, *_, seconds, rate = rows["night"]
+    result = [
+        Row(f"nightly items read / items due ({total} licences, 1 % due)",
+            f"{float(ratio):.2f} ({read} / {due})", "~= 1.0", float(ratio) <= 1.05),
+        Row("nightly throughput on moto (one process, 8 threads)",
+            f"{float(rate):.0f} due items/s ({seconds} s)", "-"),
+    ]
+    if "rerun" in rows:
+        expired, fines, sms = (int(n) for n in rows["rerun"][3:6])
+        result.append(Row("nightly rerun of the same date: licences expired + fines + SMS again",
+                          str(expired + fines + sms), "0", expired + fines + sms == 0))
+    return result, output
+
+
+def further(script: Path) -> Callable[[bool], tuple[list[Row], str]]:
+    def run(quick: bool) -> tuple[list[Row], str]:
+        output = _run([sys.executable, str(script)])
+        rows = [Row(*[part.strip() for part in m.split("|")][:3])
+                for m in re.findall(r"^figure:\s*(.+\|.+\|.+)$", output, re.MULTILINE)]
+        return rows, output
+    return run
+
+
+def benchmarks() -> list[tuple[str, Callable[[bool], tuple[list[Row], str]]]]:
+    found = [("Cold start", cold_start), ("Deployment package", deployment_zip),
+             ("Seal and QR", qr), ("Nightly job", nightly)]
+    for script in sorted(BENCH.glob("bench_*.py")):
+        if script.name not in KNOWN:
+            found.append((script.stem.removeprefix("bench_").replace("_", " ").capitalize(),
+                          further(script)))
+    return found
+
+
+def table(sections: list[Section]) -> str:
+    lines = ["| figure | value | goal | |", "| --- | --- | --- | --- |"]
+    for section in sections:
+        for row in section.rows:
+            lines.append(f"| {row.figure} | {row.value} | {row.goal} | {row.verdict} |")
+    return "\n".join(lines)
+
+
+def document(sections: list[Section], quick: bool) -> str:
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` (`benchmarks/run_all.py{' --quick' if quick else ''}`) on {when}, "
+        f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}, "
+        f"{os.cpu_count()} CPUs. Figures from one honest run on a shared, noisy machine: compare "
+        "the ratios measured within the run, not absolute times across runs. DynamoDB is the moto "
+        "server over HTTP on loopback (slower than DynamoDB, one request at a time).",
+        "",
+        table(sections),
+        "",
+    ]
+    for section in sections:
+        parts += [f"## {section.title} ({section.seconds:.0f} s)", "", "```",
+                  section.output.rstrip(), "```", ""]
+    return "\n".join(parts)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="fewer runs and licences")
+    parser.add_argument("--no-write", action="store_true", help=f"do not write {OUTPUT.name}")
+    args = parser.parse_args()
+    sections = []
+    for title, bench in benchmarks():
+        print(f"running: {title} ...", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        rows, output = bench(args.quick)
+        sections.append(Section(title, rows, output, time.perf_counter() - started))
+    print(table(sections))
+    if not args.no_write:
+        OUTPUT.write_text(document(sections, args.quick), encoding="utf-8")
+        print(f"\nwritten: {OUTPUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
