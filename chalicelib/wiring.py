@@ -127,3 +127,26 @@ def reset() -> None:
                     work_lists, sms_notifier, file_store, seal_signer, nightly_queue):
         factory.cache_clear()
     get_settings.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def payment_store():
+    from chalicelib.adapters.payment_store import DynamoPaymentStore
+
+    bound_settings()
+    return DynamoPaymentStore()
+
+
+def payment_gateway(name: str):
+    """The gateway adapter by name (chalicelib/adapters/gateways); NotFound if unavailable."""
+    from chalicelib.adapters.gateways import gateway_for
+
+    return gateway_for(name, bound_settings())
+
+
+_reset_before_payments = reset
+
+
+def reset() -> None:  # noqa: F811 (extends the reset above with the payments factory)
+    _reset_before_payments()
+    payment_store.cache_clear()
