@@ -68,15 +68,13 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         memory_mb=512,
         timeout_seconds=60,
     ),
-    # A payment completed or failed: advance the application, issue when the licence fee is in.
+    # A payment became paid: settle the application's fee lines and move it on (review, auto-
+    # approval, licence_paid). Issuance listens on the applications stream, not here. It marks a
+    # payment that paid for something no longer due (UpdateItem on payments).
     "on_payment_change": FunctionAccess(
-        reads=("config", "payments"),
-        writes=("applications", "licences", "once"),
+        writes=("applications", "payments"),
         appends=("audit",),
         stream="payments",
-        sends_to=(SMS_QUEUE,),
-        signs_seals=True,
-        files="readwrite",
         memory_mb=512,
         timeout_seconds=60,
     ),
@@ -97,11 +95,10 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         sends_sms=True,
         timeout_seconds=300,
     ),
-    # Every 15 minutes: ask the gateways about payments still pending.
+    # Every 15 minutes: ask the gateways about payments still pending (Query by-pending), and
+    # record answers like webhooks do (TransactWrite: payment + event key in `once`).
     "reconcile_payments": FunctionAccess(
-        reads=("config", "applications"),
         writes=("payments", "once"),
-        appends=("audit",),
         gateway_secrets=True,
         timeout_seconds=300,
     ),
