@@ -1,7 +1,7 @@
 """Rukhsa: wiring only. Routes and event handlers live in chalicelib."""
 import os
 
-from chalice import Chalice, Cron
+from chalice import Chalice, Cron, Rate
 
 from chalicelib.api.applications import applications_api
 from chalicelib.api.catalogue import catalogue_api
@@ -9,15 +9,15 @@ from chalicelib.api.dev import dev_api
 from chalicelib.api.docs import docs_api
 from chalicelib.api.http import install_error_handling
 from chalicelib.api.licences import licences_api
+from chalicelib.api.payments import payments_api
 from chalicelib.api.renewals import renewals_api
 from chalicelib.api.verification import verification_api
 
 PLACEHOLDER_ARN = "arn:aws:dynamodb:eu-central-1:000000000000:table/placeholder/stream/1970-01-01T00:00:00.000"
 
 app = Chalice(app_name="rukhsa")
-for blueprint in (catalogue_api, applications_api, renewals_api, dev_api, docs_api):
-    app.register_blueprint(blueprint)
-for blueprint in (licences_api, verification_api):
+for blueprint in (catalogue_api, applications_api, payments_api, licences_api, renewals_api,
+                  verification_api, dev_api, docs_api):
     app.register_blueprint(blueprint)
 install_error_handling(app)
 
@@ -50,3 +50,17 @@ def sms_sender(event):
     from chalicelib.events.licence_sms import on_sms_messages
 
     return on_sms_messages(event)
+
+
+@app.on_dynamodb_record(stream_arn=os.environ.get("PAYMENTS_STREAM_ARN", PLACEHOLDER_ARN))
+def on_payment_change(event):
+    from chalicelib.events.payments_stream import on_payment_records
+
+    on_payment_records(event)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def reconcile_payments(event):
+    from chalicelib.events.reconcile import on_schedule
+
+    return on_schedule(event)

@@ -180,3 +180,38 @@ class DelayQueue(ABC):
     @abstractmethod
     def send(self, task: Mapping[str, object], delay_seconds: int = 0) -> None:
         """Enqueue one task, delivered no sooner than `delay_seconds` from now (≤ 900)."""
+
+
+class PaymentStore(ABC):
+    """Payments (chalicelib/domain/payments.py). Gateway events are recorded exactly once."""
+
+    @abstractmethod
+    def create(self, payment: "object") -> "object":
+        """Store a new payment (its id must be new)."""
+
+    @abstractmethod
+    def get(self, payment_id: str) -> "object":
+        """Return the Payment (strongly consistent) or raise NotFound."""
+
+    @abstractmethod
+    def record_event(self, payment: "object", event_key: str) -> bool:
+        """Write `payment` (changed by one gateway event) together with the event's key, in one
+        transaction: False (nothing written) if the key was recorded before; ConcurrentUpdate if
+        the payment changed since it was read."""
+
+    @abstractmethod
+    def mark(self, payment_id: str, flag_reason: str, at: str) -> None:
+        """Set a paid payment's flag reason (paid for something no longer due) without
+        changing its status."""
+
+    @abstractmethod
+    def list_by_application(self, application_id: str) -> "list":
+        """The application's payments, newest first."""
+
+    @abstractmethod
+    def list_by_day(self, day: str, district: Optional[str] = None) -> "list":
+        """Payments counted on a Cairo day (optionally of one district)."""
+
+    @abstractmethod
+    def list_pending(self, created_before: str, limit: int) -> "list":
+        """Payments still pending that were created before the ISO time, oldest first."""

@@ -76,6 +76,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         sandbox_enabled=_flag(env, "SANDBOX_ENABLED"),
         dev_tokens_enabled=_flag(env, "DEV_TOKENS_ENABLED"),
         sms_queue_url=env.get("SMS_QUEUE_URL", ""),
+        extra=gateway_extra(env),
     )
     if auth_mode == "cognito" and not (settings.cognito_issuer and settings.cognito_audience):
         raise SettingsError("AUTH_MODE=cognito needs COGNITO_ISSUER and COGNITO_AUDIENCE")
@@ -84,6 +85,16 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if settings.stage == "prod" and (settings.sandbox_enabled or settings.dev_tokens_enabled):
         raise SettingsError("the sandbox gateway and dev tokens are never enabled in prod")
     return settings
+
+
+# Gateway settings beyond the typed ones (docs/gateways.md): environment name -> extra key.
+GATEWAY_EXTRA = {"PAYMOB_API_KEY": "paymob_api_key", "PAYMOB_INTEGRATION_ID": "paymob_integration_id",
+                 "PAYMOB_IFRAME_ID": "paymob_iframe_id", "PAYMOB_BASE_URL": "paymob_base_url",
+                 "FAWRY_BASE_URL": "fawry_base_url", "FAWRY_RETURN_URL": "fawry_return_url"}
+
+
+def gateway_extra(env: Mapping[str, str]) -> dict[str, str]:
+    return {key: env[name].strip() for name, key in GATEWAY_EXTRA.items() if env.get(name, "").strip()}
 
 
 @lru_cache(maxsize=1)

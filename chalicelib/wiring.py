@@ -124,12 +124,12 @@ clock: Callable[[], datetime] = utc_now
 def reset() -> None:
     """Forget cached adapters (tests switch stages and endpoints)."""
     for factory in (bound_settings, application_store, rollout_store, licence_store, once_store,
-                    work_lists, sms_notifier, file_store, seal_signer, nightly_queue):
+                    work_lists, sms_notifier, file_store, seal_signer, nightly_queue, sms_queue,
+                    payment_store):
         factory.cache_clear()
     get_settings.cache_clear()
 
 
-# --- Issuance, licence SMS and verification (docs/issuance.md) -------------------------------
 SMS_QUEUE = "rukhsa-sms"
 
 
@@ -167,13 +167,16 @@ def sms_ports():
                     verify_base_url=bound_settings().verify_base_url)
 
 
-def _reset_issuance() -> None:
-    sms_queue.cache_clear()
+@lru_cache(maxsize=1)
+def payment_store():
+    from chalicelib.adapters.payment_store import DynamoPaymentStore
+
+    bound_settings()
+    return DynamoPaymentStore()
 
 
-_reset_everything_else = reset
+def payment_gateway(name: str):
+    """The gateway adapter by name (chalicelib/adapters/gateways); NotFound if unavailable."""
+    from chalicelib.adapters.gateways import gateway_for
 
-
-def reset() -> None:  # noqa: F811 - extends the reset above with this block's factories
-    _reset_everything_else()
-    _reset_issuance()
+    return gateway_for(name, bound_settings())

@@ -30,6 +30,7 @@ class StreamPump:
         self._streams = boto3.client("dynamodbstreams")
         self._handlers = {arn: handlers[name] for name, arn in stream_arns.items() if name in handlers}
         self._iterators: dict[tuple[str, str], Optional[str]] = {}
+        self._positions: dict[tuple[str, str], str] = {}
         self._batch_size = batch_size
 
     def pump_once(self) -> int:
@@ -65,9 +66,17 @@ class StreamPump:
 
     def _drain_shard(self, arn: str, shard_id: str, handler: Handler) -> int:
         key = (arn, shard_id)
-        if key not in self._iterators:
+        # A fresh iterator from the last delivered sequence number on every pass (Lambda keeps a
+        # checkpoint, not an iterator): moto rolls a cancelled TransactWriteItems back by
+        # swapping in a copy of the table, which strands iterators taken before it.
+        last = self._positions.get(key)
+        if last is None:
             self._iterators[key] = self._streams.get_shard_iterator(
                 StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        else:
+            self._iterators[key] = self._streams.get_shard_iterator(
+                StreamArn=arn, ShardId=shard_id, ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+                SequenceNumber=last)["ShardIterator"]
         delivered = 0
         while self._iterators[key]:
             response = self._streams.get_records(ShardIterator=self._iterators[key],
@@ -78,6 +87,7 @@ class StreamPump:
             # On failure, Lambda retries the same batch: keep the iterator where it was.
             handler({"Records": [lambda_record(r, arn) for r in records]}, LambdaContext())
             self._iterators[key] = response.get("NextShardIterator")
+            self._positions[key] = records[-1]["dynamodb"]["SequenceNumber"]
             delivered += len(records)
         return delivered
 

@@ -68,15 +68,13 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         memory_mb=512,
         timeout_seconds=60,
     ),
-    # A payment completed or failed: advance the application, issue when the licence fee is in.
+    # A payment became paid: settle the application's fee lines and move it on (review, auto-
+    # approval, licence_paid). Issuance listens on the applications stream, not here. It marks a
+    # payment that paid for something no longer due (UpdateItem on payments).
     "on_payment_change": FunctionAccess(
-        reads=("config", "payments"),
-        writes=("applications", "licences", "once"),
+        writes=("applications", "payments"),
         appends=("audit",),
         stream="payments",
-        sends_to=(SMS_QUEUE,),
-        signs_seals=True,
-        files="readwrite",
         memory_mb=512,
         timeout_seconds=60,
     ),
@@ -97,11 +95,10 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         sends_sms=True,
         timeout_seconds=300,
     ),
-    # Every 15 minutes: ask the gateways about payments still pending.
+    # Every 15 minutes: ask the gateways about payments still pending (Query by-pending), and
+    # record answers like webhooks do (TransactWrite: payment + event key in `once`).
     "reconcile_payments": FunctionAccess(
-        reads=("config", "applications"),
         writes=("payments", "once"),
-        appends=("audit",),
         gateway_secrets=True,
         timeout_seconds=300,
     ),
@@ -121,7 +118,7 @@ FUNCTIONS: dict[str, FunctionAccess] = {
 QUEUES: dict[str, tuple[int, int]] = {
     # AWS asks for a visibility timeout of at least six times the consumer's timeout.
     NIGHTLY_QUEUE: (6 * FUNCTIONS["nightly_worker"].timeout_seconds, 3),
-    # The SMS sender retries with backoff by changing the visibility of the message.
+    # The SMS sender retries a refusal with backoff by re-queueing it with DelaySeconds.
     SMS_QUEUE: (6 * FUNCTIONS["sms_sender"].timeout_seconds, 6),
 }
 

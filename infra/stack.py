@@ -517,7 +517,10 @@ class RukhsaStack(Stack):
             secret = self.config.gateway_secret_name
             for variable, json_key in (("PAYMOB_HMAC_SECRET", "paymob_hmac_secret"),
                                        ("FAWRY_SECURITY_KEY", "fawry_security_key"),
-                                       ("FAWRY_MERCHANT_CODE", "fawry_merchant_code")):
+                                       ("FAWRY_MERCHANT_CODE", "fawry_merchant_code"),
+                                       ("PAYMOB_API_KEY", "paymob_api_key"),
+                                       ("PAYMOB_INTEGRATION_ID", "paymob_integration_id"),
+                                       ("PAYMOB_IFRAME_ID", "paymob_iframe_id")):
                 env[variable] = f"{{{{resolve:secretsmanager:{secret}:SecretString:{json_key}}}}}"
         return env
 

@@ -203,3 +203,65 @@ class LicenceModel(Model):
 
 
 ALL_MODELS["licences"] = LicenceModel
+
+
+class PaymentsByApplication(_Index):
+    class Meta:
+        index_name = "by-application"
+        projection = AllProjection()
+
+    application_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class PaymentsByDay(_Index):
+    class Meta:
+        index_name = "by-day"
+        projection = AllProjection()
+
+    day = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class PaymentsPending(_Index):
+    """Sparse: only pending payments carry pending_shard (reconciliation)."""
+
+    class Meta:
+        index_name = "by-pending"
+        projection = AllProjection()
+
+    pending_shard = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class PaymentModel(Model):
+    class Meta:
+        table_name = "payments"
+
+    payment_id = UnicodeAttribute(hash_key=True)
+    application_id = UnicodeAttribute()
+    owner = UnicodeAttribute()
+    district = UnicodeAttribute()
+    gateway = UnicodeAttribute()
+    amount_piasters = NumberAttribute()
+    currency = UnicodeAttribute()
+    lines = JSONAttribute()
+    application_status = UnicodeAttribute()
+    status = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    day = UnicodeAttribute()
+    pending_shard = UnicodeAttribute(null=True)
+    gateway_reference = UnicodeAttribute(null=True)
+    checkout_url = UnicodeAttribute(null=True)
+    transaction_id = UnicodeAttribute(null=True)
+    paid_at = UnicodeAttribute(null=True)
+    flag_reason = UnicodeAttribute(null=True)
+    events = JSONAttribute(null=True)
+    version = VersionAttribute()
+    by_application = PaymentsByApplication()
+    by_day = PaymentsByDay()
+    by_pending = PaymentsPending()
+
+
+ALL_MODELS["payments"] = PaymentModel

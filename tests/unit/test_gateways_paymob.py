@@ -423,3 +423,20 @@ def test_an_unreachable_gateway_is_unavailable():
     """GIVEN nothing listening WHEN queried THEN GatewayUnavailable."""
     with pytest.raises(GatewayUnavailable):
         gateway(api_key="k", base_url=closed_port_url(), timeout_seconds=2).query_status("PAY-1")
+
+
+def test_query_status_reads_the_flattened_inquiry_answer(paymob_api):
+    """GIVEN an inquiry answer in the flattened form of tests/events (booleans and amounts as
+    strings, the order as its id) WHEN queried THEN paid, with the amount and transaction id;
+    and an answer about another merchant reference is refused."""
+    answer = response_query()
+    paymob_api.routes[("POST", "/api/auth/tokens")] = (201, {"token": "t"})
+    paymob_api.routes[("POST", "/api/ecommerce/orders/transaction_inquiry")] = (200, answer)
+    status = gateway(api_key="k", base_url=paymob_api.base_url).query_status("PAY-01JXA4M3J7Q2ZK9W")
+    assert (status.state, status.transaction_id, status.amount_piasters) == ("paid", "192036465", 100000)
+    paymob_api.routes[("POST", "/api/ecommerce/orders/transaction_inquiry")] = (
+        200, {**answer, "success": "false"})
+    assert gateway(api_key="k", base_url=paymob_api.base_url).query_status(
+        "PAY-01JXA4M3J7Q2ZK9W").state == "failed"
+    with pytest.raises(GatewayUnavailable):
+        gateway(api_key="k", base_url=paymob_api.base_url).query_status("PAY-OTHER")

@@ -245,13 +245,36 @@ def parse_paymob_callback(query: Mapping[str, str], body: bytes, secret: str,
 
 # ---------------------------------------------------------------------------- the adapter
 
+def _true(transaction: Mapping[str, object], name: str) -> bool:
+    # The inquiry answers JSON booleans; its flattened form (as in the response callback)
+    # carries them as "true"/"false" strings.
+    value = transaction.get(name)
+    return value is True or value == "true"
+
+
 def _state_of_transaction(transaction: Mapping[str, object]) -> str:
-    if transaction.get("pending") is True:
+    if _true(transaction, "pending"):
         return "pending"
-    reversed_ = transaction.get("is_refunded") is True or transaction.get("is_voided") is True
-    if transaction.get("success") is True and not reversed_:
+    reversed_ = any(_true(transaction, name) for name in
+                    ("is_refunded", "is_voided", "has_parent_transaction", "is_auth"))
+    if _true(transaction, "success") and not reversed_:
         return "paid"
     return "failed"
+
+
+def _inquiry_amount(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _DIGITS.match(value):
+        return int(value)
+    return 0
+
+
+def _inquiry_reference(answer: Mapping[str, object]) -> object:
+    order = answer.get("order")
+    if isinstance(order, dict):
+        return order.get("merchant_order_id")
+    return answer.get("merchant_order_id")
 
 
 def _billing_data(customer_mobile: str) -> dict[str, str]:
@@ -336,16 +359,14 @@ class PaymobGateway(PaymentGateway):
             return GatewayStatus(merchant_reference=merchant_reference, state="unknown")
         if not 200 <= status < 300 or not isinstance(answer, dict):
             raise GatewayUnavailable(f"Paymob inquiry answered HTTP {status}")
-        order = answer.get("order")
-        if isinstance(order, dict) and order.get("merchant_order_id") not in (None, merchant_reference):
+        if _inquiry_reference(answer) not in (None, merchant_reference):
             raise GatewayUnavailable("Paymob inquiry answered for another order")
-        amount = answer.get("amount_cents")
         transaction_id = answer.get("id")
         return GatewayStatus(
             merchant_reference=merchant_reference,
             state=_state_of_transaction(answer),
             transaction_id="" if transaction_id is None else str(transaction_id),
-            amount_piasters=amount if isinstance(amount, int) and not isinstance(amount, bool) else 0,
+            amount_piasters=_inquiry_amount(answer.get("amount_cents")),
         )
 
 

@@ -166,3 +166,44 @@ class SandboxGateway(PaymentGateway):
         """The sandbox keeps no ledger of its own: its only record is the signed callback our
         webhook already received, so it honestly reports "unknown" here."""
         return GatewayStatus(merchant_reference=merchant_reference, state="unknown")
+
+
+_RESULT_PAGE = """<!DOCTYPE html>
+<html lang="ar" dir="rtl">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title_ar} / {title_en}</title>
+<style>
+body{{font-family:system-ui,"Noto Naskh Arabic",Tahoma,sans-serif;background:#f4f6f8;margin:0;color:#1d2733}}
+main{{max-width:28rem;margin:3rem auto;background:#fff;border-radius:12px;padding:1.5rem 2rem;box-shadow:0 2px 10px rgba(0,0,0,.08)}}
+.en{{direction:ltr;text-align:left;color:#5b6775;font-size:.9rem}}
+</style>
+</head>
+<body>
+<main data-outcome="{outcome}">
+<h1>{title_ar}</h1>
+<p class="en">{title_en}</p>
+<p>{detail_ar}</p>
+<p class="en">{detail_en}</p>
+<p>المرجع <span class="en">Reference</span>: <span dir="ltr">{reference}</span></p>
+</main>
+</body>
+</html>
+"""
+
+
+def render_result_page(merchant_reference: str, outcome: str, payment_status: str) -> str:
+    """What the person sees after pressing Pay or Fail: the webhook's verdict, in both languages."""
+    if payment_status == "paid":
+        texts = ("تم الدفع", "Payment completed",
+                 "سيتم تحديث حالة طلبك خلال لحظات.", "Your application will move on in a moment.")
+    elif payment_status == "failed":
+        texts = ("لم يتم الدفع", "Payment failed",
+                 "يمكنك المحاولة مرة أخرى من صفحة الطلب.", "You may try again from the application.")
+    else:
+        texts = ("تم تسجيل العملية للمراجعة", "Recorded for review",
+                 "ستتم مراجعة هذه العملية.", "This payment will be reviewed.")
+    return _RESULT_PAGE.format(title_ar=texts[0], title_en=texts[1], detail_ar=texts[2],
+                               detail_en=texts[3], reference=html.escape(merchant_reference),
+                               outcome=html.escape(outcome, quote=True))

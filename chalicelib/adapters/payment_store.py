@@ -1,0 +1,145 @@
+"""DynamoDB store of payments. A gateway event is written exactly once: the payment's new state
+and the event's key in the `once` table go in one transaction, the key with attribute_not_exists
+and the payment with its version. A duplicate loses on the key; a concurrent different event
+loses on the version and is re-applied to the fresh payment by the caller."""
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Any, Optional
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.adapters.dynamo_models import OnceModel, PaymentModel
+from chalicelib.domain.fees import FeeLine
+from chalicelib.domain.payments import PENDING, Payment, parse_iso
+from chalicelib.errors import ConcurrentUpdate, NotFound
+from chalicelib.ports import PaymentStore
+
+PENDING_SHARDS = 4
+EVENT_KEY_DAYS = 400  # gateways stop re-sending long before
+
+
+def pending_shard(payment_id: str) -> str:
+    digest = hashlib.sha256(payment_id.encode("utf-8")).digest()
+    return f"PENDING#{digest[0] % PENDING_SHARDS}"
+
+
+def to_model(payment: Payment) -> PaymentModel:
+    model = PaymentModel(
+        payment_id=payment.id, application_id=payment.application_id, owner=payment.owner,
+        district=payment.district, gateway=payment.gateway,
+        amount_piasters=payment.amount_piasters, currency=payment.currency,
+        lines=[line.as_dict() for line in payment.lines],
+        application_status=payment.application_status, status=payment.status,
+        created_at=payment.created_at, updated_at=payment.updated_at, day=payment.day,
+        pending_shard=pending_shard(payment.id) if payment.status == PENDING else None,
+        gateway_reference=payment.gateway_reference or None,
+        checkout_url=payment.checkout_url or None, transaction_id=payment.transaction_id or None,
+        paid_at=payment.paid_at or None, flag_reason=payment.flag_reason or None,
+        events=[dict(e) for e in payment.events] or None)
+    if payment.version:
+        model.version = payment.version
+    return model
+
+
+def from_model(model: PaymentModel) -> Payment:
+    return Payment(
+        id=model.payment_id, application_id=model.application_id, owner=model.owner,
+        district=model.district, gateway=model.gateway,
+        amount_piasters=int(model.amount_piasters), currency=model.currency,
+        lines=tuple(FeeLine.from_dict(line) for line in model.lines),
+        application_status=model.application_status, status=model.status,
+        created_at=model.created_at, updated_at=model.updated_at,
+        gateway_reference=model.gateway_reference or "", checkout_url=model.checkout_url or "",
+        transaction_id=model.transaction_id or "", paid_at=model.paid_at or "",
+        flag_reason=model.flag_reason or "", events=tuple(model.events or ()),
+        version=model.version or 0)
+
+
+def from_image(image: dict[str, Any]) -> Payment:
+    """A Payment from a DynamoDB stream image."""
+    return from_model(PaymentModel.from_raw_data(image))
+
+
+def _not_found() -> NotFound:
+    return NotFound(message_en="payment not found", message_ar="عملية الدفع غير موجودة",
+                    code="payment_not_found")
+
+
+def _reasons(error: TransactWriteError) -> list[str]:
+    return [getattr(r, "code", "") or "" if r is not None else ""
+            for r in (getattr(error, "cancellation_reasons", None) or [])]
+
+
+def _lost_condition(error: Exception) -> bool:
+    return getattr(error, "cause_response_code", "") == "ConditionalCheckFailedException"
+
+
+class DynamoPaymentStore(PaymentStore):
+    def create(self, payment: Payment) -> Payment:
+        model = to_model(payment)
+        try:
+            model.save(condition=PaymentModel.payment_id.does_not_exist())
+        except PutError as error:
+            if _lost_condition(error):
+                raise ConcurrentUpdate() from error
+            raise
+        return from_model(model)
+
+    def get(self, payment_id: str) -> Payment:
+        if not payment_id or len(payment_id) > 128:
+            raise _not_found()
+        try:
+            return from_model(PaymentModel.get(payment_id, consistent_read=True))
+        except DoesNotExist:
+            raise _not_found() from None
+
+    def record_event(self, payment: Payment, event_key: str) -> bool:
+        now = parse_iso(payment.updated_at)
+        marker = OnceModel(key=event_key, at=payment.updated_at,
+                           expires_at=int((now + timedelta(days=EVENT_KEY_DAYS)).timestamp()),
+                           ref=payment.id)
+        try:
+            with TransactWrite(connection=Connection(region=PaymentModel.Meta.region)) as tx:
+                tx.save(marker, condition=OnceModel.key.does_not_exist())
+                tx.save(to_model(payment))  # versioned: fails if the payment changed
+        except TransactWriteError as error:
+            reasons = _reasons(error)
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                return False
+            # A version conflict, or DynamoDB's TransactionConflict with a concurrent writer.
+            raise ConcurrentUpdate() from error
+        return True
+
+    def mark(self, payment_id: str, flag_reason: str, at: str) -> None:
+        for _ in range(5):
+            model = PaymentModel.get(payment_id, consistent_read=True)
+            if model.flag_reason == flag_reason:
+                return
+            try:
+                model.update(actions=[PaymentModel.flag_reason.set(flag_reason),
+                                      PaymentModel.updated_at.set(at)])
+                return
+            except UpdateError as error:
+                if not _lost_condition(error):
+                    raise
+        raise ConcurrentUpdate()
+
+    def list_by_application(self, application_id: str) -> list[Payment]:
+        return [from_model(m) for m in PaymentModel.by_application.query(
+            application_id, scan_index_forward=False)]
+
+    def list_by_day(self, day: str, district: Optional[str] = None) -> list[Payment]:
+        condition = PaymentModel.district == district if district else None
+        return [from_model(m) for m in PaymentModel.by_day.query(day, filter_condition=condition)]
+
+    def list_pending(self, created_before: str, limit: int) -> list[Payment]:
+        found: list[Payment] = []
+        for shard in range(PENDING_SHARDS):
+            found.extend(from_model(m) for m in PaymentModel.by_pending.query(
+                f"PENDING#{shard}", PaymentModel.created_at < created_before, limit=limit))
+        return sorted(found, key=lambda p: p.created_at)[:limit]
+

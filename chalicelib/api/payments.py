@@ -1,0 +1,109 @@
+"""Payments: checkout, gateway webhooks, receipts, the finance report, and (local stack only)
+the sandbox gateway's checkout page."""
+import urllib.parse
+
+from chalice import Blueprint, Response
+
+from chalicelib import wiring
+from chalicelib.api.http import MAX_BODY_BYTES, caller_of, json_response, parse_body, query_param
+from chalicelib.api.schemas import PaymentIn
+from chalicelib.domain.payments import public_view
+from chalicelib.errors import NotFound, PayloadTooLarge, ValidationFailed
+from chalicelib.usecases import payments as usecase
+
+payments_api = Blueprint(__name__)
+
+WEBHOOK_CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded"]
+HTML_HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
+
+
+@payments_api.route("/v1/applications/{application_id}/payments", methods=["POST"])
+def start_payment(application_id: str):
+    request = payments_api.current_request
+    caller = caller_of(request)
+    body = parse_body(request, PaymentIn)
+    payment = usecase.start_payment(application_id, body.gateway, caller,
+                                    wiring.application_store(), wiring.payment_store(),
+                                    wiring.payment_gateway, wiring.clock())
+    return json_response({"payment_id": payment.id, "amount_piasters": payment.amount_piasters,
+                          "checkout_url": payment.checkout_url,
+                          "merchant_reference": payment.merchant_reference,
+                          "status": payment.status},
+                         status=201, headers={"Location": f"/v1/payments/{payment.id}"})
+
+
+@payments_api.route("/v1/webhooks/{gateway}", methods=["POST"], content_types=WEBHOOK_CONTENT_TYPES)
+def gateway_webhook(gateway: str):
+    request = payments_api.current_request
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge()
+    outcome = usecase.receive_webhook(gateway, dict(request.headers or {}),
+                                      dict(request.query_params or {}), raw,
+                                      wiring.payment_gateway, wiring.payment_store(),
+                                      wiring.clock())
+    return json_response(outcome.body())
+
+
+@payments_api.route("/v1/payments/{payment_id}", methods=["GET"])
+def get_payment(payment_id: str):
+    caller = caller_of(payments_api.current_request)
+    payment = usecase.get_payment(payment_id, caller, wiring.payment_store())
+    return json_response(public_view(payment))
+
+
+@payments_api.route("/v1/reports/finance", methods=["GET"])
+def finance_report():
+    request = payments_api.current_request
+    caller = caller_of(request)
+    report = usecase.finance(caller, query_param(request, "from"), query_param(request, "to"),
+                             query_param(request, "district"), wiring.payment_store(),
+                             wiring.clock())
+    return json_response(report)
+
+
+# ------------------------------------------------------------------ sandbox (local stack only)
+
+def _sandbox_settings():
+    settings = wiring.bound_settings()
+    if not settings.sandbox_enabled:
+        raise NotFound()
+    return settings
+
+
+def _sandbox_payment(merchant_reference: str):
+    payment = wiring.payment_store().get(merchant_reference)
+    if payment.gateway != "sandbox":
+        raise NotFound(message_en="payment not found", message_ar="عملية الدفع غير موجودة",
+                       code="payment_not_found")
+    return payment
+
+
+@payments_api.route("/sandbox/checkout/{merchant_reference}", methods=["GET"])
+def sandbox_checkout(merchant_reference: str):
+    from chalicelib.adapters.gateways.sandbox import render_checkout_page
+
+    _sandbox_settings()
+    payment = _sandbox_payment(merchant_reference)
+    description = " + ".join(f"{line.name_ar} / {line.name_en}" for line in payment.lines)
+    page = render_checkout_page(payment.merchant_reference, payment.amount_piasters, description)
+    return Response(body=page, status_code=200, headers=HTML_HEADERS)
+
+
+@payments_api.route("/sandbox/checkout/{merchant_reference}/complete", methods=["POST"],
+                    content_types=["application/x-www-form-urlencoded"])
+def sandbox_complete(merchant_reference: str):
+    from chalicelib.adapters.gateways.sandbox import render_result_page
+
+    settings = _sandbox_settings()
+    form = urllib.parse.parse_qs((payments_api.current_request.raw_body or b"").decode(
+        "utf-8", errors="replace"))
+    outcome = (form.get("outcome") or [""])[0]
+    if outcome not in ("pay", "fail"):
+        raise ValidationFailed(fields={"outcome": "pay or fail / ادفع أو فشل"})
+    payment = _sandbox_payment(merchant_reference)
+    result = usecase.sandbox_callback(payment, outcome == "pay", settings.paymob_hmac_secret,
+                                      wiring.payment_gateway, wiring.payment_store(),
+                                      wiring.clock())
+    page = render_result_page(payment.merchant_reference, outcome, result.payment.status)
+    return Response(body=page, status_code=200, headers=HTML_HEADERS)

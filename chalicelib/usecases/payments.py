@@ -1,0 +1,289 @@
+"""Payments: checkout, gateway events (webhook and reconciliation, one exactly-once path), the
+application's advance after a payment (from the payments stream), receipts and the finance report.
+"""
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Callable, Mapping, Optional
+
+from chalicelib.auth import Principal
+from chalicelib.domain import payments as domain
+from chalicelib.domain.applications import (SUBMITTED, Application, advance_after_payment,
+                                            after_paid, iso)
+from chalicelib.domain.calendar import cairo_date
+from chalicelib.domain.catalogue import Catalogue
+from chalicelib.domain.fees import STAGE_APPROVAL, fee_lines
+from chalicelib.domain.payments import IncomingEvent, Payment
+from chalicelib.errors import (ConcurrentUpdate, Conflict, Forbidden, NotFound, RukhsaError,
+                               Unauthenticated, ValidationFailed)
+from chalicelib.ports import ApplicationStore, BadSignature, GatewayStatus, PaymentGateway, PaymentStore
+from chalicelib.usecases.applications import get_application
+
+GatewayFactory = Callable[[str], PaymentGateway]
+APPLY_ATTEMPTS = 10
+SAVE_ATTEMPTS = 5
+REPORT_MAX_DAYS = 31
+NOT_DUE = "paid_but_not_due"
+
+
+def new_payment_id() -> str:
+    """Unique per attempt; it is also the merchant reference the gateway keeps."""
+    return f"{domain.REFERENCE_PREFIX}{uuid.uuid4().hex[:20].upper()}"
+
+
+# ---------------------------------------------------------------------------------- checkout
+
+def start_payment(application_id: str, gateway_name: str, caller: Principal,
+                  apps: ApplicationStore, payments: PaymentStore, gateways: GatewayFactory,
+                  now: datetime, new_id: Callable[[], str] = new_payment_id) -> Payment:
+    """A new attempt to pay exactly what the application owes now; 409 if nothing is due."""
+    caller.require("citizen")
+    app = get_application(application_id, caller, apps)
+    due = app.fees_due
+    if not due or app.amount_due_piasters <= 0:
+        raise Conflict(code="nothing_due", message_en="nothing is due on this application now",
+                       message_ar="لا توجد رسوم مستحقة على هذا الطلب الآن")
+    if any(p.status == domain.PAID and p.application_status == app.status and domain.settles(p, due)
+           for p in payments.list_by_application(app.id)):
+        raise Conflict(code="already_paid",
+                       message_en="these fees are already paid; the application moves on shortly",
+                       message_ar="تم دفع هذه الرسوم بالفعل، وستتحدث حالة الطلب خلال لحظات")
+    gateway = _gateway_for_checkout(gateway_name, gateways)
+    payment = domain.new_payment(new_id(), app.id, app.owner, app.district, app.status, due,
+                                 gateway.name, now)
+    checkout = gateway.create_checkout(payment.merchant_reference, payment.amount_piasters,
+                                       f"Rukhsa {app.service_code} fees",
+                                       str(app.applicant.get("mobile", "")))
+    payment = replace(payment, gateway_reference=checkout.gateway_reference,
+                      checkout_url=checkout.checkout_url)
+    return payments.create(payment)
+
+
+def _gateway_for_checkout(name: str, gateways: GatewayFactory) -> PaymentGateway:
+    try:
+        return gateways(name)
+    except NotFound:
+        raise ValidationFailed(fields={"gateway": "this gateway is not available / بوابة الدفع غير متاحة"}) from None
+
+
+# ------------------------------------------------------------------------- gateway events
+
+@dataclass(frozen=True)
+class EventOutcome:
+    result: str  # "accepted" (recorded now) or "duplicate" (seen before, nothing changed)
+    payment: Payment
+    effect: str = ""  # accepted: paid, failed, flagged or recorded
+
+    def body(self) -> dict:
+        body = {"result": self.result, "payment_id": self.payment.id,
+                "payment_status": self.payment.status}
+        if self.effect:
+            body["effect"] = self.effect
+        return body
+
+
+def receive_webhook(gateway_name: str, headers: Mapping[str, str], query: Mapping[str, str],
+                    body: bytes, gateways: GatewayFactory, payments: PaymentStore,
+                    now: datetime) -> EventOutcome:
+    """Verify a gateway's callback by its own signature scheme and apply it exactly once."""
+    gateway = gateways(gateway_name)
+    try:
+        event = gateway.parse_webhook(headers, query, body)
+    except BadSignature:
+        raise Unauthenticated(code="bad_signature", message_en="the gateway signature does not verify",
+                              message_ar="توقيع بوابة الدفع غير صحيح") from None
+    incoming = IncomingEvent(
+        gateway=gateway.name, transaction_id=event.transaction_id,
+        amount_piasters=event.amount_piasters, currency=event.currency, success=event.success,
+        pending=event.pending,
+        gateway_order_reference=str(event.raw.get("gateway_order_reference", "")))
+    return apply_incoming(event.merchant_reference, incoming, payments, now)
+
+
+def apply_incoming(reference: str, incoming: IncomingEvent, payments: PaymentStore,
+                   now: datetime) -> EventOutcome:
+    """The one exactly-once path: read, apply the pure rules, write with the event's key.
+    A lost race re-reads and re-applies; the winner's write makes the loser a duplicate."""
+    key = domain.event_key(incoming)
+    for _ in range(APPLY_ATTEMPTS):
+        payment = payments.get(reference)
+        try:
+            applied = domain.apply_event(payment, incoming, now)
+        except domain.EventRefused as refused:
+            raise Conflict(code="payment_mismatch",
+                           message_en=f"the event does not belong to this payment ({refused.reason})",
+                           message_ar="الإشعار لا يخص عملية الدفع هذه") from None
+        if not applied.changed:
+            return EventOutcome("duplicate", payment)
+        try:
+            if payments.record_event(applied.payment, key):
+                return EventOutcome("accepted", applied.payment, applied.outcome)
+            return EventOutcome("duplicate", payments.get(reference))
+        except ConcurrentUpdate:
+            continue
+    raise ConcurrentUpdate()
+
+
+# ------------------------------------------------------------------------- reconciliation
+
+def incoming_from_status(payment: Payment, status: GatewayStatus) -> Optional[IncomingEvent]:
+    """A settled answer of the gateway's status API as an event; None while undecided.
+
+    The status API is called by us, authenticated, about this very reference, so the order
+    reference it answers for is the one stored at checkout."""
+    if status.state not in (domain.PAID, domain.FAILED):
+        return None
+    return IncomingEvent(
+        gateway=payment.gateway,
+        transaction_id=status.transaction_id or f"inquiry-{payment.merchant_reference}",
+        amount_piasters=status.amount_piasters, currency=domain.CURRENCY,
+        success=status.state == domain.PAID, pending=False,
+        gateway_order_reference=payment.gateway_reference, source="reconciliation")
+
+
+@dataclass
+class ReconcileStats:
+    checked: int = 0
+    settled: int = 0
+    still_pending: int = 0
+    unavailable: int = 0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def reconcile(payments: PaymentStore, gateways: GatewayFactory, now: datetime,
+              older_than_minutes: int = 30, limit: int = 200) -> ReconcileStats:
+    """Ask the gateways about payments pending longer than `older_than_minutes`; apply answers
+    through the webhook's exactly-once path (a late webhook and this job cannot both count)."""
+    stats = ReconcileStats()
+    cutoff = iso(now - timedelta(minutes=older_than_minutes))
+    for payment in payments.list_pending(cutoff, limit):
+        stats.checked += 1
+        try:
+            status = gateways(payment.gateway).query_status(payment.merchant_reference)
+        except RukhsaError:
+            stats.unavailable += 1
+            continue
+        incoming = incoming_from_status(payment, status)
+        if incoming is None:
+            stats.still_pending += 1
+            continue
+        outcome = apply_incoming(payment.id, incoming, payments, now)
+        stats.settled += outcome.result == "accepted"
+    return stats
+
+
+# --------------------------------------------------------------- the application moves on
+
+def advance_for_payment(payment: Payment, apps: ApplicationStore, payments: PaymentStore,
+                        catalogue: Catalogue, now: datetime) -> str:
+    """Settle the application's lines with a paid payment and move it on: application fees →
+    review (or auto-approval); licence fee → licence_paid. Idempotent: the lines record
+    `paid_by`, so a redelivered record finds them settled and does nothing."""
+    if payment.status != domain.PAID:
+        return "not_paid"
+    for _ in range(SAVE_ATTEMPTS):
+        app = apps.get(payment.application_id)
+        if any(line.paid_by == payment.id for line in app.fees):
+            return "already_applied"
+        if app.status != payment.application_status or not domain.settles(payment, app.fees_due):
+            payments.mark(payment.id, NOT_DUE, iso(now))
+            return NOT_DUE
+        changed = _advanced(app, payment, catalogue, now)
+        try:
+            apps.save(changed, _audit(app, changed, payment))
+            return changed.status
+        except ConcurrentUpdate:
+            continue
+    raise ConcurrentUpdate()
+
+
+def _advanced(app: Application, payment: Payment, catalogue: Catalogue,
+              now: datetime) -> Application:
+    changed = advance_after_payment(app, payment.id, now)
+    if app.status == SUBMITTED:
+        service = catalogue.service(app.service_code)
+        approval = fee_lines(service, app.details, STAGE_APPROVAL) if service else []
+        changed = after_paid(changed, approval, now)
+    return changed
+
+
+def _audit(before: Application, after: Application, payment: Payment) -> list[dict]:
+    records, previous = [], before.status
+    for entry in after.timeline[len(before.timeline):]:
+        records.append({"at": entry.at, "actor": "system", "role": "system",
+                        "district": after.district, "action": entry.action,
+                        "from_status": previous, "to_status": entry.status, "reason": entry.reason,
+                        "data": {"payment_id": payment.id, "gateway": payment.gateway,
+                                 "transaction_id": payment.transaction_id,
+                                 "amount_piasters": payment.amount_piasters}})
+        previous = entry.status
+    return records
+
+
+# ---------------------------------------------------------------------- reading payments
+
+def get_payment(payment_id: str, caller: Principal, payments: PaymentStore) -> Payment:
+    """The owner or an admin; anyone else's payment is indistinguishable from a missing one
+    for a citizen, and forbidden for an officer."""
+    payment = payments.get(payment_id)
+    if caller.role == "admin" or (caller.role == "citizen" and caller.sub == payment.owner):
+        return payment
+    if caller.role == "citizen":
+        raise NotFound(message_en="payment not found", message_ar="عملية الدفع غير موجودة",
+                       code="payment_not_found")
+    raise Forbidden(message_en="payments are read by their owner or an admin",
+                    message_ar="عمليات الدفع يطلع عليها صاحبها أو المسؤول فقط")
+
+
+def finance(caller: Principal, start: Optional[str], end: Optional[str],
+            district: Optional[str], payments: PaymentStore, now: datetime) -> dict:
+    """Admins: every district or one; officers: their own district only."""
+    caller.require("admin", "officer")
+    if caller.role == "officer":
+        if district and district != caller.district:
+            raise Forbidden(message_en="officers see their own district's payments only",
+                            message_ar="يطلع الموظف على مدفوعات حيه فقط")
+        district = caller.district
+    today = cairo_date(now)
+    first, last = _day(start, "from", today), _day(end, "to", today)
+    try:
+        days = domain.report_days(first, last, REPORT_MAX_DAYS)
+    except ValueError as error:
+        raise ValidationFailed(fields={"to": f"{error} / نطاق أيام غير صالح (حتى {REPORT_MAX_DAYS} يومًا)"}) from None
+    found = [p for d in days for p in payments.list_by_day(d.isoformat(), district or None)]
+    return {"from": first.isoformat(), "to": last.isoformat(), "district": district or None,
+            "currency": domain.CURRENCY, **domain.finance_report(found)}
+
+
+def _day(raw: Optional[str], name: str, default: date) -> date:
+    if raw is None or raw == "":
+        return default
+    try:
+        return date.fromisoformat(raw) if len(raw) == 10 else _bad_day(name)
+    except ValueError:
+        return _bad_day(name)
+
+
+def _bad_day(name: str) -> date:
+    raise ValidationFailed(fields={name: "a Cairo date YYYY-MM-DD / تاريخ بصيغة YYYY-MM-DD"})
+
+
+# ------------------------------------------------------------------ sandbox (local stack only)
+
+def sandbox_callback(payment: Payment, success: bool, secret: str, gateways: GatewayFactory,
+                     payments: PaymentStore, now: datetime) -> EventOutcome:
+    """The sandbox's Pay/Fail: a Paymob-shaped callback signed with the Paymob HMAC secret,
+    delivered to the webhook's own entry (`receive_webhook`), which verifies it like any other.
+    Each press is a new gateway transaction."""
+    from chalicelib.adapters.gateways.sandbox import build_sandbox_callback
+
+    transaction_id = str(10 ** 11 + secrets.randbelow(9 * 10 ** 11))
+    query, body = build_sandbox_callback(payment.merchant_reference, payment.amount_piasters,
+                                         success, transaction_id, secret)
+    return receive_webhook("sandbox", {"Content-Type": "application/json"}, query, body,
+                           gateways, payments, now)

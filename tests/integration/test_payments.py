@@ -1,0 +1,515 @@
+"""Payments through the HTTP API against the emulator: checkout, signed webhooks recorded exactly
+once, the application moved on by the payments stream, receipts, the finance report, the sandbox
+checkout pages, and reconciliation against a fake gateway API on loopback."""
+import copy
+import json
+import threading
+import urllib.request
+import uuid
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.integration.test_applications_api import VALID
+from tests.unit.gateway_fakes import FakeGatewayServer
+from tests.unit.test_gateways_fawry import expected_signature as fawry_signature
+from tests.unit.test_gateways_paymob import DOCUMENTED_FIELDS, expected_hmac, processed_callback
+
+pytestmark = pytest.mark.integration
+
+EVENTS_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent / "events"
+
+
+# ------------------------------------------------------------------------------ fixtures
+
+@pytest.fixture(scope="module")
+def gateway_api():
+    """Paymob's and Fawry's APIs, faked on loopback (checkout and status inquiry)."""
+    fake = FakeGatewayServer().start()
+    orders = iter(range(900_000_001, 999_999_999))
+    fake.routes[("POST", "/api/auth/tokens")] = (201, {"token": "auth-token"})
+    fake.routes[("POST", "/api/ecommerce/orders")] = lambda request: (201, {"id": next(orders)})
+    fake.routes[("POST", "/api/acceptance/payment_keys")] = (201, {"token": "payment-key"})
+    fake.routes[("POST", "/fawrypay-api/api/payments/init")] = (
+        200, "https://atfawry.fawrystaging.com/atfawry/plugin/checkout/sample")
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def gateways(stack, gateway_api, monkeypatch):
+    """The real gateway adapters (via gateway_for), pointed at the fake APIs by settings."""
+    from chalicelib import wiring
+
+    real = wiring.bound_settings()
+    configured = replace(real, extra={
+        "paymob_api_key": "api-key", "paymob_integration_id": "4097558", "paymob_iframe_id": "9",
+        "paymob_base_url": gateway_api.base_url, "fawry_base_url": gateway_api.base_url})
+    monkeypatch.setattr(wiring, "bound_settings", lambda: configured)
+    return configured
+
+
+@pytest.fixture(scope="module")
+def api_server(stack):
+    """The app served over real HTTP on loopback, as `chalice local` serves it (a thread per
+    request, the current request kept per thread): concurrent deliveries really overlap."""
+    from chalice.local import create_local_server
+
+    server = create_local_server(stack.app.app, stack.client._chalice_config, "127.0.0.1", 0)
+    server.server.socket.listen(256)  # the default backlog of 5 would refuse a burst
+    threading.Thread(target=server.server.serve_forever, daemon=True).start()
+    host, port = server.server.server_address[:2]
+    yield f"http://{host}:{port}"
+    server.shutdown()
+
+
+def new_application(stack, citizen, service_code="advertisement-first"):
+    body = {**VALID, "service_code": service_code}
+    created = stack.call("POST", "/v1/applications", citizen, body)
+    assert created.status_code == 201, created.body
+    return created.json
+
+
+def start(stack, citizen, app_id, gateway):
+    return stack.call("POST", f"/v1/applications/{app_id}/payments", citizen, {"gateway": gateway})
+
+
+def paymob_callback(started, secret, txn, amount=None, **changes):
+    """A processed callback from the real fixture, re-pointed at our payment and signed with
+    Paymob's documented algorithm (computed independently of the adapter)."""
+    document = processed_callback()
+    obj = document["obj"]
+    obj["id"] = txn
+    obj["amount_cents"] = started["amount_piasters"] if amount is None else amount
+    obj["order"]["id"] = int(started["gateway_reference"])
+    obj["order"]["merchant_order_id"] = started["payment_id"]
+    obj.update(changes)
+    return expected_hmac(obj, secret), document
+
+
+def post_paymob(stack, hmac_hex, document, gateway="paymob"):
+    return stack.call("POST", f"/v1/webhooks/{gateway}?hmac={hmac_hex}",
+                      raw=json.dumps(document).encode())
+
+
+def paid_setup(stack, citizen, gateways, gateway="paymob"):
+    app = new_application(stack, citizen)
+    started = start(stack, citizen, app["id"], gateway)
+    assert started.status_code == 201, started.body
+    from chalicelib.wiring import payment_store
+    payment = payment_store().get(started.json["payment_id"])
+    return app, {**started.json, "gateway_reference": payment.gateway_reference}
+
+
+def application(app_id):
+    from chalicelib.wiring import application_store
+    return application_store().get(app_id)
+
+
+def payment(payment_id):
+    from chalicelib.wiring import payment_store
+    return payment_store().get(payment_id)
+
+
+def txn_id():
+    return int(uuid.uuid4().int % 10 ** 11)
+
+
+# --------------------------------------------------------------------------------- Paymob
+
+def test_valid_paymob_callback_pays_and_the_stream_moves_the_application_to_review(stack, citizen, gateways):
+    # GIVEN a submitted application and a Paymob checkout for exactly what is due
+    app, started = paid_setup(stack, citizen, gateways)
+    assert started["amount_piasters"] == 550 and "/api/acceptance/iframes/9" in started["checkout_url"]
+    # WHEN Paymob's signed transaction processed callback arrives
+    hmac_hex, document = paymob_callback(started, gateways.paymob_hmac_secret, txn_id())
+    response = post_paymob(stack, hmac_hex, document)
+    # THEN it is accepted, the payment is paid and has a receipt with the fee lines
+    assert response.status_code == 200, response.body
+    assert response.json["result"] == "accepted" and response.json["payment_status"] == "paid"
+    read = stack.call("GET", f"/v1/payments/{started['payment_id']}", citizen).json
+    assert read["status"] == "paid"
+    assert [(l["code"], l["amount_piasters"]) for l in read["receipt"]["lines"]] == [
+        ("inspection", 50), ("sms", 500)]
+    assert read["receipt"]["total_piasters"] == 550
+    # AND the application does not move inside the request, but through the payments stream
+    assert application(app["id"]).status == "submitted"
+    stack.streams.pump_until_quiet()
+    moved = application(app["id"])
+    assert moved.status == "under_review"
+    assert all(line.paid_by == started["payment_id"] for line in moved.fees)
+    # AND paying again is refused: nothing is due now
+    again = start(stack, citizen, app["id"], "paymob")
+    assert again.status_code == 409 and again.json["error"]["code"] == "nothing_due"
+
+
+def test_changing_any_signed_field_or_the_hmac_is_refused(stack, citizen, gateways):
+    app, started = paid_setup(stack, citizen, gateways)
+    hmac_hex, genuine = paymob_callback(started, gateways.paymob_hmac_secret, txn_id())
+    for path in DOCUMENTED_FIELDS:
+        # GIVEN the genuine callback with one signed field changed
+        tampered = copy.deepcopy(genuine)
+        node, *rest = path.split(".")
+        holder = tampered["obj"] if not rest else tampered["obj"][node]
+        name = rest[0] if rest else node
+        value = holder.get(name)
+        holder[name] = (not value) if isinstance(value, bool) else f"{value}9"
+        # WHEN it is delivered with the original HMAC THEN 401
+        response = post_paymob(stack, hmac_hex, tampered)
+        assert response.status_code == 401, (path, response.body)
+        assert response.json["error"]["code"] == "bad_signature"
+    # AND a changed HMAC (one hex digit) is refused too
+    flipped = hmac_hex[:-1] + ("0" if hmac_hex[-1] != "0" else "1")
+    assert post_paymob(stack, flipped, genuine).status_code == 401
+    assert payment(started["payment_id"]).status == "pending"
+
+
+def test_100_concurrent_deliveries_record_one_payment_and_one_advance(stack, citizen, gateways,
+                                                                      api_server):
+    # GIVEN one genuine callback
+    app, started = paid_setup(stack, citizen, gateways)
+    hmac_hex, document = paymob_callback(started, gateways.paymob_hmac_secret, txn_id())
+    body = json.dumps(document).encode()
+    results, barrier = [], threading.Barrier(20)
+
+    def deliver():
+        barrier.wait()
+        request = urllib.request.Request(f"{api_server}/v1/webhooks/paymob?hmac={hmac_hex}",
+                                         data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            results.append((response.status, json.loads(response.read()).get("result")))
+
+    # WHEN it is delivered 100 times at once, over real HTTP
+    threads = [threading.Thread(target=deliver) for _ in range(100)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # THEN every delivery answers 200, exactly one was recorded, the rest were duplicates
+    assert [status for status, _ in results] == [200] * 100
+    assert sorted(r for _, r in results).count("accepted") == 1
+    recorded = payment(started["payment_id"])
+    assert recorded.status == "paid" and len(recorded.events) == 1
+    # AND the stream advances the application exactly once
+    stack.streams.pump_until_quiet()
+    stack.streams.pump_until_quiet()
+    moved = application(app["id"])
+    assert [t.action for t in moved.timeline].count("pay") == 1
+    assert moved.status == "under_review"
+
+
+def test_failure_after_success_keeps_it_paid(stack, citizen, gateways):
+    app, started = paid_setup(stack, citizen, gateways)
+    secret, txn = gateways.paymob_hmac_secret, txn_id()
+    assert post_paymob(stack, *paymob_callback(started, secret, txn)).json["effect"] == "paid"
+    # WHEN a failed transaction, then a void of the paid one, arrive late
+    failed = post_paymob(stack, *paymob_callback(started, secret, txn_id(), success=False))
+    voided = post_paymob(stack, *paymob_callback(started, secret, txn, is_voided=True))
+    # THEN both are recorded (200) and the payment stays paid
+    assert failed.status_code == voided.status_code == 200
+    assert failed.json["effect"] == voided.json["effect"] == "recorded"
+    recorded = payment(started["payment_id"])
+    assert recorded.status == "paid" and recorded.transaction_id == str(txn)
+    assert len(recorded.events) == 3
+    stack.streams.pump_until_quiet()
+    assert application(app["id"]).status == "under_review"
+
+
+def test_wrong_amount_is_flagged_and_never_advances(stack, citizen, gateways):
+    app, started = paid_setup(stack, citizen, gateways)
+    # WHEN a genuine success arrives for 1 piaster less than was asked
+    response = post_paymob(stack, *paymob_callback(started, gateways.paymob_hmac_secret, txn_id(),
+                                                   amount=549))
+    # THEN it is recorded and flagged for reconciliation
+    assert response.status_code == 200 and response.json["effect"] == "flagged"
+    flagged = payment(started["payment_id"])
+    assert flagged.status == "flagged" and flagged.flag_reason == "amount_or_currency_mismatch"
+    # AND even a later correct success does not move a flagged payment
+    post_paymob(stack, *paymob_callback(started, gateways.paymob_hmac_secret, txn_id()))
+    assert payment(started["payment_id"]).status == "flagged"
+    stack.streams.pump_until_quiet()
+    assert application(app["id"]).status == "submitted"
+
+
+def test_a_callback_repointed_at_another_payment_is_refused(stack, citizen, gateways):
+    # GIVEN two payments of the same amount and a genuine callback for the first
+    _, first = paid_setup(stack, citizen, gateways)
+    _, second = paid_setup(stack, citizen, gateways)
+    hmac_hex, document = paymob_callback(first, gateways.paymob_hmac_secret, txn_id())
+    # WHEN its unsigned merchant_order_id is rewritten to the second payment
+    document["obj"]["order"]["merchant_order_id"] = second["payment_id"]
+    response = post_paymob(stack, hmac_hex, document)
+    # THEN the signature verifies but the signed order id does not match: refused, nothing paid
+    assert response.status_code == 409 and response.json["error"]["code"] == "payment_mismatch"
+    assert payment(second["payment_id"]).status == "pending"
+
+
+@pytest.mark.parametrize("path,body,status", [
+    ("/v1/webhooks/paymob", b"not json", 401),
+    ("/v1/webhooks/paymob?hmac=abc", b"{}", 401),
+    ("/v1/webhooks/paymob", b"", 401),
+    ("/v1/webhooks/fawry", b"[1, 2]", 401),
+    ("/v1/webhooks/fawry", b"\xff\xfe", 401),
+    ("/v1/webhooks/stripe", b"{}", 404),
+    ("/v1/webhooks/paymob", b"{" * 70000, 413),
+])
+def test_garbage_webhooks_are_4xx_never_500(stack, path, body, status):
+    response = stack.call("POST", path, raw=body)
+    assert response.status_code == status, response.body
+    assert set(response.json["error"]) >= {"code", "message_ar", "message_en"}
+
+
+# ---------------------------------------------------------------------------------- Fawry
+
+def fawry_notification(started, key, status="PAID", amount=None):
+    notification = json.loads((EVENTS_DIR / "fawry_notification_v2.json").read_text())
+    egp = (started["amount_piasters"] if amount is None else amount) / 100
+    notification.update(merchantRefNumber=started["payment_id"], orderAmount=egp,
+                        paymentAmount=egp + 2.5, orderStatus=status,
+                        fawryRefNumber=str(txn_id()))
+    notification["messageSignature"] = fawry_signature(notification, key)
+    return notification
+
+
+def test_fawry_notification_pays_duplicates_refusals_and_flags(stack, citizen, gateways):
+    key = gateways.fawry_security_key
+    app, started = paid_setup(stack, citizen, gateways, "fawry")
+    assert started["checkout_url"].startswith("https://atfawry.fawrystaging.com/")
+    genuine = fawry_notification(started, key)
+    # GIVEN a tampered copy WHEN delivered THEN 401 and nothing changes
+    tampered = {**genuine, "orderAmount": 0.5}
+    assert stack.call("POST", "/v1/webhooks/fawry", body=tampered).status_code == 401
+    assert stack.call("POST", "/v1/webhooks/fawry",
+                      body={**genuine, "messageSignature": "0" * 64}).status_code == 401
+    # WHEN the genuine notification arrives twice THEN paid once, then a duplicate
+    first = stack.call("POST", "/v1/webhooks/fawry", body=genuine)
+    second = stack.call("POST", "/v1/webhooks/fawry", body=genuine)
+    assert (first.status_code, first.json["result"]) == (200, "accepted")
+    assert (second.status_code, second.json["result"]) == (200, "duplicate")
+    # AND an EXPIRED notice afterwards never un-pays it
+    expired = stack.call("POST", "/v1/webhooks/fawry",
+                         body=fawry_notification(started, key, status="EXPIRED"))
+    assert expired.status_code == 200 and payment(started["payment_id"]).status == "paid"
+    stack.streams.pump_until_quiet()
+    assert application(app["id"]).status == "under_review"
+    # AND a Fawry payment for a wrong amount is flagged and does not advance
+    other_app, other = paid_setup(stack, citizen, gateways, "fawry")
+    wrong = stack.call("POST", "/v1/webhooks/fawry",
+                       body=fawry_notification(other, key, amount=5000))
+    assert wrong.status_code == 200 and wrong.json["effect"] == "flagged"
+    stack.streams.pump_until_quiet()
+    assert application(other_app["id"]).status == "submitted"
+
+
+# -------------------------------------------------------------------------------- sandbox
+
+def sandbox_press(stack, reference, outcome):
+    return stack.call("POST", f"/sandbox/checkout/{reference}/complete", raw=f"outcome={outcome}".encode(),
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def test_sandbox_checkout_flow_from_application_fees_to_licence_paid(stack, citizen):
+    # GIVEN a submitted application paid through the sandbox gateway
+    app = new_application(stack, citizen)
+    started = start(stack, citizen, app["id"], "sandbox")
+    assert started.status_code == 201, started.body
+    reference = started.json["payment_id"]
+    assert started.json["checkout_url"].startswith(f"http://127.0.0.1:8000/sandbox/checkout/{reference}")
+    # WHEN the person opens the checkout page
+    page = stack.call("GET", f"/sandbox/checkout/{reference}")
+    # THEN it is an Arabic-first page with the amount and Pay / Fail forms
+    html = page.body.decode()
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert 'lang="ar" dir="rtl"' in html and "5.50" in html
+    assert 'value="pay"' in html and 'value="fail"' in html
+    assert f'action="/sandbox/checkout/{reference}/complete"' in html
+    # WHEN they press Fail, then Pay
+    failed = sandbox_press(stack, reference, "fail")
+    assert failed.status_code == 200 and 'data-outcome="fail"' in failed.body.decode()
+    assert payment(reference).status == "failed"
+    paid = sandbox_press(stack, reference, "pay")
+    assert paid.status_code == 200 and "Payment completed" in paid.body.decode()
+    assert payment(reference).status == "paid"
+    stack.streams.pump_until_quiet()
+    assert application(app["id"]).status == "under_review"
+    # GIVEN the officer's approval put the licence fee due
+    from chalicelib.domain.applications import SYSTEM, approve, transition
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.domain.fees import STAGE_APPROVAL, fee_lines
+    from chalicelib.wiring import application_store
+    current = application(app["id"])
+    service = load_catalogue().service(current.service_code)
+    approved = approve(transition(current, "approve", SYSTEM, datetime.now(timezone.utc)),
+                       fee_lines(service, current.details, STAGE_APPROVAL), datetime.now(timezone.utc))
+    application_store().save(approved, [])
+    stack.streams.pump_until_quiet()
+    # WHEN the licence fee is paid through the sandbox
+    licence = start(stack, citizen, app["id"], "sandbox").json
+    assert licence["amount_piasters"] == approved.amount_due_piasters > 0
+    assert sandbox_press(stack, licence["payment_id"], "pay").status_code == 200
+    stack.streams.pump_until_quiet()
+    # THEN the application reaches licence_paid (issuance listens for it)
+    assert application(app["id"]).status == "licence_paid"
+
+
+def test_renewal_without_review_goes_straight_to_licence_paid(stack, citizen):
+    from chalicelib.domain.applications import SUBMITTED
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.usecases.applications import new_application as build
+    from chalicelib.auth import Principal
+    from chalicelib.wiring import application_store
+    # GIVEN a renewal application (licence fee due at submission, no review)
+    owner = Principal(sub=f"holder-{uuid.uuid4().hex[:8]}", role="citizen")
+    service = load_catalogue().service("advertisement-renewal")
+    app = build(service, "EAST", owner, {"name": "x", "national_id": "1", "mobile": "+201012345678"},
+                {"lat": 31.2, "lng": 29.9, "address": "x"}, dict(VALID["details"]),
+                datetime.now(timezone.utc))
+    application_store().create(app, audit=[])
+    token = stack.token("citizen", sub=owner.sub)
+    # WHEN it is paid through the sandbox
+    started = start(stack, token, app.id, "sandbox").json
+    assert sandbox_press(stack, started["payment_id"], "pay").status_code == 200
+    stack.streams.pump_until_quiet()
+    # THEN it is auto-approved with nothing more due: licence_paid
+    moved = application(app.id)
+    assert moved.status == "licence_paid" and moved.amount_due_piasters == 0
+    assert [t.action for t in moved.timeline] == ["submit", "pay", "auto_approve", "pay"]
+    assert app.status == SUBMITTED
+
+
+def test_sandbox_pages_are_404_when_the_sandbox_is_disabled(stack, citizen, monkeypatch):
+    app = new_application(stack, citizen)
+    reference = start(stack, citizen, app["id"], "sandbox").json["payment_id"]
+    from chalicelib import wiring
+    prod_like = replace(wiring.bound_settings(), sandbox_enabled=False)
+    monkeypatch.setattr(wiring, "bound_settings", lambda: prod_like)
+    assert stack.call("GET", f"/sandbox/checkout/{reference}").status_code == 404
+    assert sandbox_press(stack, reference, "pay").status_code == 404
+    refused = start(stack, citizen, app["id"], "sandbox")
+    assert refused.status_code == 400 and "gateway" in refused.json["error"]["fields"]
+    assert payment(reference).status == "pending"
+
+
+def test_already_paid_before_the_stream_moves_it_is_409(stack, citizen):
+    app = new_application(stack, citizen)
+    reference = start(stack, citizen, app["id"], "sandbox").json["payment_id"]
+    sandbox_press(stack, reference, "pay")
+    # WHEN the citizen tries again before the stream has moved the application
+    again = start(stack, citizen, app["id"], "sandbox")
+    assert again.status_code == 409 and again.json["error"]["code"] == "already_paid"
+    stack.streams.pump_until_quiet()
+
+
+def test_a_second_paid_attempt_is_marked_paid_but_not_due(stack, citizen):
+    # GIVEN two attempts opened before either was paid
+    app = new_application(stack, citizen)
+    first = start(stack, citizen, app["id"], "sandbox").json["payment_id"]
+    second = start(stack, citizen, app["id"], "sandbox").json["payment_id"]
+    # WHEN both are paid
+    sandbox_press(stack, first, "pay")
+    sandbox_press(stack, second, "pay")
+    stack.streams.pump_until_quiet()
+    # THEN the application advanced once, with the first; the second is kept paid and marked
+    moved = application(app["id"])
+    assert [t.action for t in moved.timeline].count("pay") == 1
+    assert {line.paid_by for line in moved.fees if line.stage == "submission"} == {first}
+    assert payment(second).status == "paid" and payment(second).flag_reason == "paid_but_not_due"
+
+
+# ------------------------------------------------------------------------ reading, report
+
+def test_payment_is_read_by_its_owner_and_admins_only(stack, citizen):
+    app = new_application(stack, citizen)
+    reference = start(stack, citizen, app["id"], "sandbox").json["payment_id"]
+    assert stack.call("GET", f"/v1/payments/{reference}", citizen).json["receipt"] is None
+    assert stack.call("GET", f"/v1/payments/{reference}", stack.token("admin")).status_code == 200
+    assert stack.call("GET", f"/v1/payments/{reference}", stack.token("citizen")).status_code == 404
+    officer = stack.token("officer", district="EAST")
+    assert stack.call("GET", f"/v1/payments/{reference}", officer).status_code == 403
+    assert stack.call("GET", "/v1/payments/PAY-NOPE", citizen).status_code == 404
+    assert stack.call("GET", f"/v1/payments/{reference}").status_code == 401
+    other = stack.call("POST", f"/v1/applications/{app['id']}/payments", stack.token("citizen"),
+                       {"gateway": "sandbox"})
+    assert other.status_code == 404
+    bad = start(stack, citizen, app["id"], "bitcoin")
+    assert bad.status_code == 400 and "gateway" in bad.json["error"]["fields"]
+
+
+def test_finance_report_by_cairo_day_gateway_status_and_fee(stack, monkeypatch):
+    from chalicelib import wiring
+    # GIVEN payments on a Cairo day of their own: EAST paid + pending, CENTRAL paid
+    day = datetime(2031, 3, 1, 21, 30, tzinfo=timezone.utc) + timedelta(days=uuid.uuid4().int % 3000)
+    monkeypatch.setattr(wiring, "clock", lambda: day)
+    east, central = stack.token("citizen"), stack.token("citizen")
+    paid_east = start(stack, east, new_application(stack, east)["id"], "sandbox").json["payment_id"]
+    start(stack, east, new_application(stack, east)["id"], "sandbox")
+    central_app = stack.call("POST", "/v1/applications", central, {**VALID, "district": "CENTRAL"}).json
+    paid_central = start(stack, central, central_app["id"], "sandbox").json["payment_id"]
+    sandbox_press(stack, paid_east, "pay")
+    sandbox_press(stack, paid_central, "pay")
+    cairo_day = payment(paid_east).day
+    # WHEN an admin asks for that day
+    report = stack.call("GET", f"/v1/reports/finance?from={cairo_day}&to={cairo_day}",
+                        stack.token("admin"))
+    # THEN rows by day, gateway and status carry counts, amounts and fee types, with totals
+    assert report.status_code == 200, report.body
+    rows = {(r["day"], r["gateway"], r["status"]): r for r in report.json["rows"]}
+    assert rows[(cairo_day, "sandbox", "paid")]["count"] == 2
+    assert rows[(cairo_day, "sandbox", "paid")]["fees"] == {"inspection": 100, "sms": 1000}
+    assert rows[(cairo_day, "sandbox", "pending")]["amount_piasters"] == 550
+    totals = report.json["totals"]
+    assert totals["paid_piasters"] == 1100 and totals["count"] == 3
+    assert totals["paid_by_fee"] == {"inspection": 100, "sms": 1000}
+    # AND an officer sees their own district only, and may not ask for another
+    officer = stack.token("officer", district="CENTRAL")
+    own = stack.call("GET", f"/v1/reports/finance?from={cairo_day}&to={cairo_day}", officer).json
+    assert own["district"] == "CENTRAL" and own["totals"]["count"] == 1
+    other = stack.call("GET", f"/v1/reports/finance?from={cairo_day}&district=EAST", officer)
+    assert other.status_code == 403
+    assert stack.call("GET", "/v1/reports/finance", east).status_code == 403
+    bad = stack.call("GET", "/v1/reports/finance?from=2031-01-01&to=2031-06-01", stack.token("admin"))
+    assert bad.status_code == 400
+    assert stack.call("GET", "/v1/reports/finance?from=yesterday",
+                      stack.token("admin")).status_code == 400
+    stack.streams.pump_until_quiet()
+
+
+# ------------------------------------------------------------------------ reconciliation
+
+def test_reconciliation_asks_paymob_about_stale_pending_payments(stack, citizen, gateways,
+                                                                 gateway_api, monkeypatch):
+    from chalicelib import wiring
+    from chalicelib.events.reconcile import on_schedule
+    # GIVEN a Paymob payment started an hour ago whose callback never arrived
+    started_at = datetime.now(timezone.utc) - timedelta(hours=1)
+    monkeypatch.setattr(wiring, "clock", lambda: started_at)
+    app, started = paid_setup(stack, citizen, gateways)
+    monkeypatch.setattr(wiring, "clock", lambda: started_at + timedelta(hours=1))
+    _, fresh = paid_setup(stack, citizen, gateways)  # pending, but only just started
+    # AND Paymob's transaction inquiry that answers it was paid
+    inquiry = json.loads((EVENTS_DIR / "paymob_transaction_response_query.json").read_text())
+    txn = str(txn_id())
+
+    def answer(request):
+        asked = request.json()["merchant_order_id"]
+        if asked != started["payment_id"]:
+            return 404, {"detail": "not found"}
+        return 200, {**inquiry, "id": txn, "merchant_order_id": asked, "amount_cents": "550"}
+
+    gateway_api.routes[("POST", "/api/ecommerce/orders/transaction_inquiry")] = answer
+    # WHEN the scheduled job runs
+    stats = on_schedule({})
+    # THEN the payment is paid through the exactly-once path and the application moves on
+    assert stats["settled"] >= 1
+    assert payment(started["payment_id"]).status == "paid"
+    assert payment(fresh["payment_id"]).status == "pending"
+    stack.streams.pump_until_quiet()
+    assert application(app["id"]).status == "under_review"
+    # AND the late webhook for the same transaction is a duplicate
+    obj_hmac, document = paymob_callback(started, gateways.paymob_hmac_secret, int(txn))
+    late = post_paymob(stack, obj_hmac, document)
+    assert late.status_code == 200 and late.json["result"] == "duplicate"
+    # AND a second run finds nothing new to settle for it
+    assert on_schedule({})["settled"] == 0
