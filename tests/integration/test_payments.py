@@ -350,11 +350,13 @@ def test_sandbox_checkout_flow_from_application_fees_to_licence_paid(stack, citi
     assert licence["amount_piasters"] == approved.amount_due_piasters > 0
     assert sandbox_press(stack, licence["payment_id"], "pay").status_code == 200
     stack.streams.pump_until_quiet()
-    # THEN the application reaches licence_paid (issuance listens for it)
-    assert application(app["id"]).status == "licence_paid"
+    # THEN the application passes licence_paid, and the applications stream issues the licence
+    done = application(app["id"])
+    assert done.status == "issued" and done.licence_number.startswith(f"ALX-{done.district}-")
+    assert [e.status for e in done.timeline][-2:] == ["licence_paid", "issued"]
 
 
-def test_renewal_without_review_goes_straight_to_licence_paid(stack, citizen):
+def test_renewal_without_review_is_issued_once_paid(stack, citizen):
     from chalicelib.domain.applications import SUBMITTED
     from chalicelib.domain.catalogue import load_catalogue
     from chalicelib.usecases.applications import new_application as build
@@ -372,10 +374,11 @@ def test_renewal_without_review_goes_straight_to_licence_paid(stack, citizen):
     started = start(stack, token, app.id, "sandbox").json
     assert sandbox_press(stack, started["payment_id"], "pay").status_code == 200
     stack.streams.pump_until_quiet()
-    # THEN it is auto-approved with nothing more due: licence_paid
+    # THEN it is auto-approved with nothing more due (licence_paid), and then issued
     moved = application(app.id)
-    assert moved.status == "licence_paid" and moved.amount_due_piasters == 0
-    assert [t.action for t in moved.timeline] == ["submit", "pay", "auto_approve", "pay"]
+    assert moved.amount_due_piasters == 0
+    assert [t.action for t in moved.timeline] == ["submit", "pay", "auto_approve", "pay", "issue"]
+    assert [t.status for t in moved.timeline][-2:] == ["licence_paid", "issued"]
     assert app.status == SUBMITTED
 
 
