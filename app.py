@@ -9,11 +9,16 @@ from chalicelib.api.dev import dev_api
 from chalicelib.api.docs import docs_api
 from chalicelib.api.http import install_error_handling
 from chalicelib.api.renewals import renewals_api
+from chalicelib.api.admin import admin_api
+from chalicelib.api.backoffice import backoffice_api
+from chalicelib.events import report_stream  # light: its function imports what it needs
 
 PLACEHOLDER_ARN = "arn:aws:dynamodb:eu-central-1:000000000000:table/placeholder/stream/1970-01-01T00:00:00.000"
 
 app = Chalice(app_name="rukhsa")
 for blueprint in (catalogue_api, applications_api, renewals_api, dev_api, docs_api):
+    app.register_blueprint(blueprint)
+for blueprint in (backoffice_api, admin_api):
     app.register_blueprint(blueprint)
 install_error_handling(app)
 
@@ -23,6 +28,7 @@ def on_application_change(event):
     from chalicelib.events.lifecycle_stream import on_application_records
 
     on_application_records(event)
+    report_stream.count_application_changes(event)
 
 
 # 22:30 UTC is 00:30 in Cairo in winter (UTC+2) and 01:30 in summer (UTC+3): after midnight

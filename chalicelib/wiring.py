@@ -127,3 +127,25 @@ def reset() -> None:
                     work_lists, sms_notifier, file_store, seal_signer, nightly_queue):
         factory.cache_clear()
     get_settings.cache_clear()
+
+
+# Back office (issue 7): stateless adapters, built per call (nothing to cache or reset).
+def audit_trail():
+    from chalicelib.adapters.audit_store import DynamoAuditTrail
+
+    bound_settings()
+    return DynamoAuditTrail()
+
+
+def rollout_admin():
+    from chalicelib.adapters.rollout_admin import DynamoRolloutAdmin
+
+    bound_settings()
+    return DynamoRolloutAdmin()
+
+
+def report_store():
+    from chalicelib.adapters.report_store import DynamoReportStore
+
+    bound_settings()
+    return DynamoReportStore()
