@@ -50,7 +50,7 @@ def trail(before: Application, after: Application, caller: Principal, action: st
                         "role": entry.by_role, "district": district if own else after.district,
                         "action": entry.action, "from_status": previous,
                         "to_status": entry.status, "reason": entry.reason or "",
-                        "data": data if own else None})
+                        "data": data if own else None, "n": len(records)})
         previous = entry.status
     return records
 
