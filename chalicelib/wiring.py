@@ -180,3 +180,25 @@ def payment_gateway(name: str):
     from chalicelib.adapters.gateways import gateway_for
 
     return gateway_for(name, bound_settings())
+
+
+# Back office (issue 7): stateless adapters, built per call (nothing to cache or reset).
+def audit_trail():
+    from chalicelib.adapters.audit_store import DynamoAuditTrail
+
+    bound_settings()
+    return DynamoAuditTrail()
+
+
+def rollout_admin():
+    from chalicelib.adapters.rollout_admin import DynamoRolloutAdmin
+
+    bound_settings()
+    return DynamoRolloutAdmin()
+
+
+def report_store():
+    from chalicelib.adapters.report_store import DynamoReportStore
+
+    bound_settings()
+    return DynamoReportStore()

@@ -46,8 +46,9 @@ class FunctionAccess:
 FUNCTIONS: dict[str, FunctionAccess] = {
     # REST API: citizen, officer, admin, webhooks, verification, catalogue.
     "api_handler": FunctionAccess(
-        reads=("config",),
-        writes=("applications", "licences", "payments", "once"),
+        reads=(),
+        # config: admins set the rollout (back office); reports read its counters.
+        writes=("applications", "licences", "payments", "once", "config"),
         appends=("audit",),
         sends_to=(SMS_QUEUE,),
         reads_public_key=True,
@@ -58,8 +59,9 @@ FUNCTIONS: dict[str, FunctionAccess] = {
     ),
     # An application changed state: notify, and issue the licence when everything is paid.
     "on_application_change": FunctionAccess(
-        reads=("config", "payments"),
-        writes=("applications", "licences", "once"),
+        reads=("payments",),
+        # config: the applications report's counters (chalicelib/events/report_stream.py).
+        writes=("applications", "licences", "once", "config"),
         appends=("audit",),
         stream="applications",
         sends_to=(SMS_QUEUE,),

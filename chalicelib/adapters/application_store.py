@@ -53,7 +53,8 @@ def from_image(image: dict[str, Any]) -> Application:
 
 
 def audit_model(subject: str, record: dict[str, Any]) -> AuditModel:
-    return AuditModel(subject=subject, seq=f"{record['at']}#{uuid.uuid4().hex[:8]}",
+    # `n` orders records written together at the same instant (approve, then the system's pay).
+    return AuditModel(subject=subject, seq=f"{record['at']}#{record.get('n', 0)}{uuid.uuid4().hex[:8]}",
                       at=record["at"], actor=record["actor"], role=record["role"],
                       district=record.get("district") or None, action=record["action"],
                       from_status=record.get("from_status"), to_status=record.get("to_status"),

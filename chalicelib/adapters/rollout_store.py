@@ -13,7 +13,9 @@ ROLLOUT = "ROLLOUT"
 class DynamoRolloutStore:
     def all(self) -> dict[str, tuple[str, ...]]:
         """Every service's live districts, in one Query."""
-        return {item.sk: tuple(item.districts or ()) for item in ConfigModel.query(ROLLOUT)}
+        # Consistent: an admin's toggle must take effect on the very next request.
+        return {item.sk: tuple(item.districts or ())
+                for item in ConfigModel.query(ROLLOUT, consistent_read=True)}
 
     def districts_for(self, service_code: str) -> tuple[str, ...]:
         try:

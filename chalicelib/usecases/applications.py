@@ -7,6 +7,7 @@ from typing import Any, Mapping, Optional
 
 from chalicelib.api.schemas import ApplicationIn
 from chalicelib.auth import Principal
+from chalicelib.authorization import Resource, authorize, district_in_scope, permits
 from chalicelib.domain import validation
 from chalicelib.domain.applications import (STATUSES, SUBMITTED, Actor, Application,
                                             TimelineEntry, iso, transition)
@@ -90,7 +91,7 @@ def new_application(service: Service, district: str, owner: Principal, applicant
 
 def create_application(body: ApplicationIn, caller: Principal, catalogue: Catalogue,
                        rollout: Mapping[str, tuple[str, ...]], store, now: datetime) -> Application:
-    caller.require("citizen")
+    authorize(caller, "application.create")
     service = _service(catalogue, body.service_code)
     if service.case == "renewal":
         raise ValidationFailed(fields={"service_code": "renewals are requested from the licence: POST /v1/licences/{number}/renewals / التجديد يطلب من صفحة الرخصة"})
@@ -110,23 +111,20 @@ def audit_record(app: Application, previous_status: Optional[str], actor: Actor 
             "to_status": app.status, "reason": reason or last.reason}
 
 
+def resource_of(app: Application) -> Resource:
+    return Resource(owner=app.owner, district=app.district, kind="application")
+
+
 def can_read(app: Application, caller: Principal) -> bool:
-    if caller.role == "admin":
-        return True
-    if caller.role == "officer":
-        return caller.district == app.district
-    return caller.sub == app.owner
+    return permits(caller, "application.read", resource_of(app))
 
 
-def get_application(application_id: str, caller: Principal, store) -> Application:
+def get_application(application_id: str, caller: Principal, store,
+                    action: str = "application.read") -> Application:
+    """Load an application the caller may act on (`action` of the authorisation matrix)."""
+    authorize(caller, action)
     app = store.get(application_id)
-    if not can_read(app, caller):
-        # Another citizen's application is indistinguishable from a missing one.
-        if caller.role == "citizen":
-            raise NotFound(message_en="application not found", message_ar="الطلب غير موجود",
-                           code="application_not_found")
-        raise Forbidden(message_en="this application belongs to another district",
-                        message_ar="هذا الطلب يخص حيًا آخر")
+    authorize(caller, action, resource_of(app))
     return app
 
 
@@ -134,9 +132,10 @@ def list_applications(caller: Principal, status: Optional[str], limit: int,
                       cursor: Optional[str], store, district: Optional[str] = None) -> Page:
     if status is not None and status not in STATUSES:
         raise ValidationFailed(fields={"status": f"one of {', '.join(STATUSES)} / حالة غير معروفة"})
+    authorize(caller, "application.list")
     if caller.role == "citizen":
         return store.list_by_owner(caller.sub, status, limit, cursor)
-    queue_district = caller.district if caller.role == "officer" else district
+    queue_district = district_in_scope(caller, "application.list", district)
     if not queue_district:
         raise ValidationFailed(fields={"district": "admins name the district to list / حدد الحي"})
     return store.list_queue(queue_district, status or "under_review", limit, cursor)
@@ -144,8 +143,7 @@ def list_applications(caller: Principal, status: Optional[str], limit: int,
 
 def cancel_application(application_id: str, caller: Principal, store, now: datetime,
                        reason: str = "") -> Application:
-    caller.require("citizen")
-    app = get_application(application_id, caller, store)
+    app = get_application(application_id, caller, store, "application.cancel")
     changed = transition(app, "cancel", Actor(caller.sub, caller.role), now, reason)
     return store.save(changed, [audit_record(changed, app.status, caller)])
 

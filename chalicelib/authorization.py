@@ -1,0 +1,167 @@
+"""The authorisation matrix, in one place: which role may do what, to whose data, where.
+
+Every protected route names one action (`ROUTES`); every action lists its grants (`MATRIX`).
+A grant is a role and a scope:
+
+- ``any``: every resource (admins; public catalogue-like reads);
+- ``own``: only resources the caller owns (a citizen's applications and licences);
+- ``district``: only resources of the caller's district (an officer's `district` claim).
+
+Refusals are shaped so nothing leaks: a citizen asking for someone else's resource gets the
+same 404 as for a missing one; an officer outside their district, or a role that is never
+granted the action, gets a 403. Pure Python: no AWS, no environment.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+from chalicelib.errors import Forbidden, NotFound
+
+ANY, OWN, DISTRICT = "any", "own", "district"
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    scope: str
+
+
+def grants(*pairs: tuple[str, str]) -> tuple[Grant, ...]:
+    return tuple(Grant(role, scope) for role, scope in pairs)
+
+
+CITIZEN_OWN = ("citizen", OWN)
+OFFICER_DISTRICT = ("officer", DISTRICT)
+ADMIN = ("admin", ANY)
+
+# action -> who may do it. An action absent here is refused to everyone.
+MATRIX: Mapping[str, tuple[Grant, ...]] = {
+    # Applications
+    "application.create": grants(("citizen", ANY)),
+    "application.list": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
+    "application.read": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
+    "application.cancel": grants(CITIZEN_OWN),
+    "application.decide": grants(OFFICER_DISTRICT),
+    "application.return": grants(OFFICER_DISTRICT),
+    "application.resubmit": grants(CITIZEN_OWN),
+    "application.upload_document": grants(CITIZEN_OWN),
+    "application.read_documents": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
+    "application.read_inspections": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
+    "application.inspect": grants(OFFICER_DISTRICT),
+    "application.read_audit": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
+    "application.pay": grants(CITIZEN_OWN),
+    # Licences
+    "licence.list": grants(CITIZEN_OWN),
+    "licence.read": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
+    "licence.renew": grants(CITIZEN_OWN),
+    "licence.paper_copy": grants(CITIZEN_OWN, OFFICER_DISTRICT),
+    "licence.change_status": grants(OFFICER_DISTRICT, ADMIN),
+    "licence.read_audit": grants(OFFICER_DISTRICT, ADMIN),
+    # Administration
+    "rollout.read": grants(ADMIN),
+    "rollout.manage": grants(ADMIN),
+    "reports.read": grants(OFFICER_DISTRICT, ADMIN),
+}
+
+# (method, route path as Chalice declares it) -> action. `None` marks a public route.
+# Routes of other areas are listed as API.md fixes them, so the whole-matrix test covers them
+# the day they are served; a served route missing here fails that test.
+PUBLIC = None
+ROUTES: Mapping[tuple[str, str], Optional[str]] = {
+    ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/v1/services"): PUBLIC,
+    ("GET", "/v1/districts"): PUBLIC,
+    ("POST", "/v1/dev/tokens"): PUBLIC,
+    ("GET", "/v1/keys"): PUBLIC,
+    ("GET", "/v/{token}"): PUBLIC,
+    ("POST", "/v1/webhooks/{gateway}"): PUBLIC,
+    ("POST", "/v1/applications"): "application.create",
+    ("GET", "/v1/applications"): "application.list",
+    ("GET", "/v1/applications/{application_id}"): "application.read",
+    ("POST", "/v1/applications/{application_id}/cancel"): "application.cancel",
+    ("POST", "/v1/applications/{application_id}/payments"): "application.pay",
+    ("POST", "/v1/applications/{application_id}/decision"): "application.decide",
+    ("POST", "/v1/applications/{application_id}/return"): "application.return",
+    ("POST", "/v1/applications/{application_id}/resubmit"): "application.resubmit",
+    ("POST", "/v1/applications/{application_id}/documents"): "application.upload_document",
+    ("GET", "/v1/applications/{application_id}/documents"): "application.read_documents",
+    ("POST", "/v1/applications/{application_id}/inspections"): "application.inspect",
+    ("GET", "/v1/applications/{application_id}/inspections"): "application.read_inspections",
+    ("POST", "/v1/applications/{application_id}/inspections/{inspection_id}/result"):
+        "application.inspect",
+    ("POST", "/v1/applications/{application_id}/inspections/{inspection_id}/photos"):
+        "application.inspect",
+    ("GET", "/v1/applications/{application_id}/audit"): "application.read_audit",
+    ("GET", "/v1/licences"): "licence.list",
+    ("GET", "/v1/licences/{number}"): "licence.read",
+    ("POST", "/v1/licences/{number}/renewals"): "licence.renew",
+    ("POST", "/v1/licences/{number}/paper-copy"): "licence.paper_copy",
+    ("POST", "/v1/licences/{number}/suspend"): "licence.change_status",
+    ("POST", "/v1/licences/{number}/revoke"): "licence.change_status",
+    ("POST", "/v1/licences/{number}/reinstate"): "licence.change_status",
+    ("GET", "/v1/licences/{number}/audit"): "licence.read_audit",
+    ("GET", "/v1/admin/rollout"): "rollout.read",
+    ("PUT", "/v1/admin/rollout/{service_code}/{district}"): "rollout.manage",
+    ("GET", "/v1/reports/applications"): "reports.read",
+    ("GET", "/v1/reports/finance"): "reports.read",
+}
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What the rules look at: who owns it and which district it belongs to."""
+
+    owner: str = ""
+    district: str = ""
+    kind: str = "resource"  # for the 404's wording: application, licence...
+
+
+def permits(caller, action: str, resource: Optional[Resource] = None) -> bool:
+    """True when some grant of `action` covers the caller for this resource."""
+    return any(_covers(grant, caller, resource) for grant in MATRIX.get(action, ()))
+
+
+def _covers(grant: Grant, caller, resource: Optional[Resource]) -> bool:
+    if grant.role != caller.role:
+        return False
+    if grant.scope == ANY or resource is None:
+        return True
+    if grant.scope == OWN:
+        return bool(resource.owner) and resource.owner == caller.sub
+    return bool(caller.district) and resource.district == caller.district
+
+
+def authorize(caller, action: str, resource: Optional[Resource] = None) -> None:
+    """Raise the refusal the matrix prescribes, or return when allowed.
+
+    Without a resource only the role is checked (the route's gate); call again with the
+    resource once it is loaded.
+    """
+    if permits(caller, action, resource):
+        return
+    roles = {grant.role for grant in MATRIX.get(action, ())}
+    if caller.role not in roles:
+        raise Forbidden(message_en=f"this needs the role {' or '.join(sorted(roles)) or 'none'}",
+                        message_ar="هذا الإجراء غير متاح لدورك")
+    if caller.role == "citizen":
+        # Another citizen's resource is indistinguishable from a missing one.
+        raise NotFound(message_en=f"{resource.kind} not found",
+                       message_ar=_NOT_FOUND_AR.get(resource.kind, "غير موجود"),
+                       code=f"{resource.kind}_not_found")
+    raise Forbidden(message_en=f"this {resource.kind} belongs to another district",
+                    message_ar="هذا السجل يخص حيًا آخر", code="other_district")
+
+
+def district_in_scope(caller, action: str, district: Optional[str]) -> Optional[str]:
+    """The district a district-scoped listing or report covers: an officer's own (naming
+    another is a 403), an admin's choice (None = every district)."""
+    authorize(caller, action)
+    if caller.role == "officer":
+        if district and district != caller.district:
+            authorize(caller, action, Resource(district=district, kind="district"))
+        return caller.district
+    return district or None
+
+
+_NOT_FOUND_AR = {"application": "الطلب غير موجود", "licence": "الرخصة غير موجودة"}

@@ -1,0 +1,146 @@
+"""The district back office's rules: documents, site inspections, amendments.
+
+Documents and inspections live on the application (its `extra` map), so every change to them
+is one versioned write of the application together with its audit record. Pure Python.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Mapping, Optional
+
+from chalicelib.domain.applications import (PAID, RETURNED, SUBMITTED, UNDER_REVIEW,
+                                            Application, iso)
+from chalicelib.errors import Conflict, NotFound, ValidationFailed
+
+MB = 1024 * 1024
+MAX_DOCUMENT_BYTES = 5 * MB
+MAX_PHOTO_BYTES = 5 * MB
+UPLOAD_URL_SECONDS = 900
+PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
+
+# slot -> (Arabic name, English name, content types a citizen may upload into it).
+# Each upload pins ONE of them in its presigned POST policy (S3 has no "one of" condition).
+DOCUMENT_SLOTS: Mapping[str, tuple[str, str, tuple[str, ...]]] = {
+    "national_id": ("صورة بطاقة الرقم القومي", "National ID card copy", (PDF, JPEG, PNG)),
+    "ownership_or_lease": ("عقد الملكية أو الإيجار", "Ownership deed or lease", (PDF,)),
+    "site_plan": ("رسم الموقع", "Site plan", (PDF, JPEG, PNG)),
+    "commercial_register": ("السجل التجاري", "Commercial register extract", (PDF,)),
+    "engineering_drawings": ("الرسومات الهندسية", "Engineering drawings", (PDF,)),
+    "other": ("مستند آخر", "Other document", (PDF, JPEG, PNG)),
+}
+PHOTO_TYPES = (JPEG, PNG)
+MAX_DOCUMENTS = 30
+MAX_PHOTOS_PER_INSPECTION = 20
+
+# A citizen may add documents until the application is decided.
+DOCUMENT_STATUSES = (SUBMITTED, PAID, UNDER_REVIEW, RETURNED)
+# Inspections happen during review.
+INSPECTION_STATUSES = (UNDER_REVIEW,)
+SCHEDULED, PASSED, FAILED = "scheduled", "passed", "failed"
+
+
+def check_document(slot: str, content_type: str) -> None:
+    """The slot exists and accepts this content type; else a 400 naming the field."""
+    if slot not in DOCUMENT_SLOTS:
+        raise ValidationFailed(fields={"slot": f"one of {', '.join(DOCUMENT_SLOTS)} / نوع مستند غير معروف"})
+    allowed = DOCUMENT_SLOTS[slot][2]
+    if content_type not in allowed:
+        raise ValidationFailed(fields={"content_type": f"{DOCUMENT_SLOTS[slot][1]} accepts {', '.join(allowed)} / نوع الملف غير مقبول لهذا المستند"})
+
+
+def documents(app: Application) -> list[dict]:
+    return [dict(d) for d in app.extra.get("documents", ())]
+
+
+def inspections(app: Application) -> list[dict]:
+    return [dict(i) for i in app.extra.get("inspections", ())]
+
+
+def add_document(app: Application, document_id: str, slot: str, content_type: str,
+                 key: str, by: str, now: datetime) -> tuple[Application, dict]:
+    if app.status not in DOCUMENT_STATUSES:
+        raise Conflict(code="documents_closed",
+                       message_en=f"documents cannot be added to an application that is {app.status}",
+                       message_ar="لا يمكن إضافة مستندات إلى الطلب في حالته الحالية")
+    check_document(slot, content_type)
+    existing = documents(app)
+    if len(existing) >= MAX_DOCUMENTS:
+        raise Conflict(code="too_many_documents", message_en="this application has enough documents",
+                       message_ar="تم الوصول للحد الأقصى لعدد المستندات")
+    document = {"id": document_id, "slot": slot, "content_type": content_type, "key": key,
+                "max_bytes": MAX_DOCUMENT_BYTES, "requested_at": iso(now), "by": by}
+    return _with_extra(app, "documents", existing + [document], now), document
+
+
+def schedule_inspection(app: Application, inspection_id: str, scheduled_for: datetime,
+                        inspector: str, by: str, now: datetime) -> tuple[Application, dict]:
+    _reviewing(app, "schedule an inspection")
+    if scheduled_for <= now:
+        raise ValidationFailed(fields={"scheduled_for": "must be in the future / يجب أن يكون الموعد في المستقبل"})
+    inspection = {"id": inspection_id, "status": SCHEDULED, "scheduled_for": iso(scheduled_for),
+                  "inspector": inspector, "scheduled_by": by, "scheduled_at": iso(now),
+                  "photos": []}
+    return _with_extra(app, "inspections", inspections(app) + [inspection], now), inspection
+
+
+def record_result(app: Application, inspection_id: str, result: str, notes: str, by: str,
+                  now: datetime) -> tuple[Application, dict]:
+    _reviewing(app, "record an inspection result")
+    items = inspections(app)
+    index = _inspection_index(items, inspection_id)
+    if items[index]["status"] != SCHEDULED:
+        raise Conflict(code="inspection_recorded",
+                       message_en="this inspection's result is already recorded",
+                       message_ar="تم تسجيل نتيجة هذه المعاينة من قبل")
+    items[index] = {**items[index], "status": result, "notes": notes, "recorded_by": by,
+                    "recorded_at": iso(now)}
+    return _with_extra(app, "inspections", items, now), items[index]
+
+
+def add_photo(app: Application, inspection_id: str, photo_id: str, content_type: str, key: str,
+              by: str, now: datetime) -> tuple[Application, dict]:
+    _reviewing(app, "add inspection photos")
+    if content_type not in PHOTO_TYPES:
+        raise ValidationFailed(fields={"content_type": f"one of {', '.join(PHOTO_TYPES)} / يقبل صور JPEG أو PNG فقط"})
+    items = inspections(app)
+    index = _inspection_index(items, inspection_id)
+    photos = list(items[index].get("photos", ()))
+    if len(photos) >= MAX_PHOTOS_PER_INSPECTION:
+        raise Conflict(code="too_many_photos", message_en="this inspection has enough photos",
+                       message_ar="تم الوصول للحد الأقصى لعدد الصور")
+    photo = {"id": photo_id, "content_type": content_type, "key": key,
+             "max_bytes": MAX_PHOTO_BYTES, "requested_at": iso(now), "by": by}
+    items[index] = {**items[index], "photos": photos + [photo]}
+    return _with_extra(app, "inspections", items, now), photo
+
+
+def amend(app: Application, applicant: Optional[Mapping[str, Any]],
+          site: Optional[Mapping[str, Any]], details: Optional[Mapping[str, Any]]) -> Application:
+    """Replace what the citizen corrected; only a returned application may be amended."""
+    if app.status != RETURNED:
+        raise Conflict(code="invalid_transition",
+                       message_en="only an application returned to the citizen can be amended",
+                       message_ar="لا يمكن تعديل الطلب إلا بعد إعادته للمواطن")
+    return replace(app, applicant=dict(applicant if applicant is not None else app.applicant),
+                   site=dict(site if site is not None else app.site),
+                   details=dict(details if details is not None else app.details))
+
+
+def _reviewing(app: Application, what: str) -> None:
+    if app.status not in INSPECTION_STATUSES:
+        raise Conflict(code="invalid_transition",
+                       message_en=f"cannot {what} for an application that is {app.status}",
+                       message_ar="لا يمكن تنفيذ إجراء المعاينة إلا أثناء مراجعة الطلب")
+
+
+def _inspection_index(items: list[dict], inspection_id: str) -> int:
+    for index, item in enumerate(items):
+        if item["id"] == inspection_id:
+            return index
+    raise NotFound(code="inspection_not_found", message_en="inspection not found",
+                   message_ar="المعاينة غير موجودة")
+
+
+def _with_extra(app: Application, name: str, value: list, now: datetime) -> Application:
+    return replace(app, extra={**app.extra, name: value}, updated_at=iso(now))

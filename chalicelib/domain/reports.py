@@ -1,0 +1,93 @@
+"""Applications report: counters kept per district from the applications stream, and the
+summary built from them. Pure Python.
+
+Counters (one item each, per district):
+- ``COUNT#<kind>#<status>``: applications of that kind now in that status;
+- ``ISSUED_COUNT`` and ``ISSUED_SECONDS``: issued applications, and the sum of their seconds
+  from submission to issuance (the average is their quotient).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable, Mapping, Optional
+
+from chalicelib.domain.applications import ISSUED, STATUSES, Application
+from chalicelib.domain.licences import Fine
+
+ISSUED_COUNT = "ISSUED_COUNT"
+ISSUED_SECONDS = "ISSUED_SECONDS"
+SECONDS_PER_DAY = 86400
+
+
+def count_key(kind: str, status: str) -> str:
+    return f"COUNT#{kind}#{status}"
+
+
+def changes(old: Optional[Application], new: Optional[Application]) -> dict[tuple[str, str], int]:
+    """The counter increments one stream record implies: (district, counter) -> delta."""
+    deltas: dict[tuple[str, str], int] = {}
+
+    def add(district: str, key: str, amount: int) -> None:
+        deltas[(district, key)] = deltas.get((district, key), 0) + amount
+
+    old_slot = (old.district, count_key(old.kind, old.status)) if old else None
+    new_slot = (new.district, count_key(new.kind, new.status)) if new else None
+    if old_slot != new_slot:
+        if old_slot:
+            add(*old_slot, -1)
+        if new_slot:
+            add(*new_slot, 1)
+    if new and new.status == ISSUED and (old is None or old.status != ISSUED):
+        add(new.district, ISSUED_COUNT, 1)
+        add(new.district, ISSUED_SECONDS, seconds_to_issue(new))
+    return {key: amount for key, amount in deltas.items() if amount}
+
+
+def seconds_to_issue(app: Application) -> int:
+    issued_at = next((t.at for t in reversed(app.timeline) if t.status == ISSUED), app.updated_at)
+    return max(0, int((_parse(issued_at) - _parse(app.created_at)).total_seconds()))
+
+
+def _parse(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def fine_totals(fines: Iterable[Fine]) -> tuple[int, int]:
+    """(assessed, collected) piasters."""
+    assessed = collected = 0
+    for fine in fines:
+        assessed += fine.amount_piasters
+        if fine.paid_by:
+            collected += fine.amount_piasters
+    return assessed, collected
+
+
+def summarise(counters: Mapping[str, Mapping[str, int]], fines: Mapping[str, tuple[int, int]],
+              kinds: Iterable[str]) -> dict:
+    """One report over the districts in `counters` (district -> counter -> value)."""
+    kinds = list(kinds)
+    by_kind = {kind: {status: 0 for status in STATUSES} for kind in kinds}
+    issued = seconds = 0
+    for values in counters.values():
+        for key, value in values.items():
+            if key.startswith("COUNT#"):
+                _, kind, status = key.split("#", 2)
+                row = by_kind.setdefault(kind, {s: 0 for s in STATUSES})
+                row[status] = row.get(status, 0) + int(value)
+            elif key == ISSUED_COUNT:
+                issued += int(value)
+            elif key == ISSUED_SECONDS:
+                seconds += int(value)
+    by_status = {status: sum(statuses.get(status, 0) for statuses in by_kind.values())
+                 for status in STATUSES}
+    assessed = sum(a for a, _ in fines.values())
+    collected = sum(c for _, c in fines.values())
+    return {
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "by_kind": by_kind,
+        "issued_count": issued,
+        "average_days_to_issue": round(seconds / issued / SECONDS_PER_DAY, 2) if issued else None,
+        "fines": {"assessed_piasters": assessed, "collected_piasters": collected,
+                  "outstanding_piasters": assessed - collected},
+    }

@@ -1,0 +1,297 @@
+"""The district back office: decisions, returns and resubmissions, documents, inspections,
+licence status changes, rollout, audit trail and reports.
+
+Every change is one versioned write with its audit records (who, role, district, when,
+from -> to, reason); every action is authorised by the matrix in chalicelib/authorization.py.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Optional
+
+from chalicelib.api.backoffice_schemas import (DocumentIn, InspectionIn, InspectionResultIn,
+                                               ResubmitIn)
+from chalicelib.api.schemas import ApplicationIn, DecisionIn
+from chalicelib.auth import Principal
+from chalicelib.authorization import Resource, authorize, district_in_scope
+from chalicelib.domain import backoffice, reports
+from chalicelib.domain.applications import Actor, Application, approve, iso, transition
+from chalicelib.domain.calendar import cairo_date
+from chalicelib.domain.catalogue import Catalogue
+from chalicelib.domain.fees import STAGE_APPROVAL, fee_lines
+from chalicelib.domain.licences import Licence, change_status
+from chalicelib.errors import NotFound, ValidationFailed
+from chalicelib.ports import FileStore, Page
+from chalicelib.usecases.applications import (get_application, validate_applicant_and_site,
+                                              validate_details)
+
+MIN_REASON = 3
+
+
+# --------------------------------------------------------------------------------------------
+# Audit records
+
+
+def trail(before: Application, after: Application, caller: Principal, action: str = "",
+          reason: str = "", data: Optional[dict] = None) -> list[dict]:
+    """One record per new timeline entry (each state change), or one record of an officer's
+    or citizen's action that changes no state."""
+    district = caller.district or after.district
+    new_entries = after.timeline[len(before.timeline):]
+    if not new_entries:
+        return [{"at": after.updated_at, "actor": caller.sub, "role": caller.role,
+                 "district": district, "action": action, "from_status": before.status,
+                 "to_status": after.status, "reason": reason, "data": data}]
+    records, previous = [], before.status
+    for entry in new_entries:
+        own = entry.by == caller.sub
+        records.append({"at": entry.at, "actor": entry.by or caller.sub,
+                        "role": entry.by_role, "district": district if own else after.district,
+                        "action": entry.action, "from_status": previous,
+                        "to_status": entry.status, "reason": entry.reason or "",
+                        "data": data if own else None, "n": len(records)})
+        previous = entry.status
+    return records
+
+
+def _reason(reason: Optional[str], required: bool) -> str:
+    text = " ".join((reason or "").split())
+    if required and len(text) < MIN_REASON:
+        raise ValidationFailed(fields={"reason": f"a reason of at least {MIN_REASON} characters is required / يلزم ذكر السبب"})
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Decisions, returns, resubmissions
+
+
+def decide(application_id: str, body: DecisionIn, caller: Principal, catalogue: Catalogue,
+           store, now: datetime) -> Application:
+    """Approve (the licence fee becomes due) or reject with a reason the citizen sees."""
+    app = get_application(application_id, caller, store, "application.decide")
+    actor = Actor(caller.sub, caller.role, caller.district)
+    reason = _reason(body.reason, required=body.decision == "reject")
+    changed = transition(app, body.decision, actor, now, reason)
+    if body.decision == "approve":
+        service = catalogue.service(app.service_code)
+        changed = approve(changed, fee_lines(service, changed.details, STAGE_APPROVAL), now)
+    return store.save(changed, trail(app, changed, caller))
+
+
+def return_to_citizen(application_id: str, reason: Optional[str], caller: Principal, store,
+                      now: datetime) -> Application:
+    """Send an application back for missing documents or corrections, saying what is missing."""
+    app = get_application(application_id, caller, store, "application.return")
+    text = _reason(reason, required=True)
+    changed = transition(app, "return", Actor(caller.sub, caller.role, caller.district), now, text)
+    return store.save(changed, trail(app, changed, caller))
+
+
+def resubmit(application_id: str, body: ResubmitIn, caller: Principal, catalogue: Catalogue,
+             store, now: datetime) -> Application:
+    """The citizen's corrections, re-validated by the same rules as a new application."""
+    app = get_application(application_id, caller, store, "application.resubmit")
+    amended = backoffice.amend(app, *_revalidated(app, body, catalogue, now))
+    changed = transition(amended, "resubmit", Actor(caller.sub, caller.role), now,
+                         _reason(body.note, required=False))
+    changed_fields = [name for name in ("applicant", "site", "details")
+                      if getattr(body, name) is not None]
+    return store.save(changed, trail(app, changed, caller, data={"amended": changed_fields}))
+
+
+def _revalidated(app: Application, body: ResubmitIn, catalogue: Catalogue,
+                 now: datetime) -> tuple[dict, dict, dict]:
+    merged = ApplicationIn.model_validate({
+        "service_code": app.service_code, "district": app.district,
+        "applicant": body.applicant.model_dump() if body.applicant else dict(app.applicant),
+        "site": body.site.model_dump() if body.site else dict(app.site),
+        "details": body.details if body.details is not None else dict(app.details),
+    }, strict=False)
+    applicant, site = validate_applicant_and_site(merged, cairo_date(now))
+    details = validate_details(catalogue.service(app.service_code), merged.details)
+    return applicant, site, details
+
+
+# --------------------------------------------------------------------------------------------
+# Documents and inspections
+
+
+def request_document_upload(application_id: str, body: DocumentIn, caller: Principal, store,
+                            files: FileStore, now: datetime) -> tuple[dict, dict]:
+    """A presigned POST for one document; the policy pins its type and bounds its size."""
+    app = get_application(application_id, caller, store, "application.upload_document")
+    document_id = uuid.uuid4().hex
+    key = f"documents/{app.id}/{document_id}"
+    changed, document = backoffice.add_document(app, document_id, body.slot, body.content_type,
+                                                key, caller.sub, now)
+    upload = files.presigned_post(key, (body.content_type,), backoffice.MAX_DOCUMENT_BYTES,
+                                  backoffice.UPLOAD_URL_SECONDS)
+    store.save(changed, trail(app, changed, caller, action="add_document",
+                              data={"document_id": document_id, "slot": body.slot}))
+    return _public_file(document), upload
+
+
+def list_documents(application_id: str, caller: Principal, store, files: FileStore) -> list[dict]:
+    app = get_application(application_id, caller, store, "application.read_documents")
+    return [{**_public_file(d), "download_url": files.presigned_get_url(d["key"])}
+            for d in backoffice.documents(app)]
+
+
+def schedule_inspection(application_id: str, body: InspectionIn, caller: Principal, store,
+                        now: datetime) -> dict:
+    app = get_application(application_id, caller, store, "application.inspect")
+    when = _moment(body.scheduled_for, "scheduled_for")
+    changed, inspection = backoffice.schedule_inspection(
+        app, uuid.uuid4().hex, when, " ".join(body.inspector.split()), caller.sub, now)
+    store.save(changed, trail(app, changed, caller, action="schedule_inspection",
+                              data={"inspection_id": inspection["id"],
+                                    "scheduled_for": inspection["scheduled_for"],
+                                    "inspector": inspection["inspector"]}))
+    return public_inspection(inspection)
+
+
+def record_inspection(application_id: str, inspection_id: str, body: InspectionResultIn,
+                      caller: Principal, store, now: datetime) -> dict:
+    app = get_application(application_id, caller, store, "application.inspect")
+    changed, inspection = backoffice.record_result(app, inspection_id, body.result,
+                                                   " ".join(body.notes.split()), caller.sub, now)
+    store.save(changed, trail(app, changed, caller, action="record_inspection",
+                              reason=inspection["notes"],
+                              data={"inspection_id": inspection_id, "result": body.result}))
+    return public_inspection(inspection)
+
+
+def request_inspection_photo(application_id: str, inspection_id: str, content_type: str,
+                             caller: Principal, store, files: FileStore,
+                             now: datetime) -> tuple[dict, dict]:
+    app = get_application(application_id, caller, store, "application.inspect")
+    photo_id = uuid.uuid4().hex
+    key = f"inspections/{app.id}/{inspection_id}/{photo_id}"
+    changed, photo = backoffice.add_photo(app, inspection_id, photo_id, content_type, key,
+                                          caller.sub, now)
+    upload = files.presigned_post(key, (content_type,), backoffice.MAX_PHOTO_BYTES,
+                                  backoffice.UPLOAD_URL_SECONDS)
+    store.save(changed, trail(app, changed, caller, action="add_inspection_photo",
+                              data={"inspection_id": inspection_id, "photo_id": photo_id}))
+    return _public_file(photo), upload
+
+
+def list_inspections(application_id: str, caller: Principal, store,
+                     files: FileStore) -> list[dict]:
+    app = get_application(application_id, caller, store, "application.read_inspections")
+    return [public_inspection(i, files) for i in backoffice.inspections(app)]
+
+
+def public_inspection(inspection: dict, files: Optional[FileStore] = None) -> dict:
+    view = {k: v for k, v in inspection.items() if k not in ("photos", "scheduled_by", "recorded_by")}
+    view["photos"] = [{**_public_file(p), **({"download_url": files.presigned_get_url(p["key"])}
+                                             if files else {})}
+                      for p in inspection.get("photos", ())]
+    return view
+
+
+def _public_file(item: dict) -> dict:
+    return {k: v for k, v in item.items() if k not in ("key", "by")}
+
+
+def _moment(text: str, field: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValidationFailed(fields={field: "an ISO 8601 date-time with a zone, e.g. 2026-05-01T09:00:00Z / تاريخ ووقت بصيغة ISO 8601"})
+    return moment
+
+
+# --------------------------------------------------------------------------------------------
+# Audit trail
+
+
+def application_audit(application_id: str, caller: Principal, store, audit, limit: int,
+                      cursor: Optional[str]) -> Page:
+    app = get_application(application_id, caller, store, "application.read_audit")
+    return audit.list(f"APP#{app.id}", limit, cursor)
+
+
+def licence_audit(number: str, caller: Principal, licences, audit, limit: int,
+                  cursor: Optional[str]) -> Page:
+    licence = _licence(number, caller, licences, "licence.read_audit")
+    return audit.list(f"LIC#{licence.number}", limit, cursor)
+
+
+# --------------------------------------------------------------------------------------------
+# Licences: suspend, revoke, reinstate
+
+
+def change_licence(number: str, action: str, reason: Optional[str], caller: Principal,
+                   licences, audit, now: datetime) -> Licence:
+    licence = _licence(number, caller, licences, "licence.change_status")
+    text = _reason(reason, required=True)
+    changed = change_status(licence, action, text)
+    record = {"at": iso(now), "actor": caller.sub, "role": caller.role,
+              "district": caller.district or licence.district, "action": action,
+              "from_status": licence.status, "to_status": changed.status, "reason": text}
+    return audit.save_licence(changed, [record])
+
+
+def _licence(number: str, caller: Principal, licences, action: str) -> Licence:
+    authorize(caller, action)
+    licence = licences.get(number, consistent=True)
+    authorize(caller, action, Resource(owner=licence.holder, district=licence.district,
+                                       kind="licence"))
+    return licence
+
+
+def licence_view(licence: Licence) -> dict:
+    return {"number": licence.number, "kind": licence.kind, "district": licence.district,
+            "status": licence.status, "status_reason": licence.status_reason,
+            "valid_from": licence.valid_from, "valid_until": licence.valid_until}
+
+
+# --------------------------------------------------------------------------------------------
+# Rollout
+
+
+def rollout(caller: Principal, admin, catalogue: Catalogue) -> list[dict]:
+    authorize(caller, "rollout.read")
+    stored = {entry["service_code"]: entry for entry in admin.entries()}
+    return [stored.get(s.code, {"service_code": s.code, "districts": [], "updated_at": None,
+                                "updated_by": None}) for s in catalogue.services]
+
+
+def set_rollout(service_code: str, district: str, live: bool, caller: Principal, admin,
+                catalogue: Catalogue, now: datetime) -> dict:
+    authorize(caller, "rollout.manage")
+    if catalogue.service(service_code) is None:
+        raise NotFound(code="service_not_found", message_en="unknown service",
+                       message_ar="خدمة غير معروفة")
+    if catalogue.district(district) is None:
+        raise NotFound(code="district_not_found", message_en="unknown district",
+                       message_ar="حي غير معروف")
+    at = iso(now)
+    audit = {"at": at, "actor": caller.sub, "role": caller.role, "district": district,
+             "action": "rollout_on" if live else "rollout_off", "reason": ""}
+    _, after = admin.set_live(service_code, district, live, caller.sub, at, audit)
+    return {"service_code": service_code, "district": district, "live": district in after,
+            "districts": list(after), "updated_at": at, "updated_by": caller.sub}
+
+
+# --------------------------------------------------------------------------------------------
+# Reports
+
+
+def applications_report(caller: Principal, district: Optional[str], catalogue: Catalogue,
+                        store, now: datetime) -> dict[str, Any]:
+    """By status and kind, average days from submission to issuance, fines assessed and
+    collected: for an officer's district, or an admin's chosen district (or all of them)."""
+    scope = district_in_scope(caller, "reports.read", district)
+    if scope is not None and catalogue.district(scope) is None:
+        raise ValidationFailed(fields={"district": "unknown district / حي غير معروف"})
+    districts = [scope] if scope else [d.code for d in catalogue.districts]
+    counters = {d: store.counters(d) for d in districts}
+    fines = {d: reports.fine_totals(store.licence_fines(d)) for d in districts}
+    kinds = sorted({s.kind for s in catalogue.services})
+    return {"district": scope, "districts": districts, "generated_at": iso(now),
+            **reports.summarise(counters, fines, kinds)}

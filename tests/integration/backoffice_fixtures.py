@@ -1,0 +1,61 @@
+"""Back-office fixtures: applications already under review, and licences, in the emulator.
+
+Payments are another area's work: an application reaches review here the way the payment
+path moves it (the domain's own transitions), written with its audit records."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Optional
+
+from chalicelib.auth import Principal
+from chalicelib.domain import backoffice
+from chalicelib.domain.applications import SYSTEM, Application, advance_after_payment, after_paid
+from chalicelib.domain.catalogue import load_catalogue
+from chalicelib.usecases.applications import audit_record, new_application
+from chalicelib.usecases.backoffice import trail
+from tests.integration.lifecycle_fakes import make_licence, unique_night
+
+APPLICANT = {"name": "محمد أحمد علي", "national_id": "29001010201234", "mobile": "+201012345678"}
+SITE = {"lat": 31.2089, "lng": 29.9092, "address": "12 شارع فؤاد، الإسكندرية"}
+ADVERT = {"sign_type": "wall", "sign_width_m": 3, "sign_height_m": 1.5, "faces": 1}
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def submitted(owner: str, district: str = "EAST", service_code: str = "advertisement-first",
+              details: Optional[dict] = None) -> Application:
+    from chalicelib.wiring import application_store
+
+    service = load_catalogue().service(service_code)
+    app = new_application(service, district, Principal(owner, "citizen"), dict(APPLICANT),
+                          dict(SITE), dict(details or ADVERT), now())
+    return application_store().create(app, audit=[audit_record(app, None, Principal(owner, "citizen"))])
+
+
+def reviewing(owner: str, district: str = "EAST", service_code: str = "advertisement-first",
+              details: Optional[dict] = None) -> Application:
+    """Submitted, paid (as the payment path would record it) and under review."""
+    from chalicelib.wiring import application_store
+
+    app = submitted(owner, district, service_code, details)
+    paid = advance_after_payment(app, f"pay-{uuid.uuid4().hex[:8]}", now())
+    review = after_paid(paid, [], now())
+    return application_store().save(review, trail(app, review, SYSTEM))
+
+
+def with_inspection(app: Application, by: str = "officer-x") -> tuple[Application, str]:
+    from chalicelib.wiring import application_store
+
+    changed, inspection = backoffice.schedule_inspection(
+        app, uuid.uuid4().hex, now() + timedelta(days=2), "Eng. Samir Fahmy", by, now())
+    return application_store().save(changed, trail(app, changed, SYSTEM,
+                                                   action="schedule_inspection")), inspection["id"]
+
+
+def licence(holder: str, district: str = "EAST", **kw):
+    from chalicelib.wiring import licence_store
+
+    return licence_store().create(make_licence(holder, unique_night(), district=district, **kw))

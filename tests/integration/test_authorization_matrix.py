@@ -1,0 +1,144 @@
+"""The whole authorisation matrix over HTTP: every served route x every kind of caller.
+
+The routes come from the app's own route table, so a new route cannot escape: it must be
+named in chalicelib.authorization.ROUTES and its action must have a row in EXPECTED below,
+which is written by hand from the issue's rules (not derived from the matrix under test)."""
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.authorization import ROUTES
+from tests.integration import backoffice_fixtures as fx
+
+pytestmark = pytest.mark.integration
+
+CALLERS = ("anonymous", "owner", "other_citizen", "officer_here", "officer_elsewhere", "admin")
+OK = "ok"  # authorised: the request reaches the use case (2xx, or 409 for the state it is in)
+
+
+def row(owner, other, here, elsewhere, admin):
+    return {"anonymous": 401, "owner": owner, "other_citizen": other, "officer_here": here,
+            "officer_elsewhere": elsewhere, "admin": admin}
+
+
+# Rules: a citizen never sees another's data (404, as if missing); an officer never acts
+# outside their district (403); only admins manage rollout; decisions are officers' own.
+OWNER_ONLY = row(OK, 404, 403, 403, 403)
+READERS = row(OK, 404, OK, 403, OK)
+DISTRICT_OFFICER = row(403, 403, OK, 403, 403)
+OFFICER_OR_ADMIN = row(403, 403, OK, 403, OK)
+ADMIN_ONLY = row(403, 403, 403, 403, OK)
+EXPECTED = {
+    "application.create": row(OK, OK, 403, 403, 403),
+    "application.list": row(OK, OK, OK, 403, OK),  # officer_elsewhere names EAST: refused
+    "application.read": READERS,
+    "application.cancel": OWNER_ONLY,
+    "application.pay": OWNER_ONLY,
+    "application.decide": DISTRICT_OFFICER,
+    "application.return": DISTRICT_OFFICER,
+    "application.resubmit": OWNER_ONLY,
+    "application.upload_document": OWNER_ONLY,
+    "application.read_documents": READERS,
+    "application.read_inspections": READERS,
+    "application.inspect": DISTRICT_OFFICER,
+    "application.read_audit": READERS,
+    "licence.list": row(OK, OK, 403, 403, 403),
+    "licence.read": READERS,
+    "licence.renew": OWNER_ONLY,
+    "licence.paper_copy": row(OK, 404, OK, 403, 403),
+    "licence.change_status": OFFICER_OR_ADMIN,
+    "licence.read_audit": OFFICER_OR_ADMIN,
+    "rollout.read": ADMIN_ONLY,
+    "rollout.manage": ADMIN_ONLY,
+    "reports.read": OFFICER_OR_ADMIN,
+}
+
+FUTURE = (fx.now() + timedelta(days=3)).isoformat()
+BODIES = {
+    ("POST", "/v1/applications"): {
+        "service_code": "advertisement-first", "district": "EAST",
+        "applicant": {"name": "محمد أحمد علي", "national_id": "29001010201234", "mobile": "01012345678"},
+        "site": {"lat": 31.2089, "lng": 29.9092, "address": "12 شارع فؤاد، الإسكندرية"},
+        "details": {"sign_type": "wall", "sign_width_m": 3, "sign_height_m": 1.5, "faces": 1}},
+    ("POST", "/v1/applications/{application_id}/payments"): {"gateway": "sandbox"},
+    ("POST", "/v1/applications/{application_id}/decision"): {"decision": "reject", "reason": "papers incomplete"},
+    ("POST", "/v1/applications/{application_id}/return"): {"reason": "the lease is missing"},
+    ("POST", "/v1/applications/{application_id}/documents"): {"slot": "national_id", "content_type": "application/pdf"},
+    ("POST", "/v1/applications/{application_id}/inspections"): {"scheduled_for": FUTURE, "inspector": "Eng. Samir"},
+    ("POST", "/v1/applications/{application_id}/inspections/{inspection_id}/result"): {"result": "passed", "notes": "as declared"},
+    ("POST", "/v1/applications/{application_id}/inspections/{inspection_id}/photos"): {"content_type": "image/jpeg"},
+    ("POST", "/v1/licences/{number}/suspend"): {"reason": "unsafe sign"},
+    ("POST", "/v1/licences/{number}/revoke"): {"reason": "unsafe sign"},
+    ("POST", "/v1/licences/{number}/reinstate"): {"reason": "made safe"},
+    ("PUT", "/v1/admin/rollout/{service_code}/{district}"): {"live": True},
+}
+QUERIES = {("GET", "/v1/applications"): "?district=EAST", ("GET", "/v1/reports/applications"): "?district=EAST",
+           ("GET", "/v1/reports/finance"): "?district=EAST"}
+
+
+def served_routes(stack):
+    return sorted((method, path) for path, methods in stack.app.app.routes.items()
+                  for method in methods)
+
+
+def test_every_served_route_is_in_the_matrix(stack):
+    # GIVEN the app's route table WHEN each route is looked up THEN it is declared, and
+    # every protected route's action has a hand-written expectation
+    unknown = [route for route in served_routes(stack) if route not in ROUTES]
+    assert not unknown, f"routes missing from chalicelib.authorization.ROUTES: {unknown}"
+    unexpected = {ROUTES[r] for r in served_routes(stack) if ROUTES[r]} - set(EXPECTED)
+    assert not unexpected, f"actions without an expected row in this test: {unexpected}"
+
+
+def cases(stack_routes):
+    return [(method, path, caller) for method, path in stack_routes
+            if ROUTES.get((method, path)) for caller in CALLERS]
+
+
+def _routes_for_collection():
+    import app as app_module
+
+    return sorted((method, path) for path, methods in app_module.app.routes.items()
+                  for method in methods)
+
+
+@pytest.fixture(scope="module")
+def world(stack):
+    """One set of resources per route, shared by its six callers: refusals change nothing,
+    and an authorised call that changed the state leaves the next authorised one a 409."""
+    owners, made = {}, {}
+
+    def for_route(route):
+        if route not in made:
+            owner = f"owner-{uuid.uuid4().hex[:8]}"
+            app, inspection_id = fx.with_inspection(fx.reviewing(owner))
+            made[route] = (owner, app.id, inspection_id, fx.licence(owner).number)
+        return made[route]
+
+    tokens = {"anonymous": None, "other_citizen": stack.token("citizen"),
+              "officer_here": stack.token("officer", district="EAST"),
+              "officer_elsewhere": stack.token("officer", district="GOMROK"),
+              "admin": stack.token("admin")}
+    return for_route, tokens
+
+
+@pytest.mark.parametrize("method, path, caller", cases(_routes_for_collection()))
+def test_matrix(stack, world, method, path, caller):
+    # GIVEN an application under review in EAST with a scheduled inspection, and an active
+    # EAST licence, both the owner's
+    for_route, tokens = world
+    owner, application_id, inspection_id, number = for_route((method, path))
+    token = stack.token("citizen", sub=owner) if caller == "owner" else tokens[caller]
+    url = path.format(application_id=application_id, inspection_id=inspection_id, number=number,
+                      service_code="advertisement-first", district="EAST", gateway="sandbox",
+                      token="x") + QUERIES.get((method, path), "")
+    # WHEN the caller calls the route with a well-formed request
+    response = stack.call(method, url, token, BODIES.get((method, path)))
+    # THEN it answers as the matrix is designed
+    expected = EXPECTED[ROUTES[(method, path)]][caller]
+    if expected == OK:
+        assert response.status_code in (200, 201, 409), (caller, method, url, response.body)
+    else:
+        assert response.status_code == expected, (caller, method, url, response.body)
+        assert response.json["error"]["message_ar"] and response.json["error"]["message_en"]

@@ -1,0 +1,93 @@
+"""Back-office domain rules: documents, inspections, amendments, report counters."""
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from chalicelib.domain import backoffice, reports
+from chalicelib.domain.applications import (ISSUED, RETURNED, SUBMITTED, UNDER_REVIEW, Application,
+                                            TimelineEntry)
+from chalicelib.domain.licences import Fine
+from chalicelib.errors import Conflict, NotFound, ValidationFailed
+
+NOW = datetime(2026, 5, 1, 8, 0, tzinfo=timezone.utc)
+
+
+def application(status=UNDER_REVIEW, **kw) -> Application:
+    return Application(
+        id="a1", service_code="advertisement-first", kind="advertisement", case="first",
+        district="EAST", owner="c-1", applicant={}, site={}, details={"faces": 1},
+        status=status, fees=(), created_at="2026-04-01T08:00:00.000Z",
+        updated_at="2026-04-01T08:00:00.000Z",
+        timeline=(TimelineEntry(SUBMITTED, "2026-04-01T08:00:00.000Z", "citizen"),), **kw)
+
+
+def test_a_slot_accepts_only_its_types():
+    backoffice.check_document("national_id", "image/png")
+    with pytest.raises(ValidationFailed) as wrong:
+        backoffice.check_document("ownership_or_lease", "image/png")
+    assert "content_type" in wrong.value.fields
+    with pytest.raises(ValidationFailed) as unknown:
+        backoffice.check_document("selfie", "image/png")
+    assert "slot" in unknown.value.fields
+
+
+def test_documents_are_closed_once_decided():
+    changed, document = backoffice.add_document(application(RETURNED), "d1", "site_plan",
+                                                "application/pdf", "documents/a1/d1", "c-1", NOW)
+    assert backoffice.documents(changed) == [document] and document["max_bytes"] == 5 * 1024 * 1024
+    with pytest.raises(Conflict):
+        backoffice.add_document(application("approved"), "d2", "site_plan", "application/pdf",
+                                "k", "c-1", NOW)
+
+
+def test_inspection_is_scheduled_in_the_future_and_recorded_once():
+    with pytest.raises(ValidationFailed):
+        backoffice.schedule_inspection(application(), "i1", NOW - timedelta(minutes=1), "Eng. S", "o", NOW)
+    with pytest.raises(Conflict):
+        backoffice.schedule_inspection(application(SUBMITTED), "i1", NOW + timedelta(days=1), "Eng. S", "o", NOW)
+    app, inspection = backoffice.schedule_inspection(application(), "i1", NOW + timedelta(days=1),
+                                                     "Eng. S", "o", NOW)
+    assert inspection["status"] == "scheduled"
+    app, _ = backoffice.add_photo(app, "i1", "p1", "image/jpeg", "k", "o", NOW)
+    with pytest.raises(ValidationFailed):
+        backoffice.add_photo(app, "i1", "p2", "application/pdf", "k", "o", NOW)
+    app, recorded = backoffice.record_result(app, "i1", "passed", "fine", "o", NOW)
+    assert recorded["status"] == "passed" and len(recorded["photos"]) == 1
+    with pytest.raises(Conflict):
+        backoffice.record_result(app, "i1", "failed", "", "o", NOW)
+    with pytest.raises(NotFound):
+        backoffice.record_result(app, "nope", "failed", "", "o", NOW)
+
+
+def test_only_a_returned_application_is_amended():
+    amended = backoffice.amend(application(RETURNED), None, None, {"faces": 2})
+    assert amended.details == {"faces": 2} and amended.applicant == {}
+    with pytest.raises(Conflict):
+        backoffice.amend(application(), None, None, {"faces": 2})
+
+
+def test_report_changes_move_one_count_and_time_issuance():
+    reviewing = application()
+    issued = replace(reviewing, status=ISSUED, timeline=reviewing.timeline + (
+        TimelineEntry(ISSUED, "2026-04-04T20:00:00.000Z", "system"),))
+    assert reports.changes(None, reviewing) == {("EAST", "COUNT#advertisement#under_review"): 1}
+    assert reports.changes(reviewing, reviewing) == {}
+    assert reports.changes(reviewing, issued) == {
+        ("EAST", "COUNT#advertisement#under_review"): -1, ("EAST", "COUNT#advertisement#issued"): 1,
+        ("EAST", "ISSUED_COUNT"): 1, ("EAST", "ISSUED_SECONDS"): 3 * 86400 + 12 * 3600}
+    assert reports.changes(issued, issued) == {}
+
+
+def test_summary_adds_districts_and_averages_days():
+    summary = reports.summarise(
+        {"EAST": {"COUNT#shop#issued": 2, "ISSUED_COUNT": 2, "ISSUED_SECONDS": 5 * 86400},
+         "BORG": {"COUNT#shop#rejected": 1}},
+        {"EAST": reports.fine_totals([Fine("k1", "", "", 2000, "2026-01-01", "p"),
+                                      Fine("k2", "", "", 500, "2026-01-02")])},
+        ["shop", "advertisement"])
+    assert summary["by_status"]["issued"] == 2 and summary["by_status"]["rejected"] == 1
+    assert summary["by_kind"]["shop"]["issued"] == 2 and summary["total"] == 3
+    assert summary["average_days_to_issue"] == 2.5
+    assert summary["fines"] == {"assessed_piasters": 2500, "collected_piasters": 2000,
+                                "outstanding_piasters": 500}
