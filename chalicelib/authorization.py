@@ -51,11 +51,13 @@ MATRIX: Mapping[str, tuple[Grant, ...]] = {
     "application.inspect": grants(OFFICER_DISTRICT),
     "application.read_audit": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
     "application.pay": grants(CITIZEN_OWN),
+    "payment.read": grants(CITIZEN_OWN, ADMIN),
     # Licences
-    "licence.list": grants(CITIZEN_OWN),
+    "licence.list": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
     "licence.read": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
     "licence.renew": grants(CITIZEN_OWN),
     "licence.paper_copy": grants(CITIZEN_OWN, OFFICER_DISTRICT),
+    "licence.resend_sms": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
     "licence.change_status": grants(OFFICER_DISTRICT, ADMIN),
     "licence.read_audit": grants(OFFICER_DISTRICT, ADMIN),
     # Administration
@@ -75,12 +77,18 @@ ROUTES: Mapping[tuple[str, str], Optional[str]] = {
     ("POST", "/v1/dev/tokens"): PUBLIC,
     ("GET", "/v1/keys"): PUBLIC,
     ("GET", "/v/{token}"): PUBLIC,
+    ("GET", "/V/{token}"): PUBLIC,
+    ("GET", "/s/{code}"): PUBLIC,
+    # Local stack only (404 unless SANDBOX_ENABLED): the sandbox gateway's checkout pages.
+    ("GET", "/sandbox/checkout/{merchant_reference}"): PUBLIC,
+    ("POST", "/sandbox/checkout/{merchant_reference}/complete"): PUBLIC,
     ("POST", "/v1/webhooks/{gateway}"): PUBLIC,
     ("POST", "/v1/applications"): "application.create",
     ("GET", "/v1/applications"): "application.list",
     ("GET", "/v1/applications/{application_id}"): "application.read",
     ("POST", "/v1/applications/{application_id}/cancel"): "application.cancel",
     ("POST", "/v1/applications/{application_id}/payments"): "application.pay",
+    ("GET", "/v1/payments/{payment_id}"): "payment.read",
     ("POST", "/v1/applications/{application_id}/decision"): "application.decide",
     ("POST", "/v1/applications/{application_id}/return"): "application.return",
     ("POST", "/v1/applications/{application_id}/resubmit"): "application.resubmit",
@@ -97,6 +105,7 @@ ROUTES: Mapping[tuple[str, str], Optional[str]] = {
     ("GET", "/v1/licences/{number}"): "licence.read",
     ("POST", "/v1/licences/{number}/renewals"): "licence.renew",
     ("POST", "/v1/licences/{number}/paper-copy"): "licence.paper_copy",
+    ("POST", "/v1/licences/{number}/sms"): "licence.resend_sms",
     ("POST", "/v1/licences/{number}/suspend"): "licence.change_status",
     ("POST", "/v1/licences/{number}/revoke"): "licence.change_status",
     ("POST", "/v1/licences/{number}/reinstate"): "licence.change_status",
@@ -164,4 +173,5 @@ def district_in_scope(caller, action: str, district: Optional[str]) -> Optional[
     return district or None
 
 
-_NOT_FOUND_AR = {"application": "الطلب غير موجود", "licence": "الرخصة غير موجودة"}
+_NOT_FOUND_AR = {"application": "الطلب غير موجود", "licence": "الرخصة غير موجودة",
+                 "payment": "عملية الدفع غير موجودة"}

@@ -6,15 +6,17 @@ from typing import Any, Optional
 
 from chalicelib.adapters.paper_pdf import PaperLicence
 from chalicelib.auth import Principal
+from chalicelib.authorization import Resource, authorize, district_in_scope
 from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.issuance import mask_national_id
 from chalicelib.domain.licences import REVOKED, Licence
 from chalicelib.domain.seal import verify_url
-from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.ports import FileStore, Page
 
 QR_URL_SECONDS = 300  # the QR link is for showing or downloading now, not for sharing
 PDF_URL_SECONDS = 900
+
 
 
 def _not_found() -> NotFound:
@@ -22,30 +24,30 @@ def _not_found() -> NotFound:
                     code="licence_not_found")
 
 
-def readable_licence(number: str, caller: Principal, licences: Any) -> Licence:
-    """The licence if the caller may see it: its holder, an officer of its district, an admin."""
+def licence_resource(licence: Licence) -> Resource:
+    return Resource(owner=licence.holder, district=licence.district, kind="licence")
+
+
+def readable_licence(number: str, caller: Principal, licences: Any,
+                     action: str = "licence.read") -> Licence:
+    """The licence if the matrix lets the caller do `action` on it (chalicelib/authorization.py):
+    another holder's licence is indistinguishable from a missing one."""
+    authorize(caller, action)
     try:
         licence = licences.get(number, consistent=True)
     except NotFound:
         raise _not_found() from None
-    if caller.role == "admin":
-        return licence
-    if caller.role == "officer":
-        if caller.district != licence.district:
-            raise Forbidden(message_en="this licence belongs to another district",
-                            message_ar="هذه الرخصة تخص حيًا آخر")
-        return licence
-    if caller.sub != licence.holder:
-        raise _not_found()  # another holder's licence is indistinguishable from a missing one
+    authorize(caller, action, licence_resource(licence))
     return licence
 
 
 def list_licences(caller: Principal, limit: int, cursor: Optional[str], licences: Any,
                   district: Optional[str] = None) -> Page:
     """A citizen's own licences; an officer's district; an admin names the district."""
+    authorize(caller, "licence.list")
     if caller.role == "citizen":
         return licences.list_by_holder(caller.sub, limit, cursor)
-    listed = caller.district if caller.role == "officer" else district
+    listed = district_in_scope(caller, "licence.list", district)
     if not listed:
         raise ValidationFailed(fields={"district": "admins name the district to list / حدد الحي"})
     return licences.list_by_district(listed, limit, cursor)

@@ -17,7 +17,8 @@ from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.fees import STAGE_APPROVAL, fee_lines
 from chalicelib.domain.payments import IncomingEvent, Payment
-from chalicelib.errors import (ConcurrentUpdate, Conflict, Forbidden, NotFound, RukhsaError,
+from chalicelib.authorization import Resource, authorize, district_in_scope
+from chalicelib.errors import (ConcurrentUpdate, Conflict, NotFound, RukhsaError,
                                Unauthenticated, ValidationFailed)
 from chalicelib.ports import ApplicationStore, BadSignature, GatewayStatus, PaymentGateway, PaymentStore
 from chalicelib.usecases.applications import get_application
@@ -228,27 +229,19 @@ def _audit(before: Application, after: Application, payment: Payment) -> list[di
 # ---------------------------------------------------------------------- reading payments
 
 def get_payment(payment_id: str, caller: Principal, payments: PaymentStore) -> Payment:
-    """The owner or an admin; anyone else's payment is indistinguishable from a missing one
-    for a citizen, and forbidden for an officer."""
+    """The owner or an admin (chalicelib/authorization.py): anyone else's payment is
+    indistinguishable from a missing one for a citizen, and forbidden for an officer."""
+    authorize(caller, "payment.read")
     payment = payments.get(payment_id)
-    if caller.role == "admin" or (caller.role == "citizen" and caller.sub == payment.owner):
-        return payment
-    if caller.role == "citizen":
-        raise NotFound(message_en="payment not found", message_ar="عملية الدفع غير موجودة",
-                       code="payment_not_found")
-    raise Forbidden(message_en="payments are read by their owner or an admin",
-                    message_ar="عمليات الدفع يطلع عليها صاحبها أو المسؤول فقط")
+    authorize(caller, "payment.read", Resource(owner=payment.owner, district=payment.district,
+                                               kind="payment"))
+    return payment
 
 
 def finance(caller: Principal, start: Optional[str], end: Optional[str],
             district: Optional[str], payments: PaymentStore, now: datetime) -> dict:
     """Admins: every district or one; officers: their own district only."""
-    caller.require("admin", "officer")
-    if caller.role == "officer":
-        if district and district != caller.district:
-            raise Forbidden(message_en="officers see their own district's payments only",
-                            message_ar="يطلع الموظف على مدفوعات حيه فقط")
-        district = caller.district
+    district = district_in_scope(caller, "reports.read", district)
     today = cairo_date(now)
     first, last = _day(start, "from", today), _day(end, "to", today)
     try:

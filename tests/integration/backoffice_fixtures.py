@@ -59,3 +59,14 @@ def licence(holder: str, district: str = "EAST", **kw):
     from chalicelib.wiring import licence_store
 
     return licence_store().create(make_licence(holder, unique_night(), district=district, **kw))
+
+
+def payment(app: Application):
+    """A pending sandbox payment of the application, as its owner's checkout would start it."""
+    from chalicelib.domain.payments import new_payment
+    from chalicelib.wiring import payment_store
+
+    started = new_payment(f"PAY-{uuid.uuid4().hex[:20].upper()}", app.id, app.owner, app.district,
+                          app.status, app.fees_due, "sandbox", now())
+    payment_store().create(started)
+    return started
