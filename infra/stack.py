@@ -594,6 +594,8 @@ class RukhsaStack(Stack):
             self._method_setting("/*", "*", self.config.api_throttle),
             # Public, unauthenticated and scraped by scanners: tighter limits per stage.
             self._method_setting("/~1v~1{token}", "GET", self.config.verify_throttle),
+            self._method_setting("/~1V~1{token}", "GET", self.config.verify_throttle),
+            self._method_setting("/~1s~1{code}", "GET", self.config.verify_throttle),
             self._method_setting("/~1v1~1keys", "GET", self.config.keys_throttle),
         ])
         skip_checkov(api, ("CKV_AWS_120", "responses are per-user or per-token and must be "

@@ -352,11 +352,12 @@ def test_every_function_logs_to_its_own_retained_log_group(synth: Synth) -> None
 
 
 def test_api_is_throttled_and_tighter_on_verification_and_keys(synth: Synth) -> None:
-    """GIVEN the REST API WHEN synthesised THEN stage throttling, tighter for /v/{token}, /v1/keys."""
+    """GIVEN the REST API WHEN synthesised THEN stage throttling, tighter for the QR's
+    public routes (/v/{token}, /V/{token}, the SMS short link /s/{code}) and /v1/keys."""
     api = synth.resources["RestAPI"]["Properties"]
     settings = {(m["ResourcePath"], m["HttpMethod"]): m for m in api["MethodSettings"]}
     default = settings[("/*", "*")]
-    for path in ("/~1v~1{token}", "/~1v1~1keys"):
+    for path in ("/~1v~1{token}", "/~1V~1{token}", "/~1s~1{code}", "/~1v1~1keys"):
         tight = settings[(path, "GET")]
         assert tight["ThrottlingRateLimit"] < default["ThrottlingRateLimit"]
         assert tight["ThrottlingBurstLimit"] < default["ThrottlingBurstLimit"]

@@ -69,8 +69,7 @@ def sms_pump(stack):
 
 def emulator_sms(endpoint_url: str) -> list[dict]:
     """Every SMS the emulator's SNS accepted: {"phone_number", "message", "message_id"}."""
-    data = json.loads(urlopen(f"{endpoint_url}/moto-api/data.json", timeout=10).read())
-    return data.get("sns", {}).get("SMS", [])
+    return json.loads(urlopen(f"{endpoint_url}/_devstack/sms", timeout=30).read())
 
 
 def decode_qr(png: bytes) -> tuple[str, int]:
