@@ -61,44 +61,36 @@ def work_lists():
 @lru_cache(maxsize=1)
 def sms_notifier():
     """SNS transactional SMS (the adapter is chalicelib/adapters/sns_sms.py)."""
-    import boto3
-
     from chalicelib.adapters.sns_sms import SnsSmsNotifier
 
     settings = bound_settings()
-    return SnsSmsNotifier(boto3.client("sns", region_name=settings.region), settings.sms_sender_id)
+    return SnsSmsNotifier(aws_client("sns", region_name=settings.region), settings.sms_sender_id)
 
 
 @lru_cache(maxsize=1)
 def file_store():
     """The private files bucket (chalicelib/adapters/s3_files.py)."""
-    import boto3
-
     from chalicelib.adapters.s3_files import S3FileStore
 
     settings = bound_settings()
-    return S3FileStore(boto3.client("s3", region_name=settings.region), settings.files_bucket)
+    return S3FileStore(aws_client("s3", region_name=settings.region), settings.files_bucket)
 
 
 @lru_cache(maxsize=1)
 def seal_signer():
     """KMS in AWS and in the local stack's emulator alike; the first key signs, all verify."""
-    import boto3
-
     from chalicelib.adapters.kms_signer import KmsSealSigner
 
     settings = bound_settings()
-    return KmsSealSigner(boto3.client("kms", region_name=settings.region), settings.seal_key_ids)
+    return KmsSealSigner(aws_client("kms", region_name=settings.region), settings.seal_key_ids)
 
 
 @lru_cache(maxsize=1)
 def nightly_queue():
-    import boto3
-
     from chalicelib.adapters.sqs_queue import SqsTaskQueue
 
     settings = bound_settings()
-    sqs = boto3.client("sqs", region_name=settings.region)
+    sqs = aws_client("sqs", region_name=settings.region)
     url = sqs.get_queue_url(QueueName=f"{settings.table_prefix}{NIGHTLY_QUEUE}")["QueueUrl"]
     return SqsTaskQueue(sqs, url)
 
@@ -136,12 +128,10 @@ SMS_QUEUE = "rukhsa-sms"
 @lru_cache(maxsize=1)
 def sms_queue():
     """The licence SMS queue (sent by the `sms_sender` worker, retried with backoff)."""
-    import boto3
-
     from chalicelib.adapters.sqs_queue import SqsDelayQueue
 
     settings = bound_settings()
-    sqs = boto3.client("sqs", region_name=settings.region)
+    sqs = aws_client("sqs", region_name=settings.region)
     url = settings.sms_queue_url or \
         sqs.get_queue_url(QueueName=f"{settings.table_prefix}{SMS_QUEUE}")["QueueUrl"]
     return SqsDelayQueue(sqs, url)
@@ -202,3 +192,11 @@ def report_store():
 
     bound_settings()
     return DynamoReportStore()
+
+
+def aws_client(service: str, region_name: str):
+    """A botocore client, as `boto3.client` would give, without importing boto3 (and s3transfer):
+    that import alone costs a verification Lambda ~150 ms of its cold start (issue 8)."""
+    import botocore.session
+
+    return botocore.session.get_session().create_client(service, region_name=region_name)

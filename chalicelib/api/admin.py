@@ -1,17 +1,16 @@
 """Licence status actions, the audit trail of a licence, rollout administration, reports."""
 from chalice import Blueprint
 
-from chalicelib.api.backoffice_schemas import RolloutIn
 from chalicelib.api.http import caller_of, json_response, limit_param, parse_body, query_param
-from chalicelib.api.schemas import OptionalReasonIn
-from chalicelib.domain.catalogue import load_catalogue
-from chalicelib.usecases import backoffice as usecase
 from chalicelib.wiring import audit_trail, clock, licence_store, report_store, rollout_admin
 
 admin_api = Blueprint(__name__)
 
 
 def _change_licence(number: str, action: str):
+    from chalicelib.api.schemas import OptionalReasonIn
+    from chalicelib.usecases import backoffice as usecase
+
     request = admin_api.current_request
     caller = caller_of(request)
     body = parse_body(request, OptionalReasonIn)
@@ -37,6 +36,8 @@ def reinstate_licence(number: str):
 
 @admin_api.route("/v1/licences/{number}/audit", methods=["GET"])
 def licence_audit(number: str):
+    from chalicelib.usecases import backoffice as usecase
+
     request = admin_api.current_request
     caller = caller_of(request)
     page = usecase.licence_audit(number, caller, licence_store(), audit_trail(),
@@ -46,12 +47,19 @@ def licence_audit(number: str):
 
 @admin_api.route("/v1/admin/rollout", methods=["GET"])
 def list_rollout():
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.usecases import backoffice as usecase
+
     caller = caller_of(admin_api.current_request)
     return json_response({"rollout": usecase.rollout(caller, rollout_admin(), load_catalogue())})
 
 
 @admin_api.route("/v1/admin/rollout/{service_code}/{district}", methods=["PUT"])
 def set_rollout(service_code: str, district: str):
+    from chalicelib.api.backoffice_schemas import RolloutIn
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.usecases import backoffice as usecase
+
     request = admin_api.current_request
     caller = caller_of(request)
     body = parse_body(request, RolloutIn)
@@ -61,6 +69,9 @@ def set_rollout(service_code: str, district: str):
 
 @admin_api.route("/v1/reports/applications", methods=["GET"])
 def applications_report():
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.usecases import backoffice as usecase
+
     request = admin_api.current_request
     caller = caller_of(request)
     report = usecase.applications_report(caller, query_param(request, "district"),

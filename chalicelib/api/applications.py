@@ -3,9 +3,6 @@ from chalice import Blueprint
 
 from chalicelib.api.http import (caller_of, json_response, limit_param, parse_body,
                                  query_param)
-from chalicelib.api.schemas import ApplicationIn, OptionalReasonIn
-from chalicelib.domain.catalogue import load_catalogue
-from chalicelib.usecases import applications as usecase
 from chalicelib.wiring import application_store, clock, rollout_store
 
 applications_api = Blueprint(__name__)
@@ -13,6 +10,10 @@ applications_api = Blueprint(__name__)
 
 @applications_api.route("/v1/applications", methods=["POST"])
 def create_application():
+    from chalicelib.api.schemas import ApplicationIn
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.usecases import applications as usecase
+
     request = applications_api.current_request
     caller = caller_of(request)
     body = parse_body(request, ApplicationIn)
@@ -24,6 +25,8 @@ def create_application():
 
 @applications_api.route("/v1/applications", methods=["GET"])
 def list_applications():
+    from chalicelib.usecases import applications as usecase
+
     request = applications_api.current_request
     caller = caller_of(request)
     page = usecase.list_applications(caller, query_param(request, "status"), limit_param(request),
@@ -35,6 +38,8 @@ def list_applications():
 
 @applications_api.route("/v1/applications/{application_id}", methods=["GET"])
 def get_application(application_id: str):
+    from chalicelib.usecases import applications as usecase
+
     caller = caller_of(applications_api.current_request)
     app = usecase.get_application(application_id, caller, application_store())
     return json_response(usecase.public_view(app, caller))
@@ -42,6 +47,9 @@ def get_application(application_id: str):
 
 @applications_api.route("/v1/applications/{application_id}/cancel", methods=["POST"])
 def cancel_application(application_id: str):
+    from chalicelib.api.schemas import OptionalReasonIn
+    from chalicelib.usecases import applications as usecase
+
     request = applications_api.current_request
     caller = caller_of(request)
     reason = parse_body(request, OptionalReasonIn).reason if request.raw_body else None

@@ -2,13 +2,7 @@
 resubmission, documents, site inspections, audit trail."""
 from chalice import Blueprint
 
-from chalicelib.api.backoffice_schemas import (DocumentIn, InspectionIn, InspectionResultIn,
-                                               PhotoIn, ResubmitIn)
 from chalicelib.api.http import caller_of, json_response, limit_param, parse_body, query_param
-from chalicelib.api.schemas import DecisionIn, OptionalReasonIn
-from chalicelib.domain.catalogue import load_catalogue
-from chalicelib.usecases import backoffice as usecase
-from chalicelib.usecases.applications import public_view
 from chalicelib.wiring import application_store, audit_trail, clock, file_store
 
 backoffice_api = Blueprint(__name__)
@@ -17,6 +11,11 @@ APP = "/v1/applications/{application_id}"
 
 @backoffice_api.route(f"{APP}/decision", methods=["POST"])
 def decide(application_id: str):
+    from chalicelib.api.schemas import DecisionIn
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.usecases import backoffice as usecase
+    from chalicelib.usecases.applications import public_view
+
     request = backoffice_api.current_request
     caller = caller_of(request)
     body = parse_body(request, DecisionIn)
@@ -27,6 +26,10 @@ def decide(application_id: str):
 
 @backoffice_api.route(f"{APP}/return", methods=["POST"])
 def return_to_citizen(application_id: str):
+    from chalicelib.api.schemas import OptionalReasonIn
+    from chalicelib.usecases import backoffice as usecase
+    from chalicelib.usecases.applications import public_view
+
     request = backoffice_api.current_request
     caller = caller_of(request)
     body = parse_body(request, OptionalReasonIn)
@@ -37,6 +40,11 @@ def return_to_citizen(application_id: str):
 
 @backoffice_api.route(f"{APP}/resubmit", methods=["POST"])
 def resubmit(application_id: str):
+    from chalicelib.api.backoffice_schemas import ResubmitIn
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.usecases import backoffice as usecase
+    from chalicelib.usecases.applications import public_view
+
     request = backoffice_api.current_request
     caller = caller_of(request)
     body = parse_body(request, ResubmitIn) if request.raw_body else ResubmitIn()
@@ -47,6 +55,9 @@ def resubmit(application_id: str):
 
 @backoffice_api.route(f"{APP}/documents", methods=["POST"])
 def upload_document(application_id: str):
+    from chalicelib.api.backoffice_schemas import DocumentIn
+    from chalicelib.usecases import backoffice as usecase
+
     request = backoffice_api.current_request
     caller = caller_of(request)
     body = parse_body(request, DocumentIn)
@@ -57,6 +68,8 @@ def upload_document(application_id: str):
 
 @backoffice_api.route(f"{APP}/documents", methods=["GET"])
 def list_documents(application_id: str):
+    from chalicelib.usecases import backoffice as usecase
+
     caller = caller_of(backoffice_api.current_request)
     documents = usecase.list_documents(application_id, caller, application_store(), file_store())
     return json_response({"documents": documents})
@@ -64,6 +77,9 @@ def list_documents(application_id: str):
 
 @backoffice_api.route(f"{APP}/inspections", methods=["POST"])
 def schedule_inspection(application_id: str):
+    from chalicelib.api.backoffice_schemas import InspectionIn
+    from chalicelib.usecases import backoffice as usecase
+
     request = backoffice_api.current_request
     caller = caller_of(request)
     body = parse_body(request, InspectionIn)
@@ -74,6 +90,8 @@ def schedule_inspection(application_id: str):
 
 @backoffice_api.route(f"{APP}/inspections", methods=["GET"])
 def list_inspections(application_id: str):
+    from chalicelib.usecases import backoffice as usecase
+
     caller = caller_of(backoffice_api.current_request)
     inspections = usecase.list_inspections(application_id, caller, application_store(),
                                            file_store())
@@ -82,6 +100,9 @@ def list_inspections(application_id: str):
 
 @backoffice_api.route(f"{APP}/inspections/{{inspection_id}}/result", methods=["POST"])
 def record_inspection(application_id: str, inspection_id: str):
+    from chalicelib.api.backoffice_schemas import InspectionResultIn
+    from chalicelib.usecases import backoffice as usecase
+
     request = backoffice_api.current_request
     caller = caller_of(request)
     body = parse_body(request, InspectionResultIn)
@@ -92,6 +113,9 @@ def record_inspection(application_id: str, inspection_id: str):
 
 @backoffice_api.route(f"{APP}/inspections/{{inspection_id}}/photos", methods=["POST"])
 def add_inspection_photo(application_id: str, inspection_id: str):
+    from chalicelib.api.backoffice_schemas import PhotoIn
+    from chalicelib.usecases import backoffice as usecase
+
     request = backoffice_api.current_request
     caller = caller_of(request)
     body = parse_body(request, PhotoIn)
@@ -103,6 +127,8 @@ def add_inspection_photo(application_id: str, inspection_id: str):
 
 @backoffice_api.route(f"{APP}/audit", methods=["GET"])
 def application_audit(application_id: str):
+    from chalicelib.usecases import backoffice as usecase
+
     request = backoffice_api.current_request
     caller = caller_of(request)
     page = usecase.application_audit(application_id, caller, application_store(), audit_trail(),

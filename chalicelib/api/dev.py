@@ -4,9 +4,6 @@ import uuid
 from chalice import Blueprint
 
 from chalicelib.api.http import json_response, parse_body
-from chalicelib.api.schemas import DevTokenIn
-from chalicelib.auth import issue_local_token
-from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.wiring import bound_settings
 
@@ -15,6 +12,10 @@ dev_api = Blueprint(__name__)
 
 @dev_api.route("/v1/dev/tokens", methods=["POST"])
 def mint_token():
+    from chalicelib.api.schemas import DevTokenIn
+    from chalicelib.auth import issue_local_token
+    from chalicelib.domain.catalogue import load_catalogue
+
     settings = bound_settings()
     if not (settings.dev_tokens_enabled and settings.auth_mode == "local"):
         raise NotFound()

@@ -7,8 +7,6 @@ from typing import Any, Callable, Optional, TypeVar
 
 from chalice import Chalice, Response
 from chalice.app import Request
-from pydantic import BaseModel
-from pydantic import ValidationError as PydanticValidationError
 
 from chalicelib.errors import (InternalError, PayloadTooLarge, RukhsaError, ValidationFailed,
                                http_status)
@@ -17,9 +15,12 @@ from chalicelib.observability import logger
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from pydantic import ValidationError as PydanticValidationError
+
     from chalicelib.auth import Principal
 
-Model = TypeVar("Model", bound=BaseModel)
+Model = TypeVar("Model", bound="BaseModel")
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 MAX_BODY_BYTES = 64 * 1024
 
@@ -50,6 +51,8 @@ def read_json(request: Request, max_bytes: int = MAX_BODY_BYTES) -> Any:
 
 
 def parse_body(request: Request, model: type[Model]) -> Model:
+    from pydantic import ValidationError as PydanticValidationError
+
     data = read_json(request)
     if not isinstance(data, dict):
         raise ValidationFailed(fields={"body": "must be a JSON object / يجب أن يكون كائن JSON"})

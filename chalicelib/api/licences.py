@@ -2,9 +2,6 @@
 from chalice import Blueprint
 
 from chalicelib.api.http import caller_of, json_response, limit_param, query_param
-from chalicelib.domain.catalogue import load_catalogue
-from chalicelib.usecases import licences as usecase
-from chalicelib.usecases.licence_sms import request_resend
 from chalicelib.wiring import bound_settings, clock, file_store, licence_store, once_store, sms_queue
 
 licences_api = Blueprint(__name__)
@@ -12,6 +9,8 @@ licences_api = Blueprint(__name__)
 
 @licences_api.route("/v1/licences", methods=["GET"])
 def list_licences():
+    from chalicelib.usecases import licences as usecase
+
     request = licences_api.current_request
     caller = caller_of(request)
     page = usecase.list_licences(caller, limit_param(request), query_param(request, "cursor"),
@@ -22,6 +21,8 @@ def list_licences():
 
 @licences_api.route("/v1/licences/{number}", methods=["GET"])
 def get_licence(number: str):
+    from chalicelib.usecases import licences as usecase
+
     caller = caller_of(licences_api.current_request)
     licence = usecase.readable_licence(number, caller, licence_store())
     return json_response(usecase.public_view(licence, file_store(),
@@ -32,6 +33,8 @@ def get_licence(number: str):
 @licences_api.route("/v1/licences/{number}/paper-copy", methods=["POST"])
 def paper_copy(number: str):
     from chalicelib.adapters.paper_pdf import render_paper_copy
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.usecases import licences as usecase
 
     caller = caller_of(licences_api.current_request)
     licence = usecase.readable_licence(number, caller, licence_store(), "licence.paper_copy")
@@ -42,6 +45,9 @@ def paper_copy(number: str):
 
 @licences_api.route("/v1/licences/{number}/sms", methods=["POST"])
 def resend_sms(number: str):
+    from chalicelib.usecases import licences as usecase
+    from chalicelib.usecases.licence_sms import request_resend
+
     caller = caller_of(licences_api.current_request)
     licence = usecase.readable_licence(number, caller, licence_store(), "licence.resend_sms")
     return json_response(request_resend(licence, caller, once_store(), sms_queue(), clock()),

@@ -6,10 +6,7 @@ from chalice import Blueprint, Response
 
 from chalicelib import wiring
 from chalicelib.api.http import MAX_BODY_BYTES, caller_of, json_response, parse_body, query_param
-from chalicelib.api.schemas import PaymentIn
-from chalicelib.domain.payments import public_view
 from chalicelib.errors import NotFound, PayloadTooLarge, ValidationFailed
-from chalicelib.usecases import payments as usecase
 
 payments_api = Blueprint(__name__)
 
@@ -19,6 +16,9 @@ HTML_HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no
 
 @payments_api.route("/v1/applications/{application_id}/payments", methods=["POST"])
 def start_payment(application_id: str):
+    from chalicelib.api.schemas import PaymentIn
+    from chalicelib.usecases import payments as usecase
+
     request = payments_api.current_request
     caller = caller_of(request)
     body = parse_body(request, PaymentIn)
@@ -34,6 +34,8 @@ def start_payment(application_id: str):
 
 @payments_api.route("/v1/webhooks/{gateway}", methods=["POST"], content_types=WEBHOOK_CONTENT_TYPES)
 def gateway_webhook(gateway: str):
+    from chalicelib.usecases import payments as usecase
+
     request = payments_api.current_request
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
@@ -47,6 +49,9 @@ def gateway_webhook(gateway: str):
 
 @payments_api.route("/v1/payments/{payment_id}", methods=["GET"])
 def get_payment(payment_id: str):
+    from chalicelib.domain.payments import public_view
+    from chalicelib.usecases import payments as usecase
+
     caller = caller_of(payments_api.current_request)
     payment = usecase.get_payment(payment_id, caller, wiring.payment_store())
     return json_response(public_view(payment))
@@ -54,6 +59,8 @@ def get_payment(payment_id: str):
 
 @payments_api.route("/v1/reports/finance", methods=["GET"])
 def finance_report():
+    from chalicelib.usecases import payments as usecase
+
     request = payments_api.current_request
     caller = caller_of(request)
     report = usecase.finance(caller, query_param(request, "from"), query_param(request, "to"),
@@ -94,6 +101,7 @@ def sandbox_checkout(merchant_reference: str):
                     content_types=["application/x-www-form-urlencoded"])
 def sandbox_complete(merchant_reference: str):
     from chalicelib.adapters.gateways.sandbox import render_result_page
+    from chalicelib.usecases import payments as usecase
 
     settings = _sandbox_settings()
     form = urllib.parse.parse_qs((payments_api.current_request.raw_body or b"").decode(

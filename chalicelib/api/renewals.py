@@ -2,9 +2,6 @@
 from chalice import Blueprint
 
 from chalicelib.api.http import caller_of, json_response
-from chalicelib.domain.catalogue import load_catalogue
-from chalicelib.usecases.applications import public_view
-from chalicelib.usecases.renewals import request_renewal
 from chalicelib.wiring import application_store, clock, licence_store, once_store, rollout_store
 
 renewals_api = Blueprint(__name__)
@@ -12,6 +9,10 @@ renewals_api = Blueprint(__name__)
 
 @renewals_api.route("/v1/licences/{number}/renewals", methods=["POST"])
 def renew_licence(number: str):
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.usecases.applications import public_view
+    from chalicelib.usecases.renewals import request_renewal
+
     caller = caller_of(renewals_api.current_request)
     app = request_renewal(number, caller, load_catalogue(), rollout_store().all(), licence_store(),
                           application_store(), once_store(), clock())

@@ -6,14 +6,7 @@ cacheable for a short while only (CACHE_CONTROL_HEADER): a revocation shows with
 from chalice import Blueprint, Response
 
 from chalicelib.api.http import json_response
-from chalicelib.domain.calendar import cairo_date
-from chalicelib.domain.catalogue import load_catalogue
-from chalicelib.domain.issuance import short_link_key
-from chalicelib.domain.seal import verify_url
-from chalicelib.domain.verification import to_json
 from chalicelib.errors import NotFound
-from chalicelib.presentation.verify_page import CACHE_CONTROL_HEADER, render_verification_page
-from chalicelib.usecases.verification import jwk_set, verify_token
 from chalicelib.wiring import bound_settings, clock, licence_store, once_store, seal_signer
 
 verification_api = Blueprint(__name__)
@@ -35,6 +28,12 @@ def _wants_json() -> bool:
 
 
 def _verification(token: str) -> Response:
+    from chalicelib.domain.calendar import cairo_date
+    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.domain.verification import to_json
+    from chalicelib.presentation.verify_page import CACHE_CONTROL_HEADER, render_verification_page
+    from chalicelib.usecases.verification import verify_token
+
     view = verify_token(token, seal_signer().public_keys(), licence_store(), cairo_date(clock()))
     headers = {"Cache-Control": CACHE_CONTROL_HEADER, "Vary": "Accept", **PAGE_SECURITY_HEADERS}
     if _wants_json():
@@ -59,6 +58,9 @@ def verify_upper_case(token: str):
 @verification_api.route("/s/{code}", methods=["GET"])
 def short_link(code: str):
     """The SMS's short link: a redirect to the seal's verification page."""
+    from chalicelib.domain.issuance import short_link_key
+    from chalicelib.domain.seal import verify_url
+
     token = once_store().ref(short_link_key(code)) if code.isalnum() and len(code) <= 16 else None
     if not token:
         raise NotFound(message_en="unknown link", message_ar="الرابط غير معروف", code="link_not_found")
@@ -69,5 +71,7 @@ def short_link(code: str):
 
 @verification_api.route("/v1/keys", methods=["GET"])
 def keys():
+    from chalicelib.usecases.verification import jwk_set
+
     return json_response(jwk_set(seal_signer().public_keys()),
                          headers={"Cache-Control": KEYS_CACHE_CONTROL})

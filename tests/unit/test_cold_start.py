@@ -1,0 +1,51 @@
+"""Cold start: every Lambda of the app pays for what `app.py` imports (issue 8, STYLE.md).
+
+Blueprints import their schemas, use cases, auth and adapters inside the views; these tests
+fail as soon as a module-level import drags a heavy dependency back into `import app`, or into
+the public verification path (`GET /v/{token}`).
+"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+HEAVY = ("pydantic", "jwt", "PIL", "qrcode", "fpdf", "boto3", "pynamodb", "cryptography",
+         "chalicelib.auth", "chalicelib.api.schemas", "chalicelib.api.backoffice_schemas",
+         "chalicelib.usecases.backoffice", "chalicelib.usecases.payments",
+         "chalicelib.usecases.applications", "chalicelib.adapters.paper_pdf")
+
+# What a verification request may load: the seal check (cryptography), the licence store
+# (pynamodb) and KMS for the public keys; never the request schemas, tokens, back office or PDF.
+NOT_FOR_VERIFICATION = ("pydantic", "jwt", "PIL", "qrcode", "fpdf", "chalicelib.auth",
+                        "chalicelib.api.schemas", "chalicelib.usecases.backoffice",
+                        "chalicelib.usecases.payments", "chalicelib.usecases.applications")
+
+
+def loaded_modules(code: str) -> set[str]:
+    """The module names a fresh interpreter holds after running `code` from the repo root."""
+    script = f"import json, sys\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, check=True)
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_importing_the_app_loads_no_heavy_module():
+    # GIVEN a fresh interpreter WHEN it imports app.py (what every Lambda does on a cold start)
+    modules = loaded_modules("import app")
+    # THEN the routes are all registered, and none of the heavy modules is loaded yet
+    assert "chalicelib.api.verification" in modules and "chalice" in modules
+    assert sorted(name for name in HEAVY if name in modules) == []
+
+
+def test_the_verification_path_loads_only_what_it_needs():
+    # GIVEN the app WHEN the modules a verification request imports are loaded
+    modules = loaded_modules(
+        "import app\n"
+        "import chalicelib.usecases.verification, chalicelib.presentation.verify_page\n"
+        "import chalicelib.domain.calendar, chalicelib.domain.catalogue\n"
+        "import chalicelib.adapters.licence_store, chalicelib.adapters.kms_signer")
+    # THEN the seal check has cryptography, and nothing of the request schemas, JWTs, back office
+    assert "cryptography" in modules
+    assert sorted(name for name in NOT_FOR_VERIFICATION if name in modules) == []
