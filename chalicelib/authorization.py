@@ -158,6 +158,9 @@ def authorize(caller, action: str, resource: Optional[Resource] = None) -> None:
         raise NotFound(message_en=f"{resource.kind} not found",
                        message_ar=_NOT_FOUND_AR.get(resource.kind, "غير موجود"),
                        code=f"{resource.kind}_not_found")
+    if resource.kind == "district":
+        raise Forbidden(message_en="officers work in their own district only",
+                        message_ar="يعمل الموظف في نطاق حيه فقط", code="other_district")
     raise Forbidden(message_en=f"this {resource.kind} belongs to another district",
                     message_ar="هذا السجل يخص حيًا آخر", code="other_district")
 
