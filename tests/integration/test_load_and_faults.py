@@ -33,7 +33,7 @@ from tests.integration.test_payments import (api_server, gateway_api, gateways, 
 
 pytestmark = pytest.mark.integration
 
-CITIZENS = 12
+CITIZENS = 10
 DUPLICATES = 3  # copies of each successful callback, delivered at once
 WORKERS = 8
 
@@ -171,7 +171,7 @@ def unique_day() -> datetime:
 
 def test_concurrent_citizens_pay_twice_each_with_duplicated_callbacks_nothing_lost_or_doubled(
         stack, gateways, api_server, monkeypatch):
-    """GIVEN 12 citizens on loopback HTTP, paying by Paymob on a day of their own
+    """GIVEN 10 citizens on loopback HTTP, paying by Paymob on a day of their own
     WHEN they apply and pay concurrently, each callback is delivered 3 times at once alongside a
     failed attempt, a void arrives after success, the officer approves, and the licence fee is
     paid the same way, with the streams pumped during the bursts
