@@ -27,7 +27,7 @@ from botocore.exceptions import ClientError
 from tests.integration.issuance_helpers import (RecordingQueue, apply_and_pay, decode_qr,
                                                 emulator_sms, sms_pump)
 from tests.integration.test_applications_api import VALID
-from tests.integration.test_payments import (api_server, gateway_api, gateways,  # noqa: F401
+from tests.integration.test_payments import (gateway_api, gateways,  # noqa: F401
                                              paid_setup, paymob_callback, payment, post_paymob,
                                              txn_id)
 
