@@ -96,3 +96,14 @@ class InternalError(RukhsaError):
 
 def http_status(error: RukhsaError) -> int:
     return error.status
+
+
+class ServiceUnavailable(RukhsaError):
+    """A dependency is throttling or briefly down: nothing was done, retry shortly (a gateway
+    redelivers its callback; the exactly-once path makes the retry count once)."""
+
+    status = 503
+    code = "temporarily_unavailable"
+    message_ar = "الخدمة مشغولة مؤقتًا، أعد المحاولة بعد قليل"
+    message_en = "Temporarily unavailable; retry shortly"
+    retry_after_seconds = 5

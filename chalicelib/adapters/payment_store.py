@@ -9,17 +9,20 @@ from datetime import timedelta
 from typing import Any, Optional
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, GetError, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo_models import OnceModel, PaymentModel
 from chalicelib.domain.fees import FeeLine
 from chalicelib.domain.payments import PENDING, Payment, parse_iso
-from chalicelib.errors import ConcurrentUpdate, NotFound
+from chalicelib.errors import ConcurrentUpdate, NotFound, ServiceUnavailable
 from chalicelib.ports import PaymentStore
 
 PENDING_SHARDS = 4
 EVENT_KEY_DAYS = 400  # gateways stop re-sending long before
+# Still refused after the SDK's own retries: the caller is told to come back (503), not a 500.
+THROTTLED = {"ProvisionedThroughputExceededException", "ThrottlingException",
+             "RequestLimitExceeded", "InternalServerError"}
 
 
 def pending_shard(payment_id: str) -> str:
@@ -96,6 +99,10 @@ class DynamoPaymentStore(PaymentStore):
             return from_model(PaymentModel.get(payment_id, consistent_read=True))
         except DoesNotExist:
             raise _not_found() from None
+        except GetError as error:
+            if getattr(error, "cause_response_code", "") in THROTTLED:
+                raise ServiceUnavailable() from error
+            raise
 
     def record_event(self, payment: Payment, event_key: str) -> bool:
         now = parse_iso(payment.updated_at)

@@ -31,7 +31,9 @@ def json_response(body: Any, status: int = 200, headers: Optional[dict[str, str]
 
 
 def error_response(error: RukhsaError) -> Response:
-    return json_response(error.body(), status=http_status(error))
+    retry_after = getattr(error, "retry_after_seconds", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return json_response(error.body(), status=http_status(error), headers=headers)
 
 
 def read_json(request: Request, max_bytes: int = MAX_BODY_BYTES) -> Any:

@@ -72,3 +72,20 @@ def stack(emulator, tmp_path_factory) -> Stack:
 @pytest.fixture
 def citizen(stack) -> str:
     return stack.token("citizen")
+
+
+@pytest.fixture(scope="session")
+def api_server(stack):
+    """The app served over real HTTP on loopback, as `chalice local` serves it (a thread per
+    request, the current request kept per thread): concurrent deliveries really overlap. One per
+    session: chalice.local patches the app's class, so a second server on the same app fails."""
+    import threading
+
+    from chalice.local import create_local_server
+
+    server = create_local_server(stack.app.app, stack.client._chalice_config, "127.0.0.1", 0)
+    server.server.socket.listen(256)  # the default backlog of 5 would refuse a burst
+    threading.Thread(target=server.server.serve_forever, daemon=True).start()
+    host, port = server.server.server_address[:2]
+    yield f"http://{host}:{port}"
+    server.shutdown()

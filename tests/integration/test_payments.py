@@ -50,20 +50,6 @@ def gateways(stack, gateway_api, monkeypatch):
     return configured
 
 
-@pytest.fixture(scope="module")
-def api_server(stack):
-    """The app served over real HTTP on loopback, as `chalice local` serves it (a thread per
-    request, the current request kept per thread): concurrent deliveries really overlap."""
-    from chalice.local import create_local_server
-
-    server = create_local_server(stack.app.app, stack.client._chalice_config, "127.0.0.1", 0)
-    server.server.socket.listen(256)  # the default backlog of 5 would refuse a burst
-    threading.Thread(target=server.server.serve_forever, daemon=True).start()
-    host, port = server.server.server_address[:2]
-    yield f"http://{host}:{port}"
-    server.shutdown()
-
-
 def new_application(stack, citizen, service_code="advertisement-first"):
     body = {**VALID, "service_code": service_code}
     created = stack.call("POST", "/v1/applications", citizen, body)
