@@ -69,7 +69,8 @@ def sms_pump(stack):
 
 def emulator_sms(endpoint_url: str) -> list[dict]:
     """Every SMS the emulator's SNS accepted: {"phone_number", "message", "message_id"}."""
-    data = json.loads(urlopen(f"{endpoint_url}/moto-api/data.json", timeout=10).read())
+    # the dump holds every backend (stream records included): slow once a session has run load
+    data = json.loads(urlopen(f"{endpoint_url}/moto-api/data.json", timeout=120).read())
     return data.get("sns", {}).get("SMS", [])
 
 
