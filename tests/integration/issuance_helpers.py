@@ -69,7 +69,7 @@ def sms_pump(stack):
 
 def emulator_sms(endpoint_url: str) -> list[dict]:
     """Every SMS the emulator's SNS accepted: {"phone_number", "message", "message_id"}."""
-    return json.loads(urlopen(f"{endpoint_url}/_devstack/sms", timeout=30).read())
+    return json.loads(urlopen(f"{endpoint_url}/_devstack/sms", timeout=60).read())
 
 
 def decode_qr(png: bytes) -> tuple[str, int]:
