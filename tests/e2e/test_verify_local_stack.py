@@ -47,14 +47,6 @@ def _wait_for(url: str, timeout_seconds: float = 60) -> None:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> str:
-    try:
-        return browser.ensure_chromium()
-    except browser.BrowserUnavailable as exc:
-        pytest.skip(f"no headless Chromium on this machine: {exc}")
-
-
-@pytest.fixture(scope="module")
 def local_stack(emulator, chromium) -> Iterator[dict]:
     """Provision tables, bucket, key and queues in the emulator under a fresh prefix, serve the
     API on a free port, and pump the streams in this process (as `make run` does)."""
@@ -102,10 +94,11 @@ def _issue_through_the_api(local_stack: dict) -> str:
     and back-office work); the stream issues it. Returns the licence number."""
     from chalicelib.auth import issue_local_token
     from chalicelib.wiring import application_store, bound_settings, clock
-    from tests.integration.issuance_helpers import ADVERT, drive_to_licence_paid
+    from tests.integration.issuance_helpers import drive_to_licence_paid
+    from tests.integration.test_applications_api import VALID
 
     token = issue_local_token(bound_settings(), "citizen", f"e2e-{uuid.uuid4().hex[:8]}")
-    request = Request(f"{local_stack['base']}/v1/applications", data=json.dumps(ADVERT).encode(),
+    request = Request(f"{local_stack['base']}/v1/applications", data=json.dumps(VALID).encode(),
                       headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
                       method="POST")
     with urlopen(request, timeout=30) as response:

@@ -27,14 +27,6 @@ HOSTILE_HOLDER = '<script>document.title="pwned"</script>'
 
 
 @pytest.fixture(scope="module")
-def chromium() -> str:
-    try:
-        return browser.ensure_chromium()
-    except browser.BrowserUnavailable as exc:
-        pytest.skip(f"no headless Chromium on this machine: {exc}")
-
-
-@pytest.fixture(scope="module")
 def site(chromium: str) -> Iterator[str]:
     """A loopback server with one page per verdict, plus one with a hostile holder name."""
     pages = {f"/v/{verdict.value}": render(sample_view(verdict)) for verdict in Verdict}

@@ -14,14 +14,8 @@ from chalicelib.domain.applications import (APPROVED, LICENCE_PAID, SYSTEM, UNDE
 from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.fees import STAGE_APPROVAL, fee_lines
 from chalicelib.ports import SmsNotifier
+from tests.integration.test_applications_api import VALID
 
-ADVERT = {
-    "service_code": "advertisement-first",
-    "district": "EAST",
-    "applicant": {"name": "محمد أحمد علي", "national_id": "29001010201234", "mobile": "01012345678"},
-    "site": {"lat": 31.2089, "lng": 29.9092, "address": "12 شارع فؤاد، الإسكندرية"},
-    "details": {"sign_type": "wall", "sign_width_m": 3, "sign_height_m": 1.5, "faces": 1},
-}
 
 
 def drive_to_licence_paid(application_id: str, now: datetime):
@@ -47,7 +41,7 @@ def apply_and_pay(stack, token: str, body: Optional[dict] = None,
                   now: Optional[datetime] = None) -> str:
     from chalicelib import wiring
 
-    created = stack.call("POST", "/v1/applications", token, body or ADVERT)
+    created = stack.call("POST", "/v1/applications", token, body or VALID)
     assert created.status_code == 201, created.body
     drive_to_licence_paid(created.json["id"], now or wiring.clock())
     return created.json["id"]
