@@ -43,8 +43,8 @@ class OneRequestAtATime:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         if environ.get("PATH_INFO") == SMS_PATH:
             with self._lock:
-                body = json.dumps(sent_sms()).encode()
-            start_response("200 OK", [("Content-Type", "application/json"),
+                body = json.dumps(sent_sms(), ensure_ascii=False).encode()
+            start_response("200 OK", [("Content-Type", "application/json; charset=utf-8"),
                                       ("Content-Length", str(len(body)))])
             return [body]
         with self._lock:
