@@ -42,15 +42,16 @@ def issuance_figures(runs: int) -> None:
     from chalicelib.usecases.applications import new_application
     from chalicelib.usecases.issuance import issue_if_paid
     from chalicelib.auth import Principal
-    from tests.integration.issuance_helpers import ADVERT, drive_to_licence_paid
+    from tests.integration.issuance_helpers import drive_to_licence_paid
+    from tests.integration.test_applications_api import VALID
 
-    service = load_catalogue().service(ADVERT["service_code"])
-    applicant = dict(ADVERT["applicant"], mobile="+201012345678")
+    service = load_catalogue().service(VALID["service_code"])
+    applicant = dict(VALID["applicant"], mobile="+201012345678")
     timings, versions, sizes = [], [], []
     for _ in range(runs):
         owner = Principal(sub=f"bench-{uuid.uuid4().hex[:8]}", role="citizen")
-        app = new_application(service, "EAST", owner, applicant, dict(ADVERT["site"]),
-                              dict(ADVERT["details"]), wiring.clock())
+        app = new_application(service, "EAST", owner, applicant, dict(VALID["site"]),
+                              dict(VALID["details"]), wiring.clock())
         wiring.application_store().create(app)
         drive_to_licence_paid(app.id, wiring.clock())
         started = time.perf_counter()
