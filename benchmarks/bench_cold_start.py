@@ -5,7 +5,9 @@
 Each sample is a fresh Python process (what a Lambda cold start pays after the runtime is up):
 the clock starts before the first import and stops when the first response is back. The request
 is `GET /v/{token}` (a real seal, verified against a real licence) when the app serves a
-`/v/{token}` route, else `GET /v1/services`. The bare app is a Chalice app whose one route does one
+`/v/{token}` route, else `GET /v1/services`. The app is configured as infra/ deploys it: with
+SEAL_PUBLIC_KEYS read from KMS (by infra/seal_public_key.py), so verification asks KMS nothing.
+The bare app is a Chalice app whose one route does one
 DynamoDB GetItem on the same table through boto3. Both run against the same moto server, in the
 same run, alternated, so the ratio of medians holds on a noisy machine; absolute times do not.
 """
@@ -119,6 +121,15 @@ def _verify_spec(prefix: str) -> dict:
             "bare_table": f"{prefix}licences", "bare_key": {"number": {"S": number}}}
 
 
+def _deployed_public_key(alias: str) -> str:
+    """SEAL_PUBLIC_KEYS as the stack's custom resource writes it, read from the emulator's KMS."""
+    from chalicelib import wiring
+    from infra.seal_public_key import public_key_attributes
+
+    kms = wiring.aws_client("kms", region_name=wiring.bound_settings().region)
+    return public_key_attributes(kms, alias)["PublicKey"]
+
+
 def measure(runs: int) -> dict:
     """Start a moto server, provision it, and take `runs` alternated samples of each app."""
     from devstack.config import local_environment
@@ -137,6 +148,7 @@ def measure(runs: int) -> dict:
         wiring.reset()
         provision(prefix, f"{prefix}files", f"alias/{prefix}seal")
         seed("2026-01-01T00:00:00.000Z")
+        os.environ["SEAL_PUBLIC_KEYS"] = _deployed_public_key(f"alias/{prefix}seal")
         import app as app_module
 
         if VERIFY_ROUTE in app_module.app.routes:

@@ -1,6 +1,8 @@
 """The one validated settings entry. Read from the environment once, at cold start."""
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,6 +26,9 @@ class Settings:
     verify_base_url: str
     public_base_url: str
     auth_mode: str
+    seal_public_keys: tuple[str, ...] = ()
+    """The seal keys' public halves (base64 DER, in SEAL_KEY_IDS order), written at deploy time
+    from KMS by infra/; with them a verification needs no KMS call. Empty: ask KMS."""
     cognito_issuer: str = ""
     cognito_audience: str = ""
     local_jwt_secret: str = ""
@@ -63,6 +68,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         table_prefix=_required(env, "TABLE_PREFIX"),
         files_bucket=_required(env, "FILES_BUCKET"),
         seal_key_ids=tuple(k for k in _required(env, "SEAL_KEY_IDS").split(",") if k),
+        seal_public_keys=tuple(k.strip() for k in env.get("SEAL_PUBLIC_KEYS", "").split(",")
+                               if k.strip()),
         verify_base_url=_required(env, "VERIFY_BASE_URL").rstrip("/"),
         public_base_url=_required(env, "PUBLIC_BASE_URL").rstrip("/"),
         auth_mode=auth_mode,
@@ -78,6 +85,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         sms_queue_url=env.get("SMS_QUEUE_URL", ""),
         extra=gateway_extra(env),
     )
+    for der in settings.seal_public_keys:
+        try:
+            base64.b64decode(der, validate=True)
+        except binascii.Error:
+            raise SettingsError("SEAL_PUBLIC_KEYS holds a value that is not base64") from None
+    if settings.seal_public_keys and len(settings.seal_public_keys) != len(settings.seal_key_ids):
+        raise SettingsError("SEAL_PUBLIC_KEYS must hold one public key per SEAL_KEY_IDS entry")
     if auth_mode == "cognito" and not (settings.cognito_issuer and settings.cognito_audience):
         raise SettingsError("AUTH_MODE=cognito needs COGNITO_ISSUER and COGNITO_AUDIENCE")
     if auth_mode == "local" and len(settings.local_jwt_secret) < 32:

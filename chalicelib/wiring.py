@@ -86,6 +86,22 @@ def seal_signer():
 
 
 @lru_cache(maxsize=1)
+def seal_public_keys():
+    """The keys that verify seals, by kid: from the deployed settings when infra/ wrote them
+    (no KMS client, no KMS call on a verification cold start), else from KMS."""
+    settings = bound_settings()
+    if not settings.seal_public_keys:
+        return seal_signer().public_keys()
+    import base64
+
+    from chalicelib.domain.seal import key_id_for, load_seal_public_key
+
+    keys = [load_seal_public_key(base64.b64decode(der, validate=True))
+            for der in settings.seal_public_keys]
+    return {key_id_for(key): key for key in keys}
+
+
+@lru_cache(maxsize=1)
 def nightly_queue():
     from chalicelib.adapters.sqs_queue import SqsTaskQueue
 
@@ -116,7 +132,7 @@ clock: Callable[[], datetime] = utc_now
 def reset() -> None:
     """Forget cached adapters (tests switch stages and endpoints)."""
     for factory in (bound_settings, application_store, rollout_store, licence_store, once_store,
-                    work_lists, sms_notifier, file_store, seal_signer, nightly_queue, sms_queue,
+                    work_lists, sms_notifier, file_store, seal_signer, seal_public_keys, nightly_queue, sms_queue,
                     payment_store):
         factory.cache_clear()
     get_settings.cache_clear()

@@ -15,7 +15,9 @@ from typing import Any
 
 from aws_cdk import (
     CfnResource,
+    CustomResource,
     Duration,
+    Fn,
     RemovalPolicy,
     Stack,
     aws_apigateway as apigw,
@@ -25,6 +27,7 @@ from aws_cdk import (
     aws_dynamodb as dynamodb,
     aws_iam as iam,
     aws_kms as kms,
+    aws_lambda as lambda_,
     aws_logs as logs,
     aws_s3 as s3,
     aws_sns as sns,
@@ -46,6 +49,7 @@ from infra.resources import (
 )
 
 SEAL_KEY_ALIAS = "alias/rukhsa-seal"
+SEAL_PUBLIC_KEY_HANDLER = Path(__file__).with_name("seal_public_key.py")
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 # Stream handlers read their stream ARN from the environment when app.py is imported, both at
 # package time (here) and at every cold start. Packaging gets a placeholder that is replaced below.
@@ -119,6 +123,9 @@ class RukhsaStack(Stack):
         self.logs_bucket = self._logs_bucket()
         self.files_bucket = self._files_bucket()
         self.seal_key = self._seal_key()
+        # The signing key first, then any kept only to verify older seals (README: rotation).
+        self.seal_keys = [self.seal_key]
+        self.seal_public_keys = self._seal_public_keys(self.seal_keys)
         self.alarm_topic = self._alarm_topic()
         self.queues, self.dead_letter_queues = self._queues()
         self.user_pool, self.user_pool_client = self._user_pool()
@@ -255,6 +262,47 @@ class RukhsaStack(Stack):
         skip_checkov(key, ("CKV_AWS_7", "asymmetric signing keys cannot rotate automatically; "
                                         "rotation = new key first in SEAL_KEY_IDS (docs/deployment.md)"))
         return key
+
+    def _seal_public_keys(self, keys: list[kms.Key]) -> list[str]:
+        """Each seal key's public half (base64 DER), read from KMS at deploy time by
+        infra/seal_public_key.py, so that verifications need no KMS call."""
+        role = iam.Role(self, "SealPublicKeyReaderRole",
+                        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                        description="reads the seal keys' public halves for the functions")
+        for key in keys:
+            key.grant(role, "kms:GetPublicKey")
+        log_group = logs.LogGroup(self, "SealPublicKeyReaderLogs", retention=LOG_RETENTION,
+                                  encryption_key=self.data_key,
+                                  removal_policy=RemovalPolicy.DESTROY)
+        log_group.grant_write(role)
+        reader = lambda_.Function(
+            self, "SealPublicKeyReader",
+            runtime=lambda_.Runtime.PYTHON_3_12,
+            handler="index.handler",
+            code=lambda_.Code.from_inline(SEAL_PUBLIC_KEY_HANDLER.read_text()),
+            role=role,
+            timeout=Duration.seconds(30),
+            log_group=log_group,
+            tracing=lambda_.Tracing.ACTIVE,
+        )
+        reader.node.add_dependency(role)
+        reader.node.default_child.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
+        skip_checkov(
+            reader,
+            ("CKV_AWS_115", "runs once per deploy; reserved concurrency would only take quota"),
+            ("CKV_AWS_116", "invoked synchronously by CloudFormation, which reports failures"),
+            ("CKV_AWS_117", "calls only the regional KMS API; no VPC resources"),
+            ("CKV_AWS_173", "it has no environment variables"),
+        )
+        public_keys = []
+        for key in keys:
+            public_key = CustomResource(self, f"{key.node.id}PublicKey",
+                                        service_token=reader.function_arn,
+                                        resource_type="Custom::SealPublicKey",
+                                        properties={"KeyId": key.key_arn})
+            public_key.node.add_dependency(role)
+            public_keys.append(public_key.get_att_string("PublicKey"))
+        return public_keys
 
     # ---- alarms ---------------------------------------------------------------------------
     def _alarm_topic(self) -> sns.Topic:
@@ -500,7 +548,8 @@ class RukhsaStack(Stack):
             "STAGE": self.config.stage,
             "TABLE_PREFIX": self.config.table_prefix,
             "FILES_BUCKET": self.files_bucket.bucket_name,
-            "SEAL_KEY_IDS": self.seal_key.key_arn,
+            "SEAL_KEY_IDS": Fn.join(",", [key.key_arn for key in self.seal_keys]),
+            "SEAL_PUBLIC_KEYS": Fn.join(",", self.seal_public_keys),
             "VERIFY_BASE_URL": self.config.verify_base_url,
             "PUBLIC_BASE_URL": self.config.public_base_url,
             "AUTH_MODE": "cognito",
@@ -553,7 +602,8 @@ class RukhsaStack(Stack):
         if access.signs_seals:
             self.seal_key.grant(role, "kms:Sign")
         if access.signs_seals or access.reads_public_key:
-            self.seal_key.grant(role, "kms:GetPublicKey", "kms:DescribeKey")
+            for key in self.seal_keys:
+                key.grant(role, "kms:GetPublicKey", "kms:DescribeKey")
         if access.files == "read":
             self.files_bucket.grant_read(role)
         elif access.files == "readwrite":

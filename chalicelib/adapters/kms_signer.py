@@ -3,11 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 
-from chalicelib.domain.seal import der_to_raw, key_id_for
+from chalicelib.domain.seal import der_to_raw, key_id_for, load_seal_public_key
 from chalicelib.ports import SealSigner
 
 
@@ -46,9 +44,8 @@ class KmsSealSigner(SealSigner):
     def _public_key(self, kms_key_id: str) -> EllipticCurvePublicKey:
         if kms_key_id not in self._cache:
             der = self._kms.get_public_key(KeyId=kms_key_id)["PublicKey"]
-            key = serialization.load_der_public_key(der)
-            if not (isinstance(key, EllipticCurvePublicKey)
-                    and isinstance(key.curve, ec.SECP256R1)):
-                raise ValueError(f"KMS key {kms_key_id} is not an ECC_NIST_P256 key")
-            self._cache[kms_key_id] = key
+            try:
+                self._cache[kms_key_id] = load_seal_public_key(der)
+            except ValueError as wrong_key:
+                raise ValueError(f"KMS key {kms_key_id}: {wrong_key}") from None
         return self._cache[kms_key_id]

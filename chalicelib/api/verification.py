@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.api.http import json_response
 from chalicelib.errors import NotFound
-from chalicelib.wiring import bound_settings, clock, licence_store, once_store, seal_signer
+from chalicelib.wiring import bound_settings, clock, licence_store, once_store, seal_public_keys
 
 verification_api = Blueprint(__name__)
 
@@ -34,7 +34,7 @@ def _verification(token: str) -> Response:
     from chalicelib.presentation.verify_page import CACHE_CONTROL_HEADER, render_verification_page
     from chalicelib.usecases.verification import verify_token
 
-    view = verify_token(token, seal_signer().public_keys(), licence_store(), cairo_date(clock()))
+    view = verify_token(token, seal_public_keys(), licence_store(), cairo_date(clock()))
     headers = {"Cache-Control": CACHE_CONTROL_HEADER, "Vary": "Accept", **PAGE_SECURITY_HEADERS}
     if _wants_json():
         return json_response(to_json(view), headers=headers)
@@ -73,5 +73,5 @@ def short_link(code: str):
 def keys():
     from chalicelib.usecases.verification import jwk_set
 
-    return json_response(jwk_set(seal_signer().public_keys()),
+    return json_response(jwk_set(seal_public_keys()),
                          headers={"Cache-Control": KEYS_CACHE_CONTROL})

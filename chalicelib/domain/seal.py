@@ -223,6 +223,21 @@ def key_id_for(public_key: EllipticCurvePublicKey) -> str:
     return hashlib.sha256(spki).digest()[:KEY_ID_BYTES].hex()
 
 
+def load_seal_public_key(der: bytes) -> EllipticCurvePublicKey:
+    """A seal key from its DER SubjectPublicKeyInfo (what KMS GetPublicKey returns).
+
+    ValueError unless it is a P-256 public key: a wrong key must fail loudly at start-up, not
+    make every genuine seal read as forged.
+    """
+    try:
+        key = serialization.load_der_public_key(der)
+    except (ValueError, TypeError) as malformed:
+        raise ValueError(f"not a DER public key: {malformed}") from None
+    if not (isinstance(key, EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1)):
+        raise ValueError("a seal key must be an ECC_NIST_P256 (P-256) key")
+    return key
+
+
 def public_jwk(kid: str, public_key: EllipticCurvePublicKey) -> dict:
     """The public key as an RFC 7517/7518 JWK, as published at GET /v1/keys."""
     numbers = public_key.public_numbers()

@@ -1,9 +1,10 @@
 """Public verification of a seal (`GET /v/{token}`) and the keys offline verifiers need.
 
 Cost per verification: the signature is checked with public keys cached for the life of the
-Lambda (KMS GetPublicKey once per cold start), then ONE eventually consistent GetItem reads the
-licence's live status. Nothing is written. Anything wrong with the token — forged, truncated,
-garbled, unknown key, a number we never issued — gives the NOT GENUINE view.
+Lambda (deployed in the settings by infra/, else KMS GetPublicKey once per cold start), then ONE
+eventually consistent GetItem reads the licence's live status. Nothing is written. Anything
+wrong with the token — forged, truncated, garbled, unknown key, a number we never issued — gives
+the NOT GENUINE view.
 """
 from __future__ import annotations
 

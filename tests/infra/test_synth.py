@@ -440,3 +440,25 @@ def test_checkov_finds_no_failed_check(synth: Synth) -> None:
     failed = [(f["check_id"], f["resource"]) for f in report["results"]["failed_checks"]]
     assert failed == [], failed
     assert report["summary"]["passed"] >= len(synth.resources)  # it really scanned the stack
+
+
+def test_functions_get_the_seal_public_key_from_kms_at_deploy_time(synth: Synth) -> None:
+    """GIVEN the seal key WHEN synthesised THEN a custom resource reads its public half with
+    infra/seal_public_key.py, allowed GetPublicKey on that key only, and every function gets it
+    as SEAL_PUBLIC_KEYS, so a verification cold start makes no KMS call."""
+    seal_key = next(k for k, v in synth.of_type("AWS::KMS::Key").items()
+                    if v["Properties"].get("KeySpec") == SEAL_KEY_SPEC)
+    resources = synth.of_type("Custom::SealPublicKey")
+    assert len(resources) == 1
+    resource_id, resource = next(iter(resources.items()))
+    assert resource["Properties"]["KeyId"] == {"Fn::GetAtt": [seal_key, "Arn"]}
+    reader = synth.resources[_ref_id(resource["Properties"]["ServiceToken"])]["Properties"]
+    assert reader["Code"]["ZipFile"] == (INFRA / "seal_public_key.py").read_text()
+    assert reader["Handler"] == "index.handler"
+    kms_statements = [s for s in _statements_of_role(synth, _ref_id(reader["Role"]))
+                      if any(a.startswith("kms:") for a in _actions([s]))]
+    assert [(_actions([s]), _ref_id(s["Resource"])) for s in kms_statements] == [
+        ({"kms:GetPublicKey"}, seal_key)]
+    for name, function in synth.functions().items():
+        env = function["Properties"]["Environment"]["Variables"]
+        assert env["SEAL_PUBLIC_KEYS"] == {"Fn::GetAtt": [resource_id, "PublicKey"]}, name

@@ -146,6 +146,33 @@ def test_keys_are_a_cacheable_jwk_set_with_kids(stack):
     assert keys and all(k["kty"] == "EC" and k["crv"] == "P-256" and len(k["kid"]) == 8 for k in keys)
 
 
+def test_deployed_public_keys_verify_without_asking_kms(stack, issued, emulator, monkeypatch):
+    """GIVEN SEAL_PUBLIC_KEYS as infra/ deploys them (read from KMS by infra/seal_public_key.py)
+    and SEAL_KEY_IDS naming a key KMS does not have WHEN a seal is verified and the keys are
+    listed THEN both answer from the deployed keys, as they did from KMS: a KMS call would fail."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    from chalicelib import wiring
+    from infra.seal_public_key import public_key_attributes
+
+    kms = boto3.client("kms", endpoint_url=emulator.endpoint_url)
+    deployed = public_key_attributes(kms, f"alias/{stack.prefix}seal")["PublicKey"]
+    keys_from_kms = stack.call("GET", "/v1/keys").json
+    monkeypatch.setenv("SEAL_PUBLIC_KEYS", deployed)
+    monkeypatch.setenv("SEAL_KEY_IDS", f"alias/{stack.prefix}no-such-key")
+    wiring.reset()
+    try:
+        body = stack.call("GET", f"/v/{issued[2]}", headers=JSON).json
+        assert body["genuine"] is True and body["number"] == issued[1]
+        assert stack.call("GET", "/v1/keys").json == keys_from_kms
+        with pytest.raises(ClientError):
+            wiring.seal_signer().public_keys()
+    finally:
+        monkeypatch.undo()
+        wiring.reset()
+
+
 def test_licence_access_owner_officer_of_district_admin(stack, issued):
     holder, number, _ = issued
     assert stack.call("GET", f"/v1/licences/{number}", holder).status_code == 200

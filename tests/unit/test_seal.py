@@ -335,3 +335,20 @@ def test_the_doc_example_verifies_a_real_seal(signer: LocalSealSigner, token: st
     damaged[14] ^= 0x01  # one bit of the latitude
     with pytest.raises(ValueError):
         verify(b32encode(bytes(damaged)), jwk_set)
+
+
+def test_a_deployed_public_key_loads_only_if_it_is_p256() -> None:
+    """GIVEN DER public keys WHEN loaded as seal keys THEN P-256 loads with the same kid, and a
+    P-384 key or bytes that are not a key are refused with ValueError."""
+    from chalicelib.domain.seal import load_seal_public_key
+
+    def der(key):
+        return key.public_key().public_bytes(serialization.Encoding.DER,
+                                             serialization.PublicFormat.SubjectPublicKeyInfo)
+
+    p256 = ec.generate_private_key(ec.SECP256R1())
+    assert key_id_for(load_seal_public_key(der(p256))) == key_id_for(p256.public_key())
+    with pytest.raises(ValueError, match="P-256"):
+        load_seal_public_key(der(ec.generate_private_key(ec.SECP384R1())))
+    with pytest.raises(ValueError, match="not a DER public key"):
+        load_seal_public_key(b"0\x13 not a key at all")

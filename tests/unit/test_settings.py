@@ -1,0 +1,36 @@
+"""Settings refuse a malformed environment at start-up instead of failing requests later."""
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from chalicelib.settings import SettingsError, load_settings
+
+BASE = {"STAGE": "test", "TABLE_PREFIX": "t-", "FILES_BUCKET": "t-files",
+        "SEAL_KEY_IDS": "alias/new,alias/old", "VERIFY_BASE_URL": "https://v.example/",
+        "PUBLIC_BASE_URL": "https://p.example", "AUTH_MODE": "local",
+        "LOCAL_JWT_SECRET": "x" * 32}
+KEY = base64.b64encode(b"a DER public key").decode()
+OTHER_KEY = base64.b64encode(b"another DER public key").decode()
+
+
+def test_deployed_public_keys_are_read_in_key_order() -> None:
+    settings = load_settings({**BASE, "SEAL_PUBLIC_KEYS": f"{KEY}, {OTHER_KEY}"})
+    assert settings.seal_key_ids == ("alias/new", "alias/old")
+    assert settings.seal_public_keys == (KEY, OTHER_KEY)
+    assert settings.verify_base_url == "https://v.example"
+
+
+def test_without_deployed_public_keys_verification_asks_kms() -> None:
+    assert load_settings(BASE).seal_public_keys == ()
+
+
+@pytest.mark.parametrize("value, complaint", [
+    (KEY, "one public key per SEAL_KEY_IDS entry"),
+    (f"{KEY},{KEY},{KEY}", "one public key per SEAL_KEY_IDS entry"),
+    (f"{KEY},not base64!", "not base64"),
+])
+def test_public_keys_that_cannot_match_the_key_ids_are_refused(value: str, complaint: str) -> None:
+    with pytest.raises(SettingsError, match=complaint):
+        load_settings({**BASE, "SEAL_PUBLIC_KEYS": value})
