@@ -81,7 +81,7 @@ class IncomingEvent:
     success: bool
     pending: bool
     gateway_order_reference: str
-    source: str = "webhook"  # or "reconciliation"
+    source: str = "webhook"  # or "reconciliation", "abandoned"
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,22 @@ def new_payment(payment_id: str, application_id: str, owner: str, district: str,
                    gateway=gateway, amount_piasters=total(lines), lines=lines,
                    application_status=application_status, status=PENDING, created_at=at,
                    updated_at=at)
+
+
+# A checkout nobody paid is closed after this long: Paymob's payment key lives an hour, and an
+# expired Fawry reference is answered EXPIRED by Fawry itself, which settles it sooner.
+ABANDON_AFTER_HOURS = 24
+
+
+def abandonment(payment: Payment) -> IncomingEvent:
+    """The event that closes an attempt still undecided at the gateway ABANDON_AFTER_HOURS after
+    checkout, so that it leaves the pending list. It fails the attempt without un-paying
+    anything: a real success that arrives later still pays it (see `_next_status`)."""
+    return IncomingEvent(gateway=payment.gateway,
+                         transaction_id=f"abandoned-{payment.merchant_reference}",
+                         amount_piasters=payment.amount_piasters, currency=payment.currency,
+                         success=False, pending=False,
+                         gateway_order_reference=payment.gateway_reference, source="abandoned")
 
 
 def event_key(event: IncomingEvent) -> str:

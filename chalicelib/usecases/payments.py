@@ -150,6 +150,7 @@ class ReconcileStats:
     checked: int = 0
     settled: int = 0
     still_pending: int = 0
+    abandoned: int = 0
     unavailable: int = 0
 
     def as_dict(self) -> dict:
@@ -157,11 +158,15 @@ class ReconcileStats:
 
 
 def reconcile(payments: PaymentStore, gateways: GatewayFactory, now: datetime,
-              older_than_minutes: int = 30, limit: int = 200) -> ReconcileStats:
+              older_than_minutes: int = 30, limit: int = 200,
+              abandon_after_hours: int = domain.ABANDON_AFTER_HOURS) -> ReconcileStats:
     """Ask the gateways about payments pending longer than `older_than_minutes`; apply answers
-    through the webhook's exactly-once path (a late webhook and this job cannot both count)."""
+    through the webhook's exactly-once path (a late webhook and this job cannot both count).
+    An attempt the gateway still has not settled `abandon_after_hours` after checkout is closed
+    as failed (`domain.abandonment`); one the gateway cannot be asked about is left alone."""
     stats = ReconcileStats()
     cutoff = iso(now - timedelta(minutes=older_than_minutes))
+    abandon_before = iso(now - timedelta(hours=abandon_after_hours))
     for payment in payments.list_pending(cutoff, limit):
         stats.checked += 1
         try:
@@ -170,6 +175,10 @@ def reconcile(payments: PaymentStore, gateways: GatewayFactory, now: datetime,
             stats.unavailable += 1
             continue
         incoming = incoming_from_status(payment, status)
+        if incoming is None and payment.created_at < abandon_before:
+            outcome = apply_incoming(payment.id, domain.abandonment(payment), payments, now)
+            stats.abandoned += outcome.result == "accepted"
+            continue
         if incoming is None:
             stats.still_pending += 1
             continue

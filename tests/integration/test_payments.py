@@ -502,3 +502,36 @@ def test_reconciliation_asks_paymob_about_stale_pending_payments(stack, citizen,
     assert late.status_code == 200 and late.json["result"] == "duplicate"
     # AND a second run finds nothing new to settle for it
     assert on_schedule({})["settled"] == 0
+
+
+def test_a_checkout_nobody_paid_for_a_day_is_closed_and_a_late_payment_still_counts(
+        stack, citizen, gateways, gateway_api, monkeypatch):
+    from chalicelib import wiring
+    from chalicelib.events.reconcile import on_schedule
+    # GIVEN a Paymob checkout opened 25 hours ago and one opened 2 hours ago, neither paid
+    now = datetime.now(timezone.utc)
+    monkeypatch.setattr(wiring, "clock", lambda: now - timedelta(hours=25))
+    app, stale = paid_setup(stack, citizen, gateways)
+    monkeypatch.setattr(wiring, "clock", lambda: now - timedelta(hours=2))
+    _, recent = paid_setup(stack, citizen, gateways)
+    # AND Paymob knows no transaction for either (its inquiry answers 404)
+    gateway_api.routes[("POST", "/api/ecommerce/orders/transaction_inquiry")] = (
+        404, {"detail": "not found"})
+    monkeypatch.setattr(wiring, "clock", lambda: now)
+    # WHEN the scheduled job runs
+    stats = on_schedule({})
+    # THEN the day-old attempt is closed as failed, with the reason in its history, and the
+    # recent one is still pending, asked about again next time
+    assert stats["abandoned"] >= 1 and stats["still_pending"] >= 1
+    closed = payment(stale["payment_id"])
+    assert closed.status == "failed"
+    assert [(e["source"], e["outcome"]) for e in closed.events] == [("abandoned", "failed")]
+    assert payment(recent["payment_id"]).status == "pending"
+    # AND a second run closes nothing twice
+    assert payment(stale["payment_id"]) == closed and on_schedule({})["abandoned"] == 0
+    # AND if the citizen did pay after all, Paymob's late callback still pays and moves it on
+    hmac_hex, document = paymob_callback(stale, gateways.paymob_hmac_secret, txn_id())
+    late = post_paymob(stack, hmac_hex, document)
+    assert late.status_code == 200 and late.json["payment_status"] == "paid"
+    stack.streams.pump_until_quiet()
+    assert application(app["id"]).status == "under_review"
