@@ -71,7 +71,8 @@ def _version(png: bytes) -> int:
     import zxingcpp
     from PIL import Image
 
-    return int(zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))[0].extra["Version"])
+    return int(zxingcpp.read_barcodes(Image.open(io.BytesIO(png)),
+                                  formats=zxingcpp.BarcodeFormat.QRCode)[0].extra["Version"])
 
 
 def main(runs: int) -> None:

@@ -52,6 +52,7 @@ MATRIX: Mapping[str, tuple[Grant, ...]] = {
     "application.read_audit": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
     "application.pay": grants(CITIZEN_OWN),
     "payment.read": grants(CITIZEN_OWN, ADMIN),
+    "payment.refund": grants(ADMIN),
     # Licences
     "licence.list": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
     "licence.read": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
@@ -89,6 +90,7 @@ ROUTES: Mapping[tuple[str, str], Optional[str]] = {
     ("POST", "/v1/applications/{application_id}/cancel"): "application.cancel",
     ("POST", "/v1/applications/{application_id}/payments"): "application.pay",
     ("GET", "/v1/payments/{payment_id}"): "payment.read",
+    ("POST", "/v1/payments/{payment_id}/refund"): "payment.refund",
     ("POST", "/v1/applications/{application_id}/decision"): "application.decide",
     ("POST", "/v1/applications/{application_id}/return"): "application.return",
     ("POST", "/v1/applications/{application_id}/resubmit"): "application.resubmit",

@@ -200,6 +200,11 @@ class PaymentStore(ABC):
         the payment changed since it was read."""
 
     @abstractmethod
+    def record_refund(self, payment: "object", audit: dict) -> None:
+        """Write `payment` (a refund recorded on it) and the application's audit record in one
+        transaction; ConcurrentUpdate if the payment changed since it was read."""
+
+    @abstractmethod
     def mark(self, payment_id: str, flag_reason: str, at: str) -> None:
         """Set a paid payment's flag reason (paid for something no longer due) without
         changing its status."""

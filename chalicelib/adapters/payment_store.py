@@ -12,7 +12,8 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamo_models import OnceModel, PaymentModel
+from chalicelib.adapters.application_store import audit_model
+from chalicelib.adapters.dynamo_models import AuditModel, OnceModel, PaymentModel
 from chalicelib.domain.fees import FeeLine
 from chalicelib.domain.payments import PENDING, Payment, parse_iso
 from chalicelib.errors import ConcurrentUpdate, NotFound, ServiceUnavailable
@@ -120,6 +121,15 @@ class DynamoPaymentStore(PaymentStore):
             # A version conflict, or DynamoDB's TransactionConflict with a concurrent writer.
             raise ConcurrentUpdate() from error
         return True
+
+    def record_refund(self, payment: Payment, audit: dict) -> None:
+        try:
+            with TransactWrite(connection=Connection(region=PaymentModel.Meta.region)) as tx:
+                tx.save(to_model(payment))  # versioned: fails if the payment changed
+                tx.save(audit_model(f"APP#{payment.application_id}", audit),
+                        condition=AuditModel.subject.does_not_exist())
+        except TransactWriteError as error:
+            raise ConcurrentUpdate() from error
 
     def mark(self, payment_id: str, flag_reason: str, at: str) -> None:
         for _ in range(5):

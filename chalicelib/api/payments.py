@@ -57,6 +57,20 @@ def get_payment(payment_id: str):
     return json_response(public_view(payment))
 
 
+@payments_api.route("/v1/payments/{payment_id}/refund", methods=["POST"])
+def record_refund(payment_id: str):
+    from chalicelib.api.schemas import RefundIn
+    from chalicelib.domain.payments import public_view
+    from chalicelib.usecases import payments as usecase
+
+    request = payments_api.current_request
+    caller = caller_of(request)
+    body = parse_body(request, RefundIn)
+    payment = usecase.record_refund(payment_id, body.refund_reference, body.note.strip(),
+                                    caller, wiring.payment_store(), wiring.clock())
+    return json_response(public_view(payment))
+
+
 @payments_api.route("/v1/reports/finance", methods=["GET"])
 def finance_report():
     from chalicelib.usecases import payments as usecase

@@ -47,6 +47,13 @@ class PaymentIn(Strict):
     gateway: Literal["paymob", "fawry", "sandbox"]
 
 
+class RefundIn(Strict):
+    """What finance did at the gateway: its refund's id, and why."""
+    refund_reference: StrictStr = Field(min_length=1, max_length=64,
+                                        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
+    note: StrictStr = Field(min_length=3, max_length=500, pattern=r"\S")
+
+
 class DevTokenIn(Strict):
     role: Literal["citizen", "officer", "admin"]
     sub: Optional[StrictStr] = Field(default=None, min_length=1, max_length=128)

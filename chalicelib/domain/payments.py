@@ -11,6 +11,9 @@ Rules (docs/gateways.md):
 - A failure (or refund, void) after a success never un-pays; it is recorded.
 - An amount or currency that differs from what was asked is recorded and the payment is
   flagged for reconciliation; a flagged payment never advances the application.
+- Finance clears a flag by refunding at the gateway and recording it (`record_refund`): a
+  payment whose whole amount went back is `refunded` for good; a payment that stands (an extra
+  transaction refunded) stays paid. Money arriving on a refunded payment flags it again.
 """
 from __future__ import annotations
 
@@ -26,7 +29,14 @@ PENDING = "pending"
 PAID = "paid"
 FAILED = "failed"
 FLAGGED = "flagged"
-PAYMENT_STATUSES = (PENDING, PAID, FAILED, FLAGGED)
+REFUNDED = "refunded"
+PAYMENT_STATUSES = (PENDING, PAID, FAILED, FLAGGED, REFUNDED)
+# Flag reasons (`Payment.flag_reason`): what finance must look at.
+MISMATCH = "amount_or_currency_mismatch"
+PAID_TWICE = "paid_twice"
+MISMATCH_AFTER_PAID = "mismatch_after_paid"
+PAID_BUT_NOT_DUE = "paid_but_not_due"
+PAID_AFTER_REFUND = "paid_after_refund"
 CURRENCY = "EGP"
 REFERENCE_PREFIX = "PAY-"
 
@@ -175,13 +185,16 @@ def _mismatch(payment: Payment, event: IncomingEvent) -> str:
 def _next_status(payment: Payment, event: IncomingEvent, mismatch: str) -> tuple[str, str, str]:
     """(status, flag_reason, outcome)."""
     current, reason = payment.status, payment.flag_reason
+    if current == REFUNDED:
+        settled = event.success and not event.pending
+        return REFUNDED, PAID_AFTER_REFUND if settled else reason, RECORDED
     if current == PAID:
         if event.success and not mismatch:
             # A second settled transaction for one attempt: the citizen paid twice.
-            return PAID, "paid_twice", RECORDED
-        return PAID, reason or ("mismatch_after_paid" if mismatch else ""), RECORDED
+            return PAID, PAID_TWICE, RECORDED
+        return PAID, reason or (MISMATCH_AFTER_PAID if mismatch else ""), RECORDED
     if mismatch and (event.success or current != FLAGGED):
-        return FLAGGED, "amount_or_currency_mismatch", FLAGGED
+        return FLAGGED, MISMATCH, FLAGGED
     if current == FLAGGED:
         return FLAGGED, reason, RECORDED
     if event.pending:
@@ -189,6 +202,39 @@ def _next_status(payment: Payment, event: IncomingEvent, mismatch: str) -> tuple
     if event.success:
         return PAID, "", PAID
     return FAILED, reason, FAILED if current != FAILED else RECORDED
+
+
+class NothingToRefund(Exception):
+    """The payment carries no flag: there is nothing for finance to settle on it."""
+
+
+def record_refund(payment: Payment, refund_reference: str, note: str, by: str,
+                  now: datetime) -> Payment:
+    """The payment after finance refunded, at the gateway, what its flag is about.
+
+    A mismatched amount, money for fees no longer due, or money after a refund went back whole:
+    the payment becomes `refunded`. A second or mismatched transaction on a payment that stands
+    was refunded alone: it stays `paid`. Either way the flag is cleared, and the refund is kept
+    in the payment's history with who recorded it and why.
+    """
+    if not payment.flag_reason:
+        raise NothingToRefund()
+    whole = payment.status in (FLAGGED, REFUNDED) or payment.flag_reason == PAID_BUT_NOT_DUE
+    at = iso(now)
+    record = {"key": f"refund#{refund_reference}", "source": "finance",
+              "outcome": REFUNDED if whole else RECORDED, "refund_reference": refund_reference,
+              "refunded_flag": payment.flag_reason, "note": note, "by": by, "at": at}
+    return replace(payment, status=REFUNDED if whole else payment.status, flag_reason="",
+                   updated_at=at, events=payment.events + (record,))
+
+
+def needing_attention(payments: Iterable[Payment]) -> list[dict]:
+    """The flagged payments among `payments`, oldest first: finance's work list."""
+    flagged = sorted((p for p in payments if p.flag_reason), key=lambda p: p.created_at)
+    return [{"payment_id": p.id, "application_id": p.application_id, "district": p.district,
+             "gateway": p.gateway, "status": p.status, "flag_reason": p.flag_reason,
+             "amount_piasters": p.amount_piasters, "transaction_id": p.transaction_id or None,
+             "day": p.day} for p in flagged]
 
 
 def settles(payment: Payment, due: Iterable[FeeLine]) -> bool:
@@ -253,7 +299,9 @@ class _Group:
 
 def finance_report(payments: Iterable[Payment]) -> dict:
     """Payments grouped by Cairo day, gateway and status, with the amount of each fee type, and
-    totals. Amounts are what was asked (the lines); mismatched amounts are in `flagged`."""
+    totals. Amounts are what was asked (the lines). Every payment carrying a flag, whatever its
+    status, is also listed in `needs_attention` for finance to refund (`record_refund`)."""
+    payments = list(payments)
     groups: dict[tuple[str, str, str], _Group] = defaultdict(_Group)
     by_status: dict[str, _Sum] = defaultdict(_Sum)
     by_gateway: dict[str, _Sum] = defaultdict(_Sum)
@@ -274,6 +322,7 @@ def finance_report(payments: Iterable[Payment]) -> dict:
             for (day, gateway, status), group in sorted(groups.items())]
     return {
         "rows": rows,
+        "needs_attention": needing_attention(payments),
         "totals": {
             **overall.as_dict(),
             "paid_piasters": by_status[PAID].amount_piasters if PAID in by_status else 0,

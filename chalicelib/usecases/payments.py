@@ -27,7 +27,7 @@ GatewayFactory = Callable[[str], PaymentGateway]
 APPLY_ATTEMPTS = 10
 SAVE_ATTEMPTS = 5
 REPORT_MAX_DAYS = 31
-NOT_DUE = "paid_but_not_due"
+NOT_DUE = domain.PAID_BUT_NOT_DUE
 
 
 def new_payment_id() -> str:
@@ -245,6 +245,35 @@ def get_payment(payment_id: str, caller: Principal, payments: PaymentStore) -> P
     authorize(caller, "payment.read", Resource(owner=payment.owner, district=payment.district,
                                                kind="payment"))
     return payment
+
+
+def record_refund(payment_id: str, refund_reference: str, note: str, caller: Principal,
+                  payments: PaymentStore, now: datetime) -> Payment:
+    """An admin records that finance refunded, at the gateway, what a flagged payment is
+    flagged for; the application's audit trail keeps who, when, the gateway's refund reference
+    and why. 409 if the payment carries no flag (already settled, or never flagged)."""
+    authorize(caller, "payment.refund")
+    for _ in range(SAVE_ATTEMPTS):
+        payment = payments.get(payment_id)
+        try:
+            refunded = domain.record_refund(payment, refund_reference, note, caller.sub, now)
+        except domain.NothingToRefund:
+            raise Conflict(code="nothing_to_refund",
+                           message_en="this payment carries no flag: there is nothing to refund",
+                           message_ar="لا توجد ملاحظة على عملية الدفع هذه، فلا يوجد ما يُرد") from None
+        audit = {"at": refunded.updated_at, "actor": caller.sub, "role": caller.role,
+                 "district": payment.district, "action": "payment_refunded",
+                 "from_status": payment.status, "to_status": refunded.status, "reason": note,
+                 "data": {"payment_id": payment.id, "gateway": payment.gateway,
+                          "refunded_flag": payment.flag_reason,
+                          "refund_reference": refund_reference,
+                          "amount_piasters": payment.amount_piasters}}
+        try:
+            payments.record_refund(refunded, audit)
+            return refunded
+        except ConcurrentUpdate:
+            continue
+    raise ConcurrentUpdate()
 
 
 def finance(caller: Principal, start: Optional[str], end: Optional[str],

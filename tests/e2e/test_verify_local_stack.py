@@ -118,7 +118,8 @@ def _qr_url(number: str) -> str:
     from chalicelib.wiring import file_store, licence_store
 
     png = file_store().get(licence_store().get(number, consistent=True).qr_key)
-    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)),
+                                   formats=zxingcpp.BarcodeFormat.QRCode)
     assert len(found) == 1
     return found[0].text
 

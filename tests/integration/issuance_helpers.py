@@ -71,7 +71,8 @@ def decode_qr(png: bytes) -> tuple[str, int]:
     import zxingcpp
     from PIL import Image
 
-    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)),
+                                   formats=zxingcpp.BarcodeFormat.QRCode)
     assert len(found) == 1, found
     return found[0].text, int(found[0].extra["Version"])
 

@@ -51,7 +51,8 @@ def unique_night() -> date:
 
 def make_licence(holder: str, valid_until: date, status: str = ACTIVE, kind: str = "advertisement",
                  district: str = "EAST", number: Optional[str] = None, **kw) -> Licence:
-    number = number or f"ALX-{district}-{valid_until.year}-{uuid.uuid4().int % 10**9:09d}"
+    # Nine digits with no leading zero: the canonical form `licence_number` writes.
+    number = number or f"ALX-{district}-{valid_until.year}-{10**8 + uuid.uuid4().int % (9 * 10**8)}"
     details = ADVERT_DETAILS if kind == "advertisement" else kw.pop("details", {})
     return Licence(number=number, application_id=f"app-{uuid.uuid4().hex[:8]}",
                    service_code=f"{kind}-first", kind=kind, district=district, holder=holder,

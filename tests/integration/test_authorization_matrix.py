@@ -46,6 +46,7 @@ EXPECTED = {
     "licence.list": row(OK, OK, OK, 403, OK),  # officer_elsewhere names EAST: refused
     "licence.resend_sms": READERS,
     "payment.read": row(OK, 404, 403, 403, OK),
+    "payment.refund": ADMIN_ONLY,  # finance: recorded by admins only
     "licence.read": READERS,
     "licence.renew": OWNER_ONLY,
     "licence.paper_copy": row(OK, 404, OK, 403, 403),
@@ -74,6 +75,7 @@ BODIES = {
     ("POST", "/v1/licences/{number}/revoke"): {"reason": "unsafe sign"},
     ("POST", "/v1/licences/{number}/reinstate"): {"reason": "made safe"},
     ("PUT", "/v1/admin/rollout/{service_code}/{district}"): {"live": True},
+    ("POST", "/v1/payments/{payment_id}/refund"): {"refund_reference": "RF-1", "note": "returned"},
 }
 QUERIES = {("GET", "/v1/applications"): "?district=EAST", ("GET", "/v1/licences"): "?district=EAST", ("GET", "/v1/reports/applications"): "?district=EAST",
            ("GET", "/v1/reports/finance"): "?district=EAST"}

@@ -535,3 +535,57 @@ def test_a_checkout_nobody_paid_for_a_day_is_closed_and_a_late_payment_still_cou
     assert late.status_code == 200 and late.json["payment_status"] == "paid"
     stack.streams.pump_until_quiet()
     assert application(app["id"]).status == "under_review"
+
+
+# ------------------------------------------------------------------------ refunds by finance
+
+def test_finance_sees_a_flagged_payment_and_records_its_refund_once(stack, citizen, gateways):
+    # GIVEN a Paymob payment flagged for a wrong amount
+    app, started = paid_setup(stack, citizen, gateways)
+    post_paymob(stack, *paymob_callback(started, gateways.paymob_hmac_secret, txn_id(), amount=549))
+    reference = started["payment_id"]
+    admin = stack.token("admin")
+    day = payment(reference).day
+    # WHEN finance opens the report for its day THEN the payment is on the work list
+    report = stack.call("GET", f"/v1/reports/finance?from={day}&to={day}", admin).json
+    listed = [p for p in report["needs_attention"] if p["payment_id"] == reference]
+    assert listed == [{"payment_id": reference, "application_id": app["id"], "district": "EAST",
+                       "gateway": "paymob", "status": "flagged",
+                       "flag_reason": "amount_or_currency_mismatch", "amount_piasters": 550,
+                       "transaction_id": payment(reference).transaction_id, "day": day}]
+    # AND only an admin may record a refund, with a reference and a note
+    body = {"refund_reference": "RF-2026-0001", "note": "549 returned via the Paymob dashboard"}
+    path = f"/v1/payments/{reference}/refund"
+    assert stack.call("POST", path, body=body).status_code == 401
+    assert stack.call("POST", path, citizen, body).status_code == 403
+    assert stack.call("POST", path, stack.token("officer", district="EAST"), body).status_code == 403
+    for bad, field in (({"refund_reference": "RF 1", "note": "returned"}, "refund_reference"),
+                       ({"refund_reference": "RF-1", "note": "   "}, "note"),
+                       ({"refund_reference": "RF-1"}, "note"),
+                       ({**body, "amount": 1}, "amount")):
+        refused = stack.call("POST", path, admin, bad)
+        assert refused.status_code == 400 and field in refused.json["error"]["fields"], bad
+    assert stack.call("POST", "/v1/payments/PAY-NOPE/refund", admin, body).status_code == 404
+    assert payment(reference).status == "flagged"  # nothing written by a refused request
+    # WHEN an admin records it
+    recorded = stack.call("POST", path, admin, body)
+    # THEN the payment is refunded, its flag cleared, and the application's audit trail says so
+    assert recorded.status_code == 200, recorded.body
+    assert recorded.json["status"] == "refunded" and recorded.json["flag_reason"] is None
+    assert payment(reference).status == "refunded"
+    trail = stack.call("GET", f"/v1/applications/{app['id']}/audit", admin).json["records"]
+    refund = [r for r in trail if r["action"] == "payment_refunded"]
+    assert len(refund) == 1 and refund[0]["reason"] == body["note"]
+    assert refund[0]["from_status"] == "flagged" and refund[0]["to_status"] == "refunded"
+    assert refund[0]["data"]["refund_reference"] == "RF-2026-0001"
+    # AND a second recording is refused, and the work list no longer holds it
+    again = stack.call("POST", path, admin, body)
+    assert again.status_code == 409 and again.json["error"]["code"] == "nothing_to_refund"
+    report = stack.call("GET", f"/v1/reports/finance?from={day}&to={day}", admin).json
+    assert reference not in {p["payment_id"] for p in report["needs_attention"]}
+    # AND a correct success arriving after the refund never pays: it flags the payment again
+    post_paymob(stack, *paymob_callback(started, gateways.paymob_hmac_secret, txn_id()))
+    late = payment(reference)
+    assert late.status == "refunded" and late.flag_reason == "paid_after_refund"
+    stack.streams.pump_until_quiet()
+    assert application(app["id"]).status == "submitted"

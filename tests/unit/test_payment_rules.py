@@ -125,3 +125,68 @@ def test_report_days_bounds():
         rules.report_days(date(2026, 1, 2), date(2026, 1, 1), 31)
     with pytest.raises(ValueError):
         rules.report_days(date(2026, 1, 1), date(2026, 2, 1), 31)
+
+
+# ------------------------------------------------------------------------- refunds by finance
+
+def flagged_mismatch() -> rules.Payment:
+    return rules.apply_event(pending(), event(amount=549), NOW).payment
+
+
+def paid_twice() -> rules.Payment:
+    paid = rules.apply_event(pending(), event(), NOW).payment
+    return rules.apply_event(paid, event("t2"), NOW).payment
+
+
+def not_due() -> rules.Payment:
+    paid = rules.apply_event(pending(), event(), NOW).payment
+    return rules.Payment(**{**paid.__dict__, "flag_reason": rules.PAID_BUT_NOT_DUE})
+
+
+@pytest.mark.parametrize("flagged, status", [(flagged_mismatch, rules.REFUNDED),
+                                             (not_due, rules.REFUNDED),
+                                             (paid_twice, rules.PAID)])
+def test_a_refund_clears_the_flag_and_keeps_a_payment_that_stands_paid(flagged, status):
+    # GIVEN a flagged payment WHEN finance records its refund
+    before = flagged()
+    later = NOW + timedelta(days=2)
+    refunded = rules.record_refund(before, "RF-77", "returned via the Paymob dashboard",
+                                   "admin-1", later)
+    # THEN the whole amount went back (refunded), or only the extra transaction (still paid)
+    assert refunded.status == status and refunded.flag_reason == ""
+    assert refunded.transaction_id == before.transaction_id and refunded.updated_at == rules.iso(later)
+    assert refunded.events[:-1] == before.events
+    assert refunded.events[-1] == {
+        "key": "refund#RF-77", "source": "finance",
+        "outcome": rules.REFUNDED if status == rules.REFUNDED else rules.RECORDED,
+        "refund_reference": "RF-77", "refunded_flag": before.flag_reason,
+        "note": "returned via the Paymob dashboard", "by": "admin-1", "at": rules.iso(later)}
+    # AND a payment with no flag has nothing to refund
+    with pytest.raises(rules.NothingToRefund):
+        rules.record_refund(refunded, "RF-78", "again", "admin-1", later)
+    with pytest.raises(rules.NothingToRefund):
+        rules.record_refund(pending(), "RF-79", "never flagged", "admin-1", later)
+
+
+def test_money_after_a_refund_never_pays_and_flags_it_again():
+    refunded = rules.record_refund(flagged_mismatch(), "RF-1", "returned", "admin-1", NOW)
+    for late, flag in ((event("t8", success=False), ""), (event("t8", pending_=True), ""),
+                       (event("t9"), rules.PAID_AFTER_REFUND)):
+        applied = rules.apply_event(refunded, late, NOW)
+        assert applied.outcome == rules.RECORDED and applied.payment.status == rules.REFUNDED
+        assert applied.payment.flag_reason == flag and applied.payment.paid_at == ""
+    again = rules.apply_event(refunded, event("t9"), NOW).payment
+    assert rules.record_refund(again, "RF-2", "returned again", "admin-1", NOW).status == rules.REFUNDED
+
+
+def test_finance_report_lists_the_flagged_payments_oldest_first():
+    earlier = rules.Payment(**{**flagged_mismatch().__dict__, "id": "PAY-0",
+                               "created_at": rules.iso(NOW - timedelta(hours=1))})
+    report = rules.finance_report([rules.apply_event(pending(), event(), NOW).payment,
+                                   paid_twice(), earlier])
+    assert [(p["payment_id"], p["status"], p["flag_reason"]) for p in report["needs_attention"]] == [
+        ("PAY-0", rules.FLAGGED, rules.MISMATCH), ("PAY-1", rules.PAID, rules.PAID_TWICE)]
+    assert report["needs_attention"][1] == {
+        "payment_id": "PAY-1", "application_id": "app-1", "district": "EAST", "gateway": "paymob",
+        "status": "paid", "flag_reason": "paid_twice", "amount_piasters": 550,
+        "transaction_id": "t1", "day": "2026-05-02"}

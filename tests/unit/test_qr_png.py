@@ -28,7 +28,9 @@ def worst_case_url() -> str:
 
 def decoded_texts(png: bytes) -> list[str]:
     image = Image.open(io.BytesIO(png))
-    return [barcode.text for barcode in zxingcpp.read_barcodes(image)]
+    # QR codes only: zxing-cpp's 1-D readers now and then see a short "barcode" in the modules.
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    return [barcode.text for barcode in found]
 
 
 @pytest.mark.parametrize("attempt", range(5))
