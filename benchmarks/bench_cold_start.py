@@ -7,9 +7,9 @@ the clock starts before the first import and stops when the first response is ba
 is `GET /v/{token}` (a real seal, verified against a real licence) when the app serves a
 `/v/{token}` route, else `GET /v1/services`. The app is configured as infra/ deploys it: with
 SEAL_PUBLIC_KEYS read from KMS (by infra/seal_public_key.py), so verification asks KMS nothing.
-The bare app is a Chalice app whose one route does one
-DynamoDB GetItem on the same table through boto3. Both run against the same moto server, in the
-same run, alternated, so the ratio of medians holds on a noisy machine; absolute times do not.
+The bare app is a Chalice app whose one route does one DynamoDB GetItem on the same table
+through boto3. Both run against the same moto server, in the same run, alternated, so the ratio
+of medians holds on a noisy machine; absolute times do not.
 """
 from __future__ import annotations
 
