@@ -43,6 +43,16 @@ def licence_store():
 
 
 @lru_cache(maxsize=1)
+def licence_reader():
+    """The verification page's lean read (no PynamoDB on the public route's cold start)."""
+    from chalicelib.adapters.licence_reader import DynamoLicenceReader
+
+    settings = get_settings()
+    return DynamoLicenceReader(aws_client("dynamodb", region_name=settings.region),
+                               settings.table_name("licences"))
+
+
+@lru_cache(maxsize=1)
 def once_store():
     from chalicelib.adapters.once_store import DynamoOnceStore
 
@@ -89,7 +99,7 @@ def seal_signer():
 def seal_public_keys():
     """The keys that verify seals, by kid: from the deployed settings when infra/ wrote them
     (no KMS client, no KMS call on a verification cold start), else from KMS."""
-    settings = bound_settings()
+    settings = get_settings()
     if not settings.seal_public_keys:
         return seal_signer().public_keys()
     import base64
@@ -131,9 +141,9 @@ clock: Callable[[], datetime] = utc_now
 
 def reset() -> None:
     """Forget cached adapters (tests switch stages and endpoints)."""
-    for factory in (bound_settings, application_store, rollout_store, licence_store, once_store,
-                    work_lists, sms_notifier, file_store, seal_signer, seal_public_keys, nightly_queue, sms_queue,
-                    payment_store):
+    for factory in (bound_settings, application_store, rollout_store, licence_store,
+                    licence_reader, once_store, work_lists, sms_notifier, file_store, seal_signer,
+                    seal_public_keys, nightly_queue, sms_queue, payment_store):
         factory.cache_clear()
     get_settings.cache_clear()
 

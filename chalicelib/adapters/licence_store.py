@@ -7,8 +7,9 @@ from typing import Callable, Iterator, Optional
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.adapters.dynamo_models import ConfigModel, LicenceModel
+from chalicelib.adapters.licence_record import licence_from_values
 from chalicelib.adapters.pagination import decode_cursor, encode_cursor
-from chalicelib.domain.licences import Fine, Licence
+from chalicelib.domain.licences import Licence
 from chalicelib.domain.seal import licence_number
 from chalicelib.errors import ConcurrentUpdate, NotFound
 from chalicelib.ports import Page
@@ -36,17 +37,7 @@ def to_model(licence: Licence) -> LicenceModel:
 
 
 def from_model(model: LicenceModel) -> Licence:
-    return Licence(
-        number=model.number, application_id=model.application_id,
-        service_code=model.service_code, kind=model.kind, district=model.district,
-        holder=model.holder, holder_name=model.holder_name, holder_mobile=model.holder_mobile,
-        holder_national_id=model.holder_national_id, site=model.site, details=model.details,
-        status=model.status, valid_from=model.valid_from, valid_until=model.valid_until,
-        issued_at=model.issued_at, seal_token=model.seal_token or "", qr_key=model.qr_key or "",
-        fines=tuple(Fine.from_dict(f) for f in model.fines or []), sms=model.sms or {},
-        status_reason=model.status_reason or "", renewals=tuple(model.renewals or ()),
-        superseded_by=model.superseded_by or "", fines_capped=bool(model.fines_capped),
-        version=model.version or 0)
+    return licence_from_values(model.attribute_values)
 
 
 class DynamoLicenceStore:

@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.api.http import json_response
 from chalicelib.errors import NotFound
-from chalicelib.wiring import bound_settings, clock, licence_store, once_store, seal_public_keys
+from chalicelib.wiring import bound_settings, clock, licence_reader, once_store, seal_public_keys
 
 verification_api = Blueprint(__name__)
 
@@ -34,7 +34,7 @@ def _verification(token: str) -> Response:
     from chalicelib.presentation.verify_page import CACHE_CONTROL_HEADER, render_verification_page
     from chalicelib.usecases.verification import verify_token
 
-    view = verify_token(token, seal_public_keys(), licence_store(), cairo_date(clock()))
+    view = verify_token(token, seal_public_keys(), licence_reader(), cairo_date(clock()))
     headers = {"Cache-Control": CACHE_CONTROL_HEADER, "Vary": "Accept", **PAGE_SECURITY_HEADERS}
     if _wants_json():
         return json_response(to_json(view), headers=headers)

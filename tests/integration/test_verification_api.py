@@ -3,6 +3,7 @@ masking, cost (one eventually consistent GetItem, no writes), access, paper copy
 from __future__ import annotations
 
 import base64
+import uuid
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -37,7 +38,10 @@ def dynamodb_calls():
     def record(model, params, **kwargs):
         calls.append((model.name, params))
 
+    from chalicelib.wiring import licence_reader
+
     clients = [model._get_connection().connection.client for model in set(ALL_MODELS.values())]
+    clients.append(licence_reader()._client)
     for client in clients:
         client.meta.events.register("provide-client-params.dynamodb.*", record)
     try:
@@ -171,6 +175,64 @@ def test_deployed_public_keys_verify_without_asking_kms(stack, issued, emulator,
     finally:
         monkeypatch.undo()
         wiring.reset()
+
+
+def test_the_lean_reader_reads_a_licence_as_the_store_does(stack, issued):
+    """GIVEN an issued licence with fines, renewals and SMS state WHEN read by the verification
+    page's bare GetItem and by the PynamoDB store THEN both give the same Licence."""
+    from chalicelib.domain.licences import Fine
+    from chalicelib.errors import NotFound
+    from chalicelib.wiring import licence_reader, licence_store
+
+    store = licence_store()
+    licence = store.get(issued[1], consistent=True)
+    rich = replace(licence, number=f"ALX-EAST-2031-{10**8 + uuid.uuid4().int % (9 * 10**8)}",
+                   fines=(Fine(key="late:2026-02-01", name_ar="غرامة", name_en="Fine",
+                               amount_piasters=5000, assessed_on="2026-02-01"),),
+                   renewals=({"valid_until": "2027-01-31", "at": "2026-01-20T10:00:00.000Z"},),
+                   status_reason="a reason", superseded_by="", fines_capped=True, version=0)
+    store.create(rich)
+    for number in (licence.number, rich.number):
+        assert licence_reader().get(number) == store.get(number, consistent=True)
+    with pytest.raises(NotFound):
+        licence_reader().get("ALX-EAST-2026-999999")
+
+
+def test_a_verification_cold_start_loads_no_pynamodb_and_no_kms(stack, issued, emulator):
+    """GIVEN a fresh process configured as deployed (SEAL_PUBLIC_KEYS set) WHEN it serves its
+    first GET /v/{token} THEN the seal is genuine and neither PynamoDB nor the KMS signer was
+    loaded: the cold start pays for botocore, one GetItem and the signature check only."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import boto3
+
+    from infra.seal_public_key import public_key_attributes
+
+    kms = boto3.client("kms", endpoint_url=emulator.endpoint_url)
+    env = {**os.environ, "SEAL_PUBLIC_KEYS":
+           public_key_attributes(kms, f"alias/{stack.prefix}seal")["PublicKey"]}
+    token = issued[2]
+    # The request as Lambda hands it to the app (the cold-start benchmark's event).
+    script = f"""
+import json, sys
+from benchmarks.bench_cold_start import _Context, proxy_event
+import app
+event = proxy_event("/v/{{token}}", "/v/{token}", {{"token": "{token}"}})
+response = app.app(event, _Context())
+print(json.dumps({{"body": json.loads(response["body"]), "modules": sorted(sys.modules)}}))
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=os.getcwd(), env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["body"]["genuine"] is True and answer["body"]["number"] == issued[1]
+    loaded = set(answer["modules"])
+    assert {"pynamodb", "chalicelib.adapters.dynamo_models", "chalicelib.adapters.kms_signer",
+            "boto3"} & loaded == set()
+    assert "chalicelib.adapters.licence_reader" in loaded
 
 
 def test_licence_access_owner_officer_of_district_admin(stack, issued):

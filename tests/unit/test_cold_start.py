@@ -16,9 +16,11 @@ HEAVY = ("pydantic", "jwt", "PIL", "qrcode", "fpdf", "boto3", "pynamodb", "crypt
          "chalicelib.usecases.backoffice", "chalicelib.usecases.payments",
          "chalicelib.usecases.applications", "chalicelib.adapters.paper_pdf")
 
-# What a verification request may load: the seal check (cryptography), the licence store
-# (pynamodb) and KMS for the public keys; never the request schemas, tokens, back office or PDF.
-NOT_FOR_VERIFICATION = ("pydantic", "jwt", "PIL", "qrcode", "fpdf", "chalicelib.auth",
+# What a verification request may load: the seal check (cryptography) and one botocore
+# GetItem (licence_reader); never PynamoDB, the request schemas, tokens, back office or PDF.
+NOT_FOR_VERIFICATION = ("pynamodb", "boto3", "chalicelib.adapters.dynamo_models",
+                        "chalicelib.adapters.kms_signer",
+                        "pydantic", "jwt", "PIL", "qrcode", "fpdf", "chalicelib.auth",
                         "chalicelib.api.schemas", "chalicelib.usecases.backoffice",
                         "chalicelib.usecases.payments", "chalicelib.usecases.applications")
 
@@ -45,7 +47,7 @@ def test_the_verification_path_loads_only_what_it_needs():
         "import app\n"
         "import chalicelib.usecases.verification, chalicelib.presentation.verify_page\n"
         "import chalicelib.domain.calendar, chalicelib.domain.catalogue\n"
-        "import chalicelib.adapters.licence_store, chalicelib.adapters.kms_signer")
-    # THEN the seal check has cryptography, and nothing of the request schemas, JWTs, back office
+        "import chalicelib.adapters.licence_reader")
+    # THEN the seal check has cryptography; no PynamoDB, KMS, request schemas, JWTs, back office
     assert "cryptography" in modules
     assert sorted(name for name in NOT_FOR_VERIFICATION if name in modules) == []
