@@ -36,7 +36,7 @@ def qr_figures(base_url: str, runs: int) -> None:
           f"(median of {runs})")
 
 
-def issuance_figures(runs: int) -> None:
+def issuance_figures(runs: int):
     from chalicelib import wiring
     from chalicelib.domain.catalogue import load_catalogue
     from chalicelib.usecases.applications import new_application
@@ -63,6 +63,70 @@ def issuance_figures(runs: int) -> None:
     print(f"issuance on the local stack ({runs} licences): median {statistics.median(timings):.1f} ms, "
           f"p90 {sorted(timings)[int(0.9 * (runs - 1))]:.1f} ms per issuance; "
           f"QR version {max(versions)}, PNG {min(sizes)}–{max(sizes)} B")
+    print(f"figure: issuance on moto, median per licence (sign, QR, S3, DynamoDB, SQS) | "
+          f"{statistics.median(timings):.0f} ms | -")
+    return licence
+
+
+def item_bytes(item: dict) -> int:
+    """An item's size as DynamoDB counts it: names plus values (strings as UTF-8)."""
+    size = 0
+    for name, typed in item.items():
+        (kind, value), = typed.items()
+        size += len(name.encode()) + (len(str(value).encode()) if kind in ("S", "N") else 1)
+    return size
+
+
+def verification_figures(licence) -> None:
+    """The DynamoDB calls one verification of a genuine seal and of a forged one make, seen
+    on every client the app holds; read units by DynamoDB's rule for the item read (moto's
+    ConsumedCapacity is a constant, so it is not used)."""
+    import json
+    import math
+
+    import app as app_module
+    from benchmarks.bench_cold_start import _Context, proxy_event
+    from chalicelib import wiring
+    from chalicelib.adapters.dynamo_models import ALL_MODELS
+
+    calls: list[dict] = []
+    items: list[dict] = []
+
+    def record(params, model, **_):
+        calls.append({"operation": model.name, "consistent": bool(params.get("ConsistentRead"))})
+
+    def keep_item(parsed, **_):
+        if "Item" in parsed:
+            items.append(parsed["Item"])
+
+    clients = [wiring.licence_reader()._client] + [
+        model._get_connection().connection.client for model in set(ALL_MODELS.values())]
+    for client in clients:
+        client.meta.events.register("provide-client-params.dynamodb.*", record)
+        client.meta.events.register("after-call.dynamodb.GetItem", keep_item)
+
+    def verify(token: str) -> dict:
+        event = proxy_event("/v/{token}", f"/v/{token}", {"token": token})
+        return json.loads(app_module.app(event, _Context())["body"])
+
+    token = licence.seal_token
+    verify(token)  # warm: the public keys are read once per cold start
+    calls.clear()
+    items.clear()
+    assert verify(token)["genuine"] is True
+    genuine = list(calls)
+    forged = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    calls.clear()
+    assert verify(forged)["genuine"] is False
+    units = sum(0.5 * math.ceil(item_bytes(item) / 4096) for item in items)
+    reads = ", ".join(f"{c['operation']} ({'strongly' if c['consistent'] else 'eventually'} "
+                      f"consistent)" for c in genuine)
+    print(f"verification of a genuine seal: {reads}; item {item_bytes(items[0])} B, "
+          f"{units:g} read units; of a forged seal: {len(calls)} calls")
+    print(f"figure: verification cost, genuine seal | {len(genuine)} GetItem, "
+          f"{'eventually' if not any(c['consistent'] for c in genuine) else 'strongly'} "
+          f"consistent, {units:g} RCU; forged: {len(calls)} calls | "
+          f"1 eventually consistent read")
 
 
 def _version(png: bytes) -> int:
@@ -83,7 +147,8 @@ def main(runs: int) -> None:
         prefix = f"bench{uuid.uuid4().hex[:6]}-"
         env = local_environment()
         env.update(TABLE_PREFIX=prefix, FILES_BUCKET=f"{prefix}files",
-                   SEAL_KEY_IDS=f"alias/{prefix}seal", AWS_ENDPOINT_URL=emulator.endpoint_url)
+                   SEAL_KEY_IDS=f"alias/{prefix}seal", AWS_ENDPOINT_URL=emulator.endpoint_url,
+                   LOG_LEVEL="WARNING")
         os.environ.update(env)
         emulator.export_to(os.environ)
         from devstack.provision import provision, seed
@@ -91,7 +156,7 @@ def main(runs: int) -> None:
         provision(prefix, env["FILES_BUCKET"], env["SEAL_KEY_IDS"])
         seed("2026-01-01T00:00:00.000Z")
         qr_figures(env["VERIFY_BASE_URL"], max(runs, 50))
-        issuance_figures(runs)
+        verification_figures(issuance_figures(runs))
 
 
 if __name__ == "__main__":
