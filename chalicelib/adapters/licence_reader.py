@@ -12,10 +12,8 @@ from typing import Any, Mapping
 
 from chalicelib.adapters.licence_record import JSON_ATTRIBUTES, licence_from_values
 from chalicelib.domain.licences import Licence
+from chalicelib.adapters.throttling import THROTTLED
 from chalicelib.errors import NotFound, ServiceUnavailable
-
-THROTTLED = {"ProvisionedThroughputExceededException", "ThrottlingException",
-             "RequestLimitExceeded"}
 
 
 def values_of_item(item: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.application_store import audit_model
 from chalicelib.adapters.dynamo_models import AuditModel, OnceModel, PaymentModel
+from chalicelib.adapters.throttling import THROTTLED
 from chalicelib.domain.fees import FeeLine
 from chalicelib.domain.payments import PENDING, Payment, parse_iso
 from chalicelib.errors import ConcurrentUpdate, NotFound, ServiceUnavailable
@@ -21,9 +22,6 @@ from chalicelib.ports import PaymentStore
 
 PENDING_SHARDS = 4
 EVENT_KEY_DAYS = 400  # gateways stop re-sending long before
-# Still refused after the SDK's own retries: the caller is told to come back (503), not a 500.
-THROTTLED = {"ProvisionedThroughputExceededException", "ThrottlingException",
-             "RequestLimitExceeded", "InternalServerError"}
 
 
 def pending_shard(payment_id: str) -> str:
