@@ -136,6 +136,8 @@ def measure(runs: int) -> dict:
     from devstack.emulator import Emulator
 
     emulator = Emulator.start()
+    # run_all calls this in its own process: the settings below must not leak into later benches.
+    saved_environment = dict(os.environ)
     try:
         prefix = f"cold{uuid.uuid4().hex[:6]}-"
         os.environ.update(local_environment())
@@ -163,6 +165,8 @@ def measure(runs: int) -> dict:
                 samples[kind].append(_sample(kind, spec))
     finally:
         emulator.stop()
+        os.environ.clear()
+        os.environ.update(saved_environment)
     statuses = {s["status"] for s in samples["app"]}
     if statuses != {200}:
         raise RuntimeError(f"the app's first request did not succeed: {statuses}")
