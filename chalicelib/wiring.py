@@ -1,6 +1,7 @@
 """Cached factories that pick the adapters for this stage. The only place that knows them all."""
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Callable
@@ -143,7 +144,7 @@ def reset() -> None:
     """Forget cached adapters (tests switch stages and endpoints)."""
     for factory in (bound_settings, application_store, rollout_store, licence_store,
                     licence_reader, once_store, work_lists, sms_notifier, file_store, seal_signer,
-                    seal_public_keys, nightly_queue, sms_queue, payment_store):
+                    seal_public_keys, nightly_queue, sms_queue, payment_store, _botocore_session):
         factory.cache_clear()
     get_settings.cache_clear()
 
@@ -223,6 +224,17 @@ def report_store():
 def aws_client(service: str, region_name: str):
     """A botocore client, as `boto3.client` would give, without importing boto3 (and s3transfer):
     that import alone costs a verification Lambda ~150 ms of its cold start (issue 8)."""
+    with _CLIENT_LOCK:  # a botocore session is not safe to build clients from concurrently
+        return _botocore_session().create_client(service, region_name=region_name)
+
+
+@lru_cache(maxsize=1)
+def _botocore_session():
+    """One session per process, as boto3's default one: each new session loads the endpoint
+    and retry data again (~170 ms per client)."""
     import botocore.session
 
-    return botocore.session.get_session().create_client(service, region_name=region_name)
+    return botocore.session.get_session()
+
+
+_CLIENT_LOCK = threading.Lock()

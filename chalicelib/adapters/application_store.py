@@ -5,11 +5,10 @@ import uuid
 from dataclasses import replace
 from typing import Any, Optional
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamo_models import ApplicationModel, AuditModel
+from chalicelib.adapters.dynamo_models import ApplicationModel, AuditModel, transaction_connection
 from chalicelib.adapters.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.applications import Application, TimelineEntry
 from chalicelib.domain.fees import FeeLine
@@ -71,7 +70,8 @@ class DynamoApplicationStore(ApplicationStore):
 
     def create(self, app: Application, audit: Optional[list[dict]] = None) -> Application:
         model = to_model(app)
-        with TransactWrite(connection=_connection(), client_request_token=None) as tx:
+        with TransactWrite(connection=transaction_connection(ApplicationModel.Meta.region),
+                           client_request_token=None) as tx:
             tx.save(model, condition=ApplicationModel.id.does_not_exist())
             for record in audit or []:
                 tx.save(audit_model(f"APP#{app.id}", record),
@@ -81,7 +81,7 @@ class DynamoApplicationStore(ApplicationStore):
     def save(self, app: Application, audit: list[dict]) -> Application:
         model = to_model(app)
         try:
-            with TransactWrite(connection=_connection()) as tx:
+            with TransactWrite(connection=transaction_connection(ApplicationModel.Meta.region)) as tx:
                 tx.save(model)  # the VersionAttribute adds `version = <read version>`
                 for record in audit:
                     tx.save(audit_model(record.get("subject", f"APP#{app.id}"), record),
@@ -114,6 +114,3 @@ def _conditional_failure(error: TransactWriteError) -> bool:
     return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons) or \
         "ConditionalCheckFailed" in str(error)
 
-
-def _connection() -> Connection:
-    return Connection(region=ApplicationModel.Meta.region)

@@ -7,12 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.application_store import audit_model
-from chalicelib.adapters.dynamo_models import AuditModel, LicenceModel
+from chalicelib.adapters.dynamo_models import AuditModel, LicenceModel, transaction_connection
 from chalicelib.adapters.licence_store import to_model as licence_model
 from chalicelib.adapters.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.licences import Licence
@@ -39,7 +38,7 @@ class DynamoAuditTrail:
         """Versioned licence write and its audit records, in one transaction."""
         model = licence_model(licence)
         try:
-            with TransactWrite(connection=Connection(region=LicenceModel.Meta.region)) as tx:
+            with TransactWrite(connection=transaction_connection(LicenceModel.Meta.region)) as tx:
                 tx.save(model)  # the VersionAttribute adds `version = <read version>`
                 for record in audit:
                     tx.save(audit_model(f"LIC#{licence.number}", record),

@@ -1,8 +1,11 @@
 """PynamoDB models of the tables in infra/resources.py. Table names are bound at wiring."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pynamodb.attributes import (BooleanAttribute, JSONAttribute, NumberAttribute,
                                  UnicodeAttribute, VersionAttribute)
+from pynamodb.connection import Connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -129,6 +132,14 @@ def bind_models(settings: Settings) -> None:
         model.Meta.table_name = settings.table_name(logical_name)
         model.Meta.region = settings.region
         model._connection = None  # re-create with the bound name
+    transaction_connection.cache_clear()
+
+
+@lru_cache(maxsize=4)
+def transaction_connection(region: str) -> Connection:
+    """The connection every TransactWrite of this process uses: a new pynamodb Connection
+    builds its own botocore session and client (~100 ms), far too much for one webhook."""
+    return Connection(region=region)
 
 
 class LicencesByHolder(_Index):

@@ -8,12 +8,12 @@ import hashlib
 from datetime import timedelta
 from typing import Any, Optional
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.application_store import audit_model
-from chalicelib.adapters.dynamo_models import AuditModel, OnceModel, PaymentModel
+from chalicelib.adapters.dynamo_models import (AuditModel, OnceModel, PaymentModel,
+                                             transaction_connection)
 from chalicelib.adapters.throttling import THROTTLED
 from chalicelib.domain.fees import FeeLine
 from chalicelib.domain.payments import PENDING, Payment, parse_iso
@@ -109,7 +109,7 @@ class DynamoPaymentStore(PaymentStore):
                            expires_at=int((now + timedelta(days=EVENT_KEY_DAYS)).timestamp()),
                            ref=payment.id)
         try:
-            with TransactWrite(connection=Connection(region=PaymentModel.Meta.region)) as tx:
+            with TransactWrite(connection=transaction_connection(PaymentModel.Meta.region)) as tx:
                 tx.save(marker, condition=OnceModel.key.does_not_exist())
                 tx.save(to_model(payment))  # versioned: fails if the payment changed
         except TransactWriteError as error:
@@ -122,7 +122,7 @@ class DynamoPaymentStore(PaymentStore):
 
     def record_refund(self, payment: Payment, audit: dict) -> None:
         try:
-            with TransactWrite(connection=Connection(region=PaymentModel.Meta.region)) as tx:
+            with TransactWrite(connection=transaction_connection(PaymentModel.Meta.region)) as tx:
                 tx.save(to_model(payment))  # versioned: fails if the payment changed
                 tx.save(audit_model(f"APP#{payment.application_id}", audit),
                         condition=AuditModel.subject.does_not_exist())

@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable, Mapping
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamo_models import ConfigModel, LicenceModel, OnceModel
+from chalicelib.adapters.dynamo_models import (ConfigModel, LicenceModel, OnceModel,
+                                             transaction_connection)
 from chalicelib.domain.licences import Fine
 
 REPORT = "REPORT#"
@@ -24,7 +24,7 @@ class DynamoReportStore:
                    now: datetime) -> bool:
         """Add every increment unless `key` was applied before; True when applied now."""
         try:
-            with TransactWrite(connection=Connection(region=ConfigModel.Meta.region)) as tx:
+            with TransactWrite(connection=transaction_connection(ConfigModel.Meta.region)) as tx:
                 tx.save(OnceModel(key, at=now.isoformat(),
                                   expires_at=int(now.timestamp()) + ONCE_DAYS * 86400),
                         condition=OnceModel.key.does_not_exist())

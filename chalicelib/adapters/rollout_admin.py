@@ -1,12 +1,11 @@
 """Admins turn a service on or off per district: config-table writes with their audit record."""
 from __future__ import annotations
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.application_store import audit_model
-from chalicelib.adapters.dynamo_models import AuditModel, ConfigModel
+from chalicelib.adapters.dynamo_models import AuditModel, ConfigModel, transaction_connection
 from chalicelib.adapters.rollout_store import ROLLOUT
 from chalicelib.errors import ConcurrentUpdate
 
@@ -32,7 +31,7 @@ class DynamoRolloutAdmin:
                       "data": {"service_code": service_code, "district": district,
                                "districts_before": list(before), "districts_after": list(after)}}
             try:
-                with TransactWrite(connection=Connection(region=ConfigModel.Meta.region)) as tx:
+                with TransactWrite(connection=transaction_connection(ConfigModel.Meta.region)) as tx:
                     tx.save(ConfigModel(ROLLOUT, service_code, districts=list(after),
                                         updated_by=by, updated_at=at), condition=unchanged)
                     tx.save(audit_model(f"ROLLOUT#{service_code}", record),
