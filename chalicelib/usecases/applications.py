@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
-from chalicelib.api.schemas import ApplicationIn
-from chalicelib.auth import Principal
 from chalicelib.authorization import Resource, authorize, district_in_scope, permits
 from chalicelib.domain import validation
 from chalicelib.domain.applications import (STATUSES, SUBMITTED, Actor, Application,
@@ -16,6 +14,10 @@ from chalicelib.domain.catalogue import Catalogue, Service
 from chalicelib.domain.fees import STAGE_SUBMISSION, FeeLine, fee_lines
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.ports import Page
+
+if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
+    from chalicelib.api.schemas import ApplicationIn
+    from chalicelib.auth import Principal
 
 
 def _service(catalogue: Catalogue, code: str) -> Service:

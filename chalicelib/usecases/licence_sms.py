@@ -10,15 +10,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from chalicelib.auth import Principal
 from chalicelib.domain import issuance as rules
 from chalicelib.domain.licences import Licence
 from chalicelib.errors import ConcurrentUpdate, Conflict, TooManyRequests, ValidationFailed
 from chalicelib.observability import logger, mask_phone
 from chalicelib.ports import DelayQueue, OnceStore, SmsDeliveryFailed, SmsNotifier
 from chalicelib.usecases.issuance import short_link, sms_task
+
+if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
+    from chalicelib.auth import Principal
 
 SMS_LEASE_SECONDS = 15 * 60
 SAVE_ATTEMPTS = 5

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from chalicelib.adapters.paper_pdf import PaperLicence
-from chalicelib.auth import Principal
 from chalicelib.authorization import Resource, authorize, district_in_scope
 from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.issuance import mask_national_id
@@ -13,6 +12,9 @@ from chalicelib.domain.licences import REVOKED, Licence
 from chalicelib.domain.seal import verify_url
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.ports import FileStore, Page
+
+if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
+    from chalicelib.auth import Principal
 
 QR_URL_SECONDS = 300  # the QR link is for showing or downloading now, not for sharing
 PDF_URL_SECONDS = 900

@@ -7,9 +7,8 @@ import secrets
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Callable, Mapping, Optional
 
-from chalicelib.auth import Principal
 from chalicelib.domain import payments as domain
 from chalicelib.domain.applications import (SUBMITTED, Application, advance_after_payment,
                                             after_paid, iso)
@@ -22,6 +21,9 @@ from chalicelib.errors import (ConcurrentUpdate, Conflict, NotFound, RukhsaError
                                Unauthenticated, ValidationFailed)
 from chalicelib.ports import ApplicationStore, BadSignature, GatewayStatus, PaymentGateway, PaymentStore
 from chalicelib.usecases.applications import get_application
+
+if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
+    from chalicelib.auth import Principal
 
 GatewayFactory = Callable[[str], PaymentGateway]
 APPLY_ATTEMPTS = 10

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from chalicelib.auth import Principal
 from chalicelib.domain import lifecycle
 from chalicelib.domain.applications import FINAL_STATUSES, Application
 from chalicelib.domain.calendar import cairo_date
@@ -17,6 +16,9 @@ from chalicelib.errors import ConcurrentUpdate, Conflict, NotFound
 from chalicelib.ports import OnceStore
 from chalicelib.usecases.applications import (audit_record, check_live, new_application,
                                               validate_details)
+
+if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
+    from chalicelib.auth import Principal
 
 SAVE_ATTEMPTS = 5
 

@@ -51,3 +51,14 @@ def test_the_verification_path_loads_only_what_it_needs():
     # THEN the seal check has cryptography; no PynamoDB, KMS, request schemas, JWTs, back office
     assert "cryptography" in modules
     assert sorted(name for name in NOT_FOR_VERIFICATION if name in modules) == []
+
+
+def test_the_workers_load_no_request_schemas_or_tokens():
+    # GIVEN the stream, queue and schedule handlers' use cases WHEN loaded in a fresh interpreter
+    modules = loaded_modules(
+        "import app\n"
+        "import chalicelib.usecases.issuance, chalicelib.usecases.licence_sms\n"
+        "import chalicelib.usecases.payments, chalicelib.usecases.nightly")
+    # THEN none of them pays for pydantic or PyJWT, which only API requests need
+    assert sorted(name for name in ("pydantic", "jwt", "chalicelib.auth", "chalicelib.api.schemas")
+                  if name in modules) == []
