@@ -8,6 +8,7 @@ from typing import Any, Optional
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.adapters.dynamo_errors import any_condition_failed
 from chalicelib.adapters.dynamo_models import ApplicationModel, AuditModel, transaction_connection
 from chalicelib.adapters.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.applications import Application, TimelineEntry
@@ -87,7 +88,7 @@ class DynamoApplicationStore(ApplicationStore):
                     tx.save(audit_model(record.get("subject", f"APP#{app.id}"), record),
                             condition=AuditModel.subject.does_not_exist())
         except TransactWriteError as error:
-            if _conditional_failure(error):
+            if any_condition_failed(error):
                 raise ConcurrentUpdate() from error
             raise
         return replace(app, version=model.version)
@@ -107,10 +108,4 @@ class DynamoApplicationStore(ApplicationStore):
             last_evaluated_key=decode_cursor(cursor))
         items = [from_model(m) for m in result]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
-
-
-def _conditional_failure(error: TransactWriteError) -> bool:
-    reasons = getattr(error, "cancellation_reasons", None) or []
-    return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons) or \
-        "ConditionalCheckFailed" in str(error)
 

@@ -11,6 +11,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.application_store import audit_model
+from chalicelib.adapters.dynamo_errors import any_condition_failed
 from chalicelib.adapters.dynamo_models import AuditModel, LicenceModel, transaction_connection
 from chalicelib.adapters.licence_store import to_model as licence_model
 from chalicelib.adapters.pagination import decode_cursor, encode_cursor
@@ -44,9 +45,7 @@ class DynamoAuditTrail:
                     tx.save(audit_model(f"LIC#{licence.number}", record),
                             condition=AuditModel.subject.does_not_exist())
         except TransactWriteError as error:
-            if "ConditionalCheckFailed" in str(error) or any(
-                    r is not None and r.code == "ConditionalCheckFailed"
-                    for r in getattr(error, "cancellation_reasons", None) or []):
+            if any_condition_failed(error):
                 raise ConcurrentUpdate() from error
             raise
         return replace(licence, version=model.version)

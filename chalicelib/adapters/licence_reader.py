@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
+from chalicelib.adapters.dynamo_errors import THROTTLED
 from chalicelib.adapters.licence_record import JSON_ATTRIBUTES, licence_from_values
 from chalicelib.domain.licences import Licence
-from chalicelib.adapters.throttling import THROTTLED
 from chalicelib.errors import NotFound, ServiceUnavailable
 
 

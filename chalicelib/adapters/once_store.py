@@ -6,16 +6,13 @@ from typing import Mapping, Optional
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
+from chalicelib.adapters.dynamo_errors import lost_condition
 from chalicelib.adapters.dynamo_models import OnceModel
 from chalicelib.ports import OnceStore
 
 SENT = "sent"
 CLAIMED = "claimed"
 KEEP_DAYS = 400  # TTL: long enough to cover a term and its reminders, then housekeeping
-
-
-def _lost_condition(error: Exception) -> bool:
-    return getattr(error, "cause_response_code", "") == "ConditionalCheckFailedException"
 
 
 def _iso(now: datetime) -> str:
@@ -33,7 +30,7 @@ class DynamoOnceStore(OnceStore):
             item.save(condition=OnceModel.key.does_not_exist())
             return dict(value)
         except PutError as error:
-            if not _lost_condition(error):
+            if not lost_condition(error):
                 raise
         return OnceModel.get(key, consistent_read=True).data or {}
 
@@ -46,7 +43,7 @@ class DynamoOnceStore(OnceStore):
             item.save(condition=OnceModel.key.does_not_exist() | lapsed)
             return True
         except PutError as error:
-            if _lost_condition(error):
+            if lost_condition(error):
                 return False
             raise
 
@@ -58,7 +55,7 @@ class DynamoOnceStore(OnceStore):
             OnceModel(key=key).update(actions=[OnceModel.lease_until.set(0)],
                                       condition=OnceModel.state != SENT)
         except UpdateError as error:
-            if not _lost_condition(error):
+            if not lost_condition(error):
                 raise
 
     def point(self, key: str, ref: str, now: datetime, replacing: Optional[str] = None) -> bool:
@@ -70,7 +67,7 @@ class DynamoOnceStore(OnceStore):
             item.save(condition=condition)
             return True
         except PutError as error:
-            if _lost_condition(error):
+            if lost_condition(error):
                 return False
             raise
 

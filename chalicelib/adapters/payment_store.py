@@ -12,9 +12,9 @@ from pynamodb.exceptions import DoesNotExist, GetError, PutError, TransactWriteE
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.application_store import audit_model
+from chalicelib.adapters.dynamo_errors import THROTTLED, first_item_condition_failed, lost_condition
 from chalicelib.adapters.dynamo_models import (AuditModel, OnceModel, PaymentModel,
                                              transaction_connection)
-from chalicelib.adapters.throttling import THROTTLED
 from chalicelib.domain.fees import FeeLine
 from chalicelib.domain.payments import PENDING, Payment, parse_iso
 from chalicelib.errors import ConcurrentUpdate, NotFound, ServiceUnavailable
@@ -71,22 +71,13 @@ def _not_found() -> NotFound:
                     code="payment_not_found")
 
 
-def _reasons(error: TransactWriteError) -> list[str]:
-    return [getattr(r, "code", "") or "" if r is not None else ""
-            for r in (getattr(error, "cancellation_reasons", None) or [])]
-
-
-def _lost_condition(error: Exception) -> bool:
-    return getattr(error, "cause_response_code", "") == "ConditionalCheckFailedException"
-
-
 class DynamoPaymentStore(PaymentStore):
     def create(self, payment: Payment) -> Payment:
         model = to_model(payment)
         try:
             model.save(condition=PaymentModel.payment_id.does_not_exist())
         except PutError as error:
-            if _lost_condition(error):
+            if lost_condition(error):
                 raise ConcurrentUpdate() from error
             raise
         return from_model(model)
@@ -113,8 +104,7 @@ class DynamoPaymentStore(PaymentStore):
                 tx.save(marker, condition=OnceModel.key.does_not_exist())
                 tx.save(to_model(payment))  # versioned: fails if the payment changed
         except TransactWriteError as error:
-            reasons = _reasons(error)
-            if reasons and reasons[0] == "ConditionalCheckFailed":
+            if first_item_condition_failed(error):
                 return False
             # A version conflict, or DynamoDB's TransactionConflict with a concurrent writer.
             raise ConcurrentUpdate() from error
@@ -139,7 +129,7 @@ class DynamoPaymentStore(PaymentStore):
                                       PaymentModel.updated_at.set(at)])
                 return
             except UpdateError as error:
-                if not _lost_condition(error):
+                if not lost_condition(error):
                     raise
         raise ConcurrentUpdate()
 

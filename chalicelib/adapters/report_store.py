@@ -11,6 +11,7 @@ from typing import Iterable, Mapping
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.adapters.dynamo_errors import first_item_condition_failed
 from chalicelib.adapters.dynamo_models import (ConfigModel, LicenceModel, OnceModel,
                                              transaction_connection)
 from chalicelib.domain.licences import Fine
@@ -32,8 +33,7 @@ class DynamoReportStore:
                     tx.update(ConfigModel(f"{REPORT}{district}", counter),
                               actions=[ConfigModel.value.add(amount)])
         except TransactWriteError as error:
-            reasons = getattr(error, "cancellation_reasons", None) or []
-            if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+            if first_item_condition_failed(error):
                 return False
             raise
         return True

@@ -5,6 +5,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.application_store import audit_model
+from chalicelib.adapters.dynamo_errors import any_condition_failed
 from chalicelib.adapters.dynamo_models import AuditModel, ConfigModel, transaction_connection
 from chalicelib.adapters.rollout_store import ROLLOUT
 from chalicelib.errors import ConcurrentUpdate
@@ -38,7 +39,7 @@ class DynamoRolloutAdmin:
                             condition=AuditModel.subject.does_not_exist())
                 return before, after
             except TransactWriteError as error:
-                if not _conditional(error):
+                if not any_condition_failed(error):
                     raise
         raise ConcurrentUpdate()
 
@@ -53,7 +54,3 @@ class DynamoRolloutAdmin:
         return tuple(item.districts), ConfigModel.districts == item.districts
 
 
-def _conditional(error: TransactWriteError) -> bool:
-    reasons = getattr(error, "cancellation_reasons", None) or []
-    return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons) or \
-        "ConditionalCheckFailed" in str(error)

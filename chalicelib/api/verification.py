@@ -71,7 +71,7 @@ def short_link(code: str):
 
 @verification_api.route("/v1/keys", methods=["GET"])
 def keys():
-    from chalicelib.usecases.verification import jwk_set
+    from chalicelib.domain.seal import public_jwk_set
 
-    return json_response(jwk_set(seal_public_keys()),
+    return json_response(public_jwk_set(seal_public_keys()),
                          headers={"Cache-Control": KEYS_CACHE_CONTROL})

@@ -169,6 +169,11 @@ def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def parse_iso(text: str) -> datetime:
+    """The moment `iso` wrote."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 STATUS_NAMES_AR = {
     SUBMITTED: "مقدم", PAID: "مدفوع", UNDER_REVIEW: "قيد المراجعة", RETURNED: "معاد للمواطن",
     APPROVED: "موافق عليه", LICENCE_PAID: "مدفوع رسم الرخصة", ISSUED: "صدرت الرخصة",

@@ -76,7 +76,7 @@ def seal_claims(licence: Licence, key_id: str) -> SealClaims:
     return SealClaims(number=licence.number, kind=licence.kind, district=licence.district,
                       lat=float(licence.site["lat"]), lng=float(licence.site["lng"]),
                       valid_from=date.fromisoformat(licence.valid_from),
-                      valid_until=date.fromisoformat(licence.valid_until), key_id=key_id)
+                      valid_until=licence.valid_until_date(), key_id=key_id)
 
 
 def qr_key(number: str, token: str) -> str:

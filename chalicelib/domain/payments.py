@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Optional
 
+from chalicelib.domain.applications import iso, parse_iso
 from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.fees import FeeLine, total
 
@@ -30,7 +31,6 @@ PAID = "paid"
 FAILED = "failed"
 FLAGGED = "flagged"
 REFUNDED = "refunded"
-PAYMENT_STATUSES = (PENDING, PAID, FAILED, FLAGGED, REFUNDED)
 # Flag reasons (`Payment.flag_reason`): what finance must look at.
 MISMATCH = "amount_or_currency_mismatch"
 PAID_TWICE = "paid_twice"
@@ -341,11 +341,3 @@ def report_days(start: date, end: date, max_days: int) -> list[date]:
     if span > max_days:
         raise ValueError(f"at most {max_days} days")
     return [date.fromordinal(start.toordinal() + n) for n in range(span)]
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -8,10 +8,9 @@ Counters (one item each, per district):
 """
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Iterable, Mapping, Optional
 
-from chalicelib.domain.applications import ISSUED, STATUSES, Application
+from chalicelib.domain.applications import ISSUED, STATUSES, Application, parse_iso
 from chalicelib.domain.licences import Fine
 
 ISSUED_COUNT = "ISSUED_COUNT"
@@ -45,11 +44,7 @@ def changes(old: Optional[Application], new: Optional[Application]) -> dict[tupl
 
 def seconds_to_issue(app: Application) -> int:
     issued_at = next((t.at for t in reversed(app.timeline) if t.status == ISSUED), app.updated_at)
-    return max(0, int((_parse(issued_at) - _parse(app.created_at)).total_seconds()))
-
-
-def _parse(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return max(0, int((parse_iso(issued_at) - parse_iso(app.created_at)).total_seconds()))
 
 
 def fine_totals(fines: Iterable[Fine]) -> tuple[int, int]:

@@ -5,14 +5,14 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
-from chalicelib.authorization import Resource, authorize, district_in_scope, permits
+from chalicelib.authorization import Resource, authorize, district_in_scope
 from chalicelib.domain import validation
 from chalicelib.domain.applications import (STATUSES, SUBMITTED, Actor, Application,
                                             TimelineEntry, iso, transition)
 from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue, Service
 from chalicelib.domain.fees import STAGE_SUBMISSION, FeeLine, fee_lines
-from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.errors import Conflict, ValidationFailed
 from chalicelib.ports import Page
 
 if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
@@ -115,10 +115,6 @@ def audit_record(app: Application, previous_status: Optional[str], actor: Actor 
 
 def resource_of(app: Application) -> Resource:
     return Resource(owner=app.owner, district=app.district, kind="application")
-
-
-def can_read(app: Application, caller: Principal) -> bool:
-    return permits(caller, "application.read", resource_of(app))
 
 
 def get_application(application_id: str, caller: Principal, store,

@@ -14,9 +14,9 @@ from chalicelib.api.backoffice_schemas import (DocumentIn, InspectionIn, Inspect
                                                ResubmitIn)
 from chalicelib.api.schemas import ApplicationIn, DecisionIn
 from chalicelib.auth import Principal
-from chalicelib.authorization import Resource, authorize, district_in_scope
+from chalicelib.authorization import authorize, district_in_scope
 from chalicelib.domain import backoffice, reports
-from chalicelib.domain.applications import Actor, Application, approve, iso, transition
+from chalicelib.domain.applications import Actor, Application, approve, iso, parse_iso, transition
 from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.fees import STAGE_APPROVAL, fee_lines
@@ -25,6 +25,7 @@ from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.ports import FileStore, Page
 from chalicelib.usecases.applications import (get_application, validate_applicant_and_site,
                                               validate_details)
+from chalicelib.usecases.licences import readable_licence
 
 MIN_REASON = 3
 
@@ -197,7 +198,7 @@ def _public_file(item: dict) -> dict:
 
 def _moment(text: str, field: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = parse_iso(text)
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
@@ -217,7 +218,7 @@ def application_audit(application_id: str, caller: Principal, store, audit, limi
 
 def licence_audit(number: str, caller: Principal, licences, audit, limit: int,
                   cursor: Optional[str]) -> Page:
-    licence = _licence(number, caller, licences, "licence.read_audit")
+    licence = readable_licence(number, caller, licences, "licence.read_audit")
     return audit.list(f"LIC#{licence.number}", limit, cursor)
 
 
@@ -227,21 +228,13 @@ def licence_audit(number: str, caller: Principal, licences, audit, limit: int,
 
 def change_licence(number: str, action: str, reason: Optional[str], caller: Principal,
                    licences, audit, now: datetime) -> Licence:
-    licence = _licence(number, caller, licences, "licence.change_status")
+    licence = readable_licence(number, caller, licences, "licence.change_status")
     text = _reason(reason, required=True)
     changed = change_status(licence, action, text)
     record = {"at": iso(now), "actor": caller.sub, "role": caller.role,
               "district": caller.district or licence.district, "action": action,
               "from_status": licence.status, "to_status": changed.status, "reason": text}
     return audit.save_licence(changed, [record])
-
-
-def _licence(number: str, caller: Principal, licences, action: str) -> Licence:
-    authorize(caller, action)
-    licence = licences.get(number, consistent=True)
-    authorize(caller, action, Resource(owner=licence.holder, district=licence.district,
-                                       kind="licence"))
-    return licence
 
 
 def licence_view(licence: Licence) -> dict:

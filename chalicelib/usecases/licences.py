@@ -10,7 +10,7 @@ from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.issuance import mask_national_id
 from chalicelib.domain.licences import REVOKED, Licence
 from chalicelib.domain.seal import verify_url
-from chalicelib.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.errors import Conflict, ValidationFailed
 from chalicelib.ports import FileStore, Page
 
 if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
@@ -18,12 +18,6 @@ if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into ever
 
 QR_URL_SECONDS = 300  # the QR link is for showing or downloading now, not for sharing
 PDF_URL_SECONDS = 900
-
-
-
-def _not_found() -> NotFound:
-    return NotFound(message_en="licence not found", message_ar="الرخصة غير موجودة",
-                    code="licence_not_found")
 
 
 def licence_resource(licence: Licence) -> Resource:
@@ -35,10 +29,7 @@ def readable_licence(number: str, caller: Principal, licences: Any,
     """The licence if the matrix lets the caller do `action` on it (chalicelib/authorization.py):
     another holder's licence is indistinguishable from a missing one."""
     authorize(caller, action)
-    try:
-        licence = licences.get(number, consistent=True)
-    except NotFound:
-        raise _not_found() from None
+    licence = licences.get(number, consistent=True)  # NotFound: licence_not_found
     authorize(caller, action, licence_resource(licence))
     return licence
 
@@ -104,7 +95,7 @@ def paper_copy(licence: Licence, catalogue: Catalogue, files: FileStore, verify_
         holder_national_id_masked=mask_national_id(licence.holder_national_id),
         site_address=str(licence.site.get("address", "")), lat=float(licence.site["lat"]),
         lng=float(licence.site["lng"]), valid_from=date.fromisoformat(licence.valid_from),
-        valid_until=date.fromisoformat(licence.valid_until), status=licence.status,
+        valid_until=licence.valid_until_date(), status=licence.status,
         issued_at=datetime.fromisoformat(licence.issued_at.replace("Z", "+00:00")),
         verify_url=verify_url(verify_base_url, licence.seal_token))
     pdf = render_pdf(paper, files.get(licence.qr_key))

@@ -29,7 +29,6 @@ GatewayFactory = Callable[[str], PaymentGateway]
 APPLY_ATTEMPTS = 10
 SAVE_ATTEMPTS = 5
 REPORT_MAX_DAYS = 31
-NOT_DUE = domain.PAID_BUT_NOT_DUE
 
 
 def new_payment_id() -> str:
@@ -203,8 +202,8 @@ def advance_for_payment(payment: Payment, apps: ApplicationStore, payments: Paym
         if any(line.paid_by == payment.id for line in app.fees):
             return "already_applied"
         if app.status != payment.application_status or not domain.settles(payment, app.fees_due):
-            payments.mark(payment.id, NOT_DUE, iso(now))
-            return NOT_DUE
+            payments.mark(payment.id, domain.PAID_BUT_NOT_DUE, iso(now))
+            return domain.PAID_BUT_NOT_DUE
         changed = _advanced(app, payment, catalogue, now)
         try:
             apps.save(changed, _audit(app, changed, payment))

@@ -11,11 +11,11 @@ from chalicelib.domain.applications import FINAL_STATUSES, Application
 from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.licences import Licence
-from chalicelib.authorization import Resource, authorize
 from chalicelib.errors import ConcurrentUpdate, Conflict, NotFound
 from chalicelib.ports import OnceStore
 from chalicelib.usecases.applications import (audit_record, check_live, new_application,
                                               validate_details)
+from chalicelib.usecases.licences import readable_licence
 
 if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
     from chalicelib.auth import Principal
@@ -26,11 +26,7 @@ SAVE_ATTEMPTS = 5
 def request_renewal(number: str, caller: Principal, catalogue: Catalogue,
                     rollout: Mapping[str, tuple[str, ...]], licences, applications,
                     once: OnceStore, now: datetime) -> Application:
-    authorize(caller, "licence.renew")
-    licence = licences.get(number, consistent=True)
-    # Another holder's licence is indistinguishable from a missing one (the matrix's 404).
-    authorize(caller, "licence.renew", Resource(owner=licence.holder, district=licence.district,
-                                                kind="licence"))
+    licence = readable_licence(number, caller, licences, "licence.renew")
     case = lifecycle.renewal_case(licence, cairo_date(now))
     app = (_renewal(licence, caller, catalogue, rollout, now) if case == lifecycle.RENEW
            else _late(licence, caller, catalogue, rollout, now))

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 
 from chalicelib.domain.licences import Licence
-from chalicelib.domain.seal import InvalidSeal, public_jwk_set, verify_seal
+from chalicelib.domain.seal import InvalidSeal, verify_seal
 from chalicelib.domain.verification import VerificationView, mask_name, verdict_for
 from chalicelib.errors import NotFound
 from chalicelib.observability import logger
@@ -37,7 +37,7 @@ def verify_token(token: str, public_keys: Mapping[str, EllipticCurvePublicKey], 
 
 def licence_view(licence: Licence, today: date) -> VerificationView:
     """The live state: a renewed licence's old seal shows the new term, a revocation at once."""
-    valid_until = date.fromisoformat(licence.valid_until)
+    valid_until = licence.valid_until_date()
     fines = [{"name": f"{f.name_ar} · {f.name_en}", "amount": f.amount_piasters}
              for f in licence.outstanding_fines]
     return VerificationView(
@@ -48,7 +48,3 @@ def licence_view(licence: Licence, today: date) -> VerificationView:
         holder_masked=mask_name(licence.holder_name),
         outstanding_fines_piasters=licence.outstanding_fines_piasters, fines=fines,
         status=licence.status)
-
-
-def jwk_set(public_keys: Mapping[str, EllipticCurvePublicKey]) -> dict:
-    return public_jwk_set(public_keys)
