@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterator, Optional, Sequence
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamo_models import ConfigModel, LicenceModel
+from chalicelib.adapters.application_store import audit_model
+from chalicelib.adapters.dynamo_errors import any_condition_failed, lost_condition
+from chalicelib.adapters.dynamo_models import (AuditModel, ConfigModel, LicenceModel,
+                                             transaction_connection)
 from chalicelib.adapters.licence_record import licence_from_values
 from chalicelib.adapters.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.licences import Licence
@@ -59,13 +63,25 @@ class DynamoLicenceStore:
             raise
         return replace(licence, version=model.version)
 
-    def save(self, licence: Licence) -> Licence:
-        """Versioned write: a concurrent change makes this raise ConcurrentUpdate."""
+    def save(self, licence: Licence, audit: Sequence[dict] = ()) -> Licence:
+        """Versioned write, with its audit records (LIC#number) in the same transaction: a
+        concurrent change makes this raise ConcurrentUpdate."""
         model = to_model(licence)
         try:
-            model.save()
+            if not audit:
+                model.save()
+            else:
+                with TransactWrite(connection=transaction_connection(LicenceModel.Meta.region)) as tx:
+                    tx.save(model)  # the VersionAttribute adds `version = <read version>`
+                    for record in audit:
+                        tx.save(audit_model(f"LIC#{licence.number}", record),
+                                condition=AuditModel.subject.does_not_exist())
         except PutError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
+            if lost_condition(error):
+                raise ConcurrentUpdate() from error
+            raise
+        except TransactWriteError as error:
+            if any_condition_failed(error):
                 raise ConcurrentUpdate() from error
             raise
         return replace(licence, version=model.version)

@@ -15,7 +15,7 @@ def _change_licence(number: str, action: str):
     caller = caller_of(request)
     body = parse_body(request, OptionalReasonIn)
     licence = usecase.change_licence(number, action, body.reason, caller, licence_store(),
-                                     audit_trail(), clock())
+                                     clock())
     return json_response(usecase.licence_view(licence))
 
 

@@ -227,14 +227,14 @@ def licence_audit(number: str, caller: Principal, licences, audit, limit: int,
 
 
 def change_licence(number: str, action: str, reason: Optional[str], caller: Principal,
-                   licences, audit, now: datetime) -> Licence:
+                   licences, now: datetime) -> Licence:
     licence = readable_licence(number, caller, licences, "licence.change_status")
     text = _reason(reason, required=True)
     changed = change_status(licence, action, text)
     record = {"at": iso(now), "actor": caller.sub, "role": caller.role,
               "district": caller.district or licence.district, "action": action,
               "from_status": licence.status, "to_status": changed.status, "reason": text}
-    return audit.save_licence(changed, [record])
+    return licences.save(changed, [record])
 
 
 def licence_view(licence: Licence) -> dict:
