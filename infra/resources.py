@@ -42,12 +42,14 @@ TABLES: tuple[Table, ...] = (
         logical_name="licences",
         hash_key="number",
         attributes={"number": "S", "holder": "S", "valid_until": "S", "accruing_shard": "S",
-                    "district": "S"},
+                    "district": "S", "fined_district": "S"},
         indexes=(
             Index("by-holder", "holder", "number"),
             Index("by-expiry", "valid_until", "number"),
             Index("by-accruing", "accruing_shard", "number"),
             Index("by-district", "district", "number"),
+            # Sparse: only licences that carry a fine (the applications report's fine totals).
+            Index("by-fined-district", "fined_district", "number"),
         ),
         stream="NEW_AND_OLD_IMAGES",
     ),

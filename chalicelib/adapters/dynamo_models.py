@@ -178,6 +178,17 @@ class LicencesByDistrict(_Index):
     number = UnicodeAttribute(range_key=True)
 
 
+class LicencesFined(_Index):
+    """Sparse: only licences that carry a fine have fined_district (the applications report)."""
+
+    class Meta:
+        index_name = "by-fined-district"
+        projection = AllProjection()
+
+    fined_district = UnicodeAttribute(hash_key=True)
+    number = UnicodeAttribute(range_key=True)
+
+
 class LicenceModel(Model):
     class Meta:
         table_name = "licences"
@@ -205,12 +216,14 @@ class LicenceModel(Model):
     renewals = JSONAttribute(null=True)
     superseded_by = UnicodeAttribute(null=True)
     accruing_shard = UnicodeAttribute(null=True)
+    fined_district = UnicodeAttribute(null=True)
     fines_capped = BooleanAttribute(null=True)
     version = VersionAttribute()
     by_holder = LicencesByHolder()
     by_expiry = LicencesByExpiry()
     by_accruing = LicencesAccruing()
     by_district = LicencesByDistrict()
+    by_fined_district = LicencesFined()
 
 
 ALL_MODELS["licences"] = LicenceModel

@@ -44,7 +44,8 @@ class DynamoReportStore:
                 for item in ConfigModel.query(f"{REPORT}{district}", consistent_read=True)}
 
     def licence_fines(self, district: str) -> Iterable[Fine]:
-        """Fines on the district's licences: a Query of the by-district index (fines only)."""
-        for item in LicenceModel.by_district.query(district, attributes_to_get=["fines"]):
+        """Fines on the district's licences: a Query of the sparse by-fined-district index,
+        which holds only licences that carry a fine."""
+        for item in LicenceModel.by_fined_district.query(district, attributes_to_get=["fines"]):
             for raw in item.fines or ():
                 yield Fine.from_dict(raw)
