@@ -8,15 +8,14 @@ citizen fixes the form in one round trip rather than one field at a time.
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
+
+from chalicelib.domain.geography import alexandria_map
 
 # --------------------------------------------------------------------------------------------
 # Errors
@@ -257,7 +256,6 @@ def validate_person_name(value: object) -> str:
 # --------------------------------------------------------------------------------------------
 # Site: coordinates inside Alexandria governorate, and an address
 
-_BOUNDARY_FILE = Path(__file__).resolve().parent.parent / "data" / "alexandria_boundary.json"
 ADDRESS_MIN, ADDRESS_MAX = 5, 300
 
 
@@ -266,30 +264,6 @@ class Site:
     lat: float
     lng: float
     address: str
-
-
-@lru_cache(maxsize=1)
-def alexandria_boundary() -> tuple[tuple[float, float], ...]:
-    """The governorate's outer ring as (lng, lat) pairs, read once from the bundled GeoJSON
-    (packaged data, not I/O against the outside world)."""
-    feature = json.loads(_BOUNDARY_FILE.read_text(encoding="utf-8"))
-    ring = feature["geometry"]["coordinates"][0]
-    return tuple((float(lng), float(lat)) for lng, lat in ring)
-
-
-def point_in_ring(lng: float, lat: float, ring: Sequence[tuple[float, float]]) -> bool:
-    """Even-odd ray casting: cast a ray east from the point and count edge crossings.
-    Fine on plain lng/lat for an area this small and far from the poles and the antimeridian."""
-    inside = False
-    previous_lng, previous_lat = ring[-1]
-    for vertex_lng, vertex_lat in ring:
-        if (vertex_lat > lat) != (previous_lat > lat):
-            crossing_lng = vertex_lng + (lat - vertex_lat) * (previous_lng - vertex_lng) / (
-                previous_lat - vertex_lat)
-            if lng < crossing_lng:
-                inside = not inside
-        previous_lng, previous_lat = vertex_lng, vertex_lat
-    return inside
 
 
 def _is_real_number(value: object) -> bool:
@@ -308,12 +282,13 @@ def _format_number(value: float) -> str:
 
 
 def site_in_alexandria(lat: float, lng: float) -> bool:
-    """True when the point is inside the (simplified) boundary of Alexandria governorate."""
+    """True when the point is inside Alexandria governorate's boundary (geoBoundaries' Egypt
+    ADM1, see chalicelib/domain/geography.py and docs/map.md)."""
     if not (_is_real_number(lat) and _is_real_number(lng)):
         return False
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):  # also rules out NaN and inf
         return False
-    return point_in_ring(float(lng), float(lat), alexandria_boundary())
+    return alexandria_map().governorate.contains(float(lat), float(lng))
 
 
 def _coordinate(value: object, name: str, low: float, high: float) -> float:

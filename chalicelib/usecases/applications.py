@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from chalicelib.authorization import Resource, authorize, district_in_scope
-from chalicelib.domain import validation
+from chalicelib.domain import geography, validation
 from chalicelib.domain.applications import (STATUSES, SUBMITTED, Actor, Application,
                                             TimelineEntry, iso, transition)
 from chalicelib.domain.calendar import cairo_date
@@ -37,7 +37,8 @@ def check_live(rollout: Mapping[str, tuple[str, ...]], service: Service, distric
                        message_ar=f"خدمة {service.name_ar} غير متاحة بعد في هذا الحي")
 
 
-def validate_applicant_and_site(body: ApplicationIn, today) -> tuple[dict, dict]:
+def validate_applicant_and_site(body: ApplicationIn, today,
+                                catalogue: Catalogue) -> tuple[dict, dict]:
     errors: dict[str, str] = {}
     applicant: dict[str, str] = {}
     checks = (
@@ -58,9 +59,23 @@ def validate_applicant_and_site(body: ApplicationIn, today) -> tuple[dict, dict]
                 "address": checked.address}
     except validation.FieldInvalid as error:
         errors[f"site.{error.field}" if error.field else "site"] = _bilingual(error)
+    if site:
+        try:
+            _check_site_district(site, body.district, catalogue)
+        except geography.SiteOutsideDistrict as error:
+            errors["site"] = f"{error.message_ar} / {error.message_en}"
     if errors:
         raise ValidationFailed(fields=errors)
     return applicant, site
+
+
+def _check_site_district(site: Mapping[str, Any], district_code: str,
+                         catalogue: Catalogue) -> None:
+    district = catalogue.district(district_code)
+    if district is None:  # check_live has refused it already; nothing to compare against
+        return
+    geography.check_site_in_district(geography.alexandria_map(), site["lat"], site["lng"],
+                                     district.code, district.name_ar, district.name_en)
 
 
 def validate_details(service: Service, details: Mapping[str, Any]) -> dict:
@@ -98,7 +113,7 @@ def create_application(body: ApplicationIn, caller: Principal, catalogue: Catalo
     if service.case == "renewal":
         raise ValidationFailed(fields={"service_code": "renewals are requested from the licence: POST /v1/licences/{number}/renewals / التجديد يطلب من صفحة الرخصة"})
     check_live(rollout, service, body.district, catalogue)
-    applicant, site = validate_applicant_and_site(body, cairo_date(now))
+    applicant, site = validate_applicant_and_site(body, cairo_date(now), catalogue)
     details = validate_details(service, body.details)
     app = new_application(service, body.district, caller, applicant, site, details, now)
     return store.create(app, audit=[audit_record(app, None, caller)])

@@ -109,7 +109,7 @@ def _revalidated(app: Application, body: ResubmitIn, catalogue: Catalogue,
         "site": body.site.model_dump() if body.site else dict(app.site),
         "details": body.details if body.details is not None else dict(app.details),
     }, strict=False)
-    applicant, site = validate_applicant_and_site(merged, cairo_date(now))
+    applicant, site = validate_applicant_and_site(merged, cairo_date(now), catalogue)
     details = validate_details(catalogue.service(app.service_code), merged.details)
     return applicant, site, details
 
