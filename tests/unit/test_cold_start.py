@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("pydantic", "jwt", "PIL", "qrcode", "fpdf", "boto3", "pynamodb", "cryptography",
          "chalicelib.auth", "chalicelib.api.schemas", "chalicelib.api.backoffice_schemas",
          "chalicelib.usecases.backoffice", "chalicelib.usecases.payments",
-         "chalicelib.usecases.applications", "chalicelib.adapters.paper_pdf")
+         "chalicelib.usecases.applications", "chalicelib.adapters.paper_pdf",
+         "chalicelib.domain.geography")
 
 # What a verification request may load: the seal check (cryptography) and one botocore
 # GetItem (licence_reader); never PynamoDB, the request schemas, tokens, back office or PDF.
@@ -22,7 +23,9 @@ NOT_FOR_VERIFICATION = ("pynamodb", "boto3", "chalicelib.adapters.dynamo_models"
                         "chalicelib.adapters.kms_signer",
                         "pydantic", "jwt", "PIL", "qrcode", "fpdf", "chalicelib.auth",
                         "chalicelib.api.schemas", "chalicelib.usecases.backoffice",
-                        "chalicelib.usecases.payments", "chalicelib.usecases.applications")
+                        "chalicelib.usecases.payments", "chalicelib.usecases.applications",
+                        # the map's boundaries: read on first locate, never by verification
+                        "chalicelib.domain.geography")
 
 
 def loaded_modules(code: str) -> set[str]:
