@@ -126,3 +126,22 @@ def test_a_site_inside_its_district_is_accepted(stack, citizen, borg_has_a_test_
     # AND a district without a boundary still takes a city site (checked at governorate level)
     east = stack.call("POST", "/v1/applications", citizen, _application("EAST", LIBRARY))
     assert east.status_code == 201, east.body
+
+
+def test_a_resubmitted_site_is_checked_against_the_district_too(stack, borg_has_a_test_boundary):
+    from tests.integration import backoffice_fixtures as fx
+
+    # GIVEN an East application returned to its citizen for corrections
+    app = fx.reviewing("c-map-return")
+    citizen = stack.token("citizen", sub=app.owner)
+    url = f"/v1/applications/{app.id}"
+    returned = stack.call("POST", f"{url}/return", stack.token("officer", district="EAST"),
+                          {"reason": "the map pin is wrong"})
+    assert returned.status_code == 200, returned.body
+    # WHEN the citizen moves the pin into Borg El Arab's boundary
+    moved = stack.call("POST", f"{url}/resubmit", citizen,
+                       {"site": {**HBE_AIRPORT, "address": "مطار برج العرب"}})
+    # THEN 400 on `site` naming Borg El Arab, and the application stays returned
+    assert moved.status_code == 400, moved.body
+    assert "الموقع يقع في حي برج العرب" in moved.json["error"]["fields"]["site"]
+    assert stack.call("GET", url, citizen).json["status"] == "returned"
