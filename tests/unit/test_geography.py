@@ -1,7 +1,9 @@
 """Where a point lies: the governorate boundary from open data, landmarks, districts, the site check.
 
-Landmark coordinates are published ones (Wikipedia infoboxes / airport data, or the issue's own
-measured points); docs/map.md lists each with its distance to the boundary. District polygons
+Landmark coordinates: New Borg El Arab, Borg El Arab airport and El Alamein from their Wikipedia
+infoboxes; Agamy beachfront and the sea west of Agamy are issue 14's measured points; the others
+are well-known positions rounded to 100 m - 1 km. docs/map.md lists each with its distance to
+the boundary, so the effect of the rounding can be judged. District polygons
 used below are TEST-ONLY squares built in this file: the product holds no district polygon
 until an open dataset provides one (docs/map.md).
 """
@@ -19,13 +21,13 @@ from chalicelib.domain.geography import (DATA_DIR, GOVERNORATE_FILE, AlexandriaM
 from scripts.extract_alexandria_boundary import check_simple_ring, render
 
 INSIDE = [
-    ("Montaza palace", 31.2886, 30.0158),             # 31°17′19″N 30°00′57″E
-    ("Abu Qir", 31.31, 30.065),                       # the town by the railway terminus
+    ("Montaza palace", 31.2886, 30.0158),             # the palace on its plateau over the bay
+    ("Abu Qir", 31.31, 30.065),                       # the town
     ("Agamy beachfront", 31.12, 29.78),               # issue 14's measured point
     ("Amreya", 31.0, 29.8),                           # town centre, 12 km from any edge
     ("New Borg El Arab", 30.8489, 29.6117),           # 30°50′56″N 29°36′42″E
     ("Borg El Arab airport (HBE)", 30.9178, 29.6964),  # 30°55′04″N 29°41′47″E
-    ("El Nouzha airport (ALY)", 31.1839, 29.9489),     # 31°11′02″N 29°56′56″E
+    ("El Nouzha airport (ALY)", 31.1839, 29.9489),     # the runway, 4 km from any edge
     ("Bibliotheca Alexandrina", 31.2089, 29.9092),
 ]
 OUTSIDE = [
