@@ -9,6 +9,7 @@ from typing import Mapping, Optional
 import jwt
 
 from chalicelib.errors import Forbidden, Unauthenticated
+from chalicelib.observability import logger
 from chalicelib.settings import Settings
 
 ROLES = ("citizen", "officer", "admin")
@@ -69,8 +70,10 @@ def authenticate(headers: Mapping[str, str], settings: Settings) -> Principal:
             if claims.get("token_use") != "id":
                 raise jwt.InvalidTokenError("not an id token")
     except jwt.PyJWTError as error:
-        raise Unauthenticated(message_en=f"invalid token: {error}",
-                              message_ar="رمز الدخول غير صالح أو منتهي") from None
+        # The library's reason stays in our log; the caller learns only that the token is refused.
+        logger.info("bearer token refused", extra={"reason": type(error).__name__})
+        raise Unauthenticated(code="invalid_token", message_en="invalid or expired token",
+                              message_ar="رمز الدخول غير صالح أو منتهي الصلاحية") from None
     return principal_from_claims(claims)
 
 

@@ -24,6 +24,6 @@ def decode_cursor(cursor: Optional[str]) -> Optional[dict[str, Any]]:
     except (ValueError, binascii.Error, UnicodeError):
         value = None
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-        raise ValidationFailed(fields={"cursor": "not a cursor returned by this API"},
+        raise ValidationFailed(fields={"cursor": "ليس مؤشرًا أعادته هذه الواجهة / not a cursor returned by this API"},
                                message_en="Invalid cursor", message_ar="مؤشر الصفحة غير صالح")
     return value

@@ -21,7 +21,7 @@ def mint_token():
         raise NotFound()
     body = parse_body(dev_api.current_request, DevTokenIn)
     if body.role == "officer" and load_catalogue().district(body.district or "") is None:
-        raise ValidationFailed(fields={"district": "officers need a known district / حدد حيًا صحيحًا"})
+        raise ValidationFailed(fields={"district": "حدد حيًا صحيحًا / officers need a known district"})
     sub = body.sub or f"{body.role}-{uuid.uuid4().hex[:12]}"
     token = issue_local_token(settings, body.role, sub,
                               body.district if body.role == "officer" else None)

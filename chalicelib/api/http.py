@@ -10,6 +10,7 @@ from chalice.app import Request
 
 from chalicelib.errors import (InternalError, PayloadTooLarge, RukhsaError, ValidationFailed,
                                http_status)
+from chalicelib.json_input import loads_bounded
 from chalicelib.observability import logger
 
 from typing import TYPE_CHECKING
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 
 Model = TypeVar("Model", bound="BaseModel")
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+# On every answer of the app (JSON, HTML, redirects, errors): browsers must trust Content-Type.
+# What API Gateway answers itself carries it from its gateway responses (infra/gateway_responses.py).
+EVERY_RESPONSE_HEADERS = {"X-Content-Type-Options": "nosniff"}
 MAX_BODY_BYTES = 64 * 1024
 
 
@@ -41,13 +45,13 @@ def read_json(request: Request, max_bytes: int = MAX_BODY_BYTES) -> Any:
     if len(raw) > max_bytes:
         raise PayloadTooLarge()
     if not raw.strip():
-        raise ValidationFailed(fields={"body": "a JSON object is required / يلزم إرسال كائن JSON"},
+        raise ValidationFailed(fields={"body": "يلزم إرسال كائن JSON / a JSON object is required"},
                                message_en="The request body is empty",
                                message_ar="جسم الطلب فارغ")
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise ValidationFailed(fields={"body": "not valid UTF-8 JSON / ليس JSON صالحًا"},
+        return loads_bounded(raw)
+    except ValueError:  # not UTF-8 (UnicodeDecodeError) or not JSON
+        raise ValidationFailed(fields={"body": "ليس JSON صالحًا / not valid UTF-8 JSON"},
                                message_en="The request body is not valid JSON",
                                message_ar="جسم الطلب ليس JSON صالحًا") from None
 
@@ -57,7 +61,7 @@ def parse_body(request: Request, model: type[Model]) -> Model:
 
     data = read_json(request)
     if not isinstance(data, dict):
-        raise ValidationFailed(fields={"body": "must be a JSON object / يجب أن يكون كائن JSON"})
+        raise ValidationFailed(fields={"body": "يجب أن يكون كائن JSON / must be a JSON object"})
     try:
         return model.model_validate(data)
     except PydanticValidationError as error:
@@ -65,23 +69,9 @@ def parse_body(request: Request, model: type[Model]) -> Model:
 
 
 def pydantic_fields(error: PydanticValidationError) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    for issue in error.errors(include_url=False, include_input=False):
-        path = ".".join(str(p) for p in issue["loc"]) or "body"
-        fields.setdefault(path, f"{_arabic(issue['type'])} / {issue['msg']}")
-    return fields
+    from chalicelib.api.field_messages import field_messages
 
-
-def _arabic(error_type: str) -> str:
-    if error_type == "extra_forbidden":
-        return "حقل غير معروف"
-    if error_type == "missing":
-        return "حقل مطلوب"
-    if "too_long" in error_type or "too_short" in error_type:
-        return "الطول غير مسموح"
-    if error_type.endswith("_type") or "parsing" in error_type:
-        return "نوع القيمة غير صحيح"
-    return "قيمة غير صالحة"
+    return field_messages(error.errors(include_url=False, include_input=False))
 
 
 def query_param(request: Request, name: str) -> Optional[str]:
@@ -94,7 +84,7 @@ def limit_param(request: Request, default: int = 20, maximum: int = 100) -> int:
     if raw is None:
         return default
     if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise ValidationFailed(fields={"limit": f"a whole number from 1 to {maximum} / عدد صحيح من 1 إلى {maximum}"})
+        raise ValidationFailed(fields={"limit": f"عدد صحيح من 1 إلى {maximum} / a whole number from 1 to {maximum}"})
     return int(raw)
 
 
@@ -111,7 +101,9 @@ def install_error_handling(app: Chalice) -> None:
     @app.middleware("http")
     def correlated(event: Any, get_response: Callable[[Any], Response]) -> Response:
         logger.set_correlation_id(event.context.get("requestId"))
-        return _contract_shaped(get_response(event))
+        response = _contract_shaped(get_response(event))
+        response.headers.update(EVERY_RESPONSE_HEADERS)
+        return response
 
 
 def _refusing_cleanly(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -129,15 +121,30 @@ def _refusing_cleanly(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+# Chalice's own refusals, in our words (its English sentences never reach a client).
+CHALICE_REFUSALS: dict[str, tuple[str, str, str]] = {
+    "MethodNotAllowedError": ("method_not_allowed", "هذه الطريقة غير مسموحة على هذا المسار",
+                              "This method is not allowed on this path"),
+    "UnsupportedMediaType": ("unsupported_media_type", "نوع المحتوى غير مقبول على هذا المسار",
+                             "This Content-Type is not accepted on this path"),
+    "BadRequest": ("not_acceptable", "نوع الاستجابة غير مقبول في ترويسة Accept",
+                   "The Accept header does not admit the response's type"),
+    "InternalServerError": ("internal_error", InternalError.message_ar, InternalError.message_en),
+}
+
+
 def _contract_shaped(response: Response) -> Response:
-    """Chalice answers some errors itself (unknown route, 415, bad JSON); reshape them."""
+    """Chalice answers some errors itself (405, 415, binary Accept); reshape them, keeping
+    their headers (`Allow`)."""
     if response.status_code < 400 or not isinstance(response.body, dict) or "Code" not in response.body:
         return response
-    message = str(response.body.get("Message", ""))
-    error = RukhsaError(message_en=message or "Request refused", message_ar="تعذر تنفيذ الطلب",
-                        code=str(response.body.get("Code", "error")).lower())
+    code, message_ar, message_en = CHALICE_REFUSALS.get(
+        str(response.body["Code"]), ("request_refused", "تعذر تنفيذ الطلب", "Request refused"))
+    error = RukhsaError(message_en=message_en, message_ar=message_ar, code=code)
     error.status = response.status_code
-    return error_response(error)
+    shaped = error_response(error)
+    shaped.headers = {**(response.headers or {}), **shaped.headers}
+    return shaped
 
 
 def caller_of(request: Request) -> "Principal":

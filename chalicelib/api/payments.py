@@ -122,7 +122,7 @@ def sandbox_complete(merchant_reference: str):
         "utf-8", errors="replace"))
     outcome = (form.get("outcome") or [""])[0]
     if outcome not in ("pay", "fail"):
-        raise ValidationFailed(fields={"outcome": "pay or fail / ادفع أو فشل"})
+        raise ValidationFailed(fields={"outcome": "ادفع أو فشل / pay or fail"})
     payment = _sandbox_payment(merchant_reference)
     result = usecase.sandbox_callback(payment, outcome == "pay", settings.paymob_hmac_secret,
                                       wiring.payment_gateway, wiring.payment_store(),

@@ -6,6 +6,7 @@ cacheable for a short while only (CACHE_CONTROL_HEADER): a revocation shows with
 from chalice import Blueprint, Response
 
 from chalicelib.api.http import json_response
+from chalicelib.api.negotiation import best_media_type
 from chalicelib.errors import NotFound
 from chalicelib.wiring import bound_settings, clock, licence_reader, once_store, seal_public_keys
 
@@ -22,9 +23,14 @@ PAGE_SECURITY_HEADERS = {
 }
 
 
+# The page first: it is the default, and a client that accepts neither still gets it (RFC 9110
+# lets a server disregard Accept; a scanner must never get a bare refusal).
+PAGE_TYPE, JSON_TYPE = "text/html; charset=utf-8", "application/json; charset=utf-8"
+
+
 def _wants_json() -> bool:
-    accept = (verification_api.current_request.headers or {}).get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
+    accept = (verification_api.current_request.headers or {}).get("accept")
+    return best_media_type(accept, (PAGE_TYPE, JSON_TYPE)) == JSON_TYPE
 
 
 def _verification(token: str) -> Response:
@@ -41,7 +47,7 @@ def _verification(token: str) -> Response:
     catalogue = load_catalogue()
     page = render_verification_page(view, catalogue.kind_names(), catalogue.district_names())
     return Response(body=page, status_code=200,
-                    headers={"Content-Type": "text/html; charset=utf-8", **headers})
+                    headers={"Content-Type": PAGE_TYPE, **headers})
 
 
 @verification_api.route("/v/{token}", methods=["GET"])

@@ -43,10 +43,10 @@ SCHEDULED, PASSED, FAILED = "scheduled", "passed", "failed"
 def check_document(slot: str, content_type: str) -> None:
     """The slot exists and accepts this content type; else a 400 naming the field."""
     if slot not in DOCUMENT_SLOTS:
-        raise ValidationFailed(fields={"slot": f"one of {', '.join(DOCUMENT_SLOTS)} / نوع مستند غير معروف"})
+        raise ValidationFailed(fields={"slot": f"نوع مستند غير معروف، واحد من: {'، '.join(DOCUMENT_SLOTS)} / one of {', '.join(DOCUMENT_SLOTS)}"})
     allowed = DOCUMENT_SLOTS[slot][2]
     if content_type not in allowed:
-        raise ValidationFailed(fields={"content_type": f"{DOCUMENT_SLOTS[slot][1]} accepts {', '.join(allowed)} / نوع الملف غير مقبول لهذا المستند"})
+        raise ValidationFailed(fields={"content_type": f"نوع الملف غير مقبول لهذا المستند، المقبول: {'، '.join(allowed)} / {DOCUMENT_SLOTS[slot][1]} accepts {', '.join(allowed)}"})
 
 
 def documents(app: Application) -> list[dict]:
@@ -77,7 +77,7 @@ def schedule_inspection(app: Application, inspection_id: str, scheduled_for: dat
                         inspector: str, by: str, now: datetime) -> tuple[Application, dict]:
     _reviewing(app, "schedule an inspection")
     if scheduled_for <= now:
-        raise ValidationFailed(fields={"scheduled_for": "must be in the future / يجب أن يكون الموعد في المستقبل"})
+        raise ValidationFailed(fields={"scheduled_for": "يجب أن يكون الموعد في المستقبل / must be in the future"})
     inspection = {"id": inspection_id, "status": SCHEDULED, "scheduled_for": iso(scheduled_for),
                   "inspector": inspector, "scheduled_by": by, "scheduled_at": iso(now),
                   "photos": []}
@@ -102,7 +102,7 @@ def add_photo(app: Application, inspection_id: str, photo_id: str, content_type:
               by: str, now: datetime) -> tuple[Application, dict]:
     _reviewing(app, "add inspection photos")
     if content_type not in PHOTO_TYPES:
-        raise ValidationFailed(fields={"content_type": f"one of {', '.join(PHOTO_TYPES)} / يقبل صور JPEG أو PNG فقط"})
+        raise ValidationFailed(fields={"content_type": f"يقبل صور JPEG أو PNG فقط / one of {', '.join(PHOTO_TYPES)}"})
     items = inspections(app)
     index = _inspection_index(items, inspection_id)
     photos = list(items[index].get("photos", ()))

@@ -42,7 +42,7 @@ def verdict_for(status: str, valid_until: date, today: date) -> Verdict:
     term has ended counts as EXPIRED even before the nightly job flips its status.
     """
     if status not in LICENCE_STATUSES:
-        raise ValidationFailed(fields={"status": f"unknown licence status {status!r}"})
+        raise ValidationFailed(fields={"status": f"حالة رخصة غير معروفة / unknown licence status {status!r}"})
     if status in _STATUS_VERDICTS:
         return _STATUS_VERDICTS[status]
     return Verdict.EXPIRED if today > valid_until else Verdict.GENUINE_VALID

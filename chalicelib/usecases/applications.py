@@ -23,14 +23,14 @@ if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into ever
 def _service(catalogue: Catalogue, code: str) -> Service:
     service = catalogue.service(code)
     if service is None:
-        raise ValidationFailed(fields={"service_code": "unknown service / خدمة غير معروفة"})
+        raise ValidationFailed(fields={"service_code": "خدمة غير معروفة / unknown service"})
     return service
 
 
 def check_live(rollout: Mapping[str, tuple[str, ...]], service: Service, district: str,
                catalogue: Catalogue) -> None:
     if catalogue.district(district) is None:
-        raise ValidationFailed(fields={"district": "unknown district / حي غير معروف"})
+        raise ValidationFailed(fields={"district": "حي غير معروف / unknown district"})
     if district not in rollout.get(service.code, ()):
         raise Conflict(code="service_not_live",
                        message_en=f"{service.name_en} is not yet offered in this district",
@@ -111,7 +111,7 @@ def create_application(body: ApplicationIn, caller: Principal, catalogue: Catalo
     authorize(caller, "application.create")
     service = _service(catalogue, body.service_code)
     if service.case == "renewal":
-        raise ValidationFailed(fields={"service_code": "renewals are requested from the licence: POST /v1/licences/{number}/renewals / التجديد يطلب من صفحة الرخصة"})
+        raise ValidationFailed(fields={"service_code": "التجديد يطلب من صفحة الرخصة / renewals are requested from the licence: POST /v1/licences/{number}/renewals"})
     check_live(rollout, service, body.district, catalogue)
     applicant, site = validate_applicant_and_site(body, cairo_date(now), catalogue)
     details = validate_details(service, body.details)
@@ -144,13 +144,13 @@ def get_application(application_id: str, caller: Principal, store,
 def list_applications(caller: Principal, status: Optional[str], limit: int,
                       cursor: Optional[str], store, district: Optional[str] = None) -> Page:
     if status is not None and status not in STATUSES:
-        raise ValidationFailed(fields={"status": f"one of {', '.join(STATUSES)} / حالة غير معروفة"})
+        raise ValidationFailed(fields={"status": f"حالة غير معروفة، واحدة من: {'، '.join(STATUSES)} / one of {', '.join(STATUSES)}"})
     authorize(caller, "application.list")
     if caller.role == "citizen":
         return store.list_by_owner(caller.sub, status, limit, cursor)
     queue_district = district_in_scope(caller, "application.list", district)
     if not queue_district:
-        raise ValidationFailed(fields={"district": "admins name the district to list / حدد الحي"})
+        raise ValidationFailed(fields={"district": "حدد الحي / admins name the district to list"})
     return store.list_queue(queue_district, status or "under_review", limit, cursor)
 
 

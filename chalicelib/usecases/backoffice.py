@@ -59,7 +59,7 @@ def trail(before: Application, after: Application, caller: Principal, action: st
 def _reason(reason: Optional[str], required: bool) -> str:
     text = " ".join((reason or "").split())
     if required and len(text) < MIN_REASON:
-        raise ValidationFailed(fields={"reason": f"a reason of at least {MIN_REASON} characters is required / يلزم ذكر السبب"})
+        raise ValidationFailed(fields={"reason": f"يلزم ذكر السبب في {MIN_REASON} أحرف على الأقل / a reason of at least {MIN_REASON} characters is required"})
     return text
 
 
@@ -202,7 +202,7 @@ def _moment(text: str, field: str) -> datetime:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise ValidationFailed(fields={field: "an ISO 8601 date-time with a zone, e.g. 2026-05-01T09:00:00Z / تاريخ ووقت بصيغة ISO 8601"})
+        raise ValidationFailed(fields={field: "تاريخ ووقت بصيغة ISO 8601 مع المنطقة الزمنية / an ISO 8601 date-time with a zone, e.g. 2026-05-01T09:00:00Z"})
     return moment
 
 
@@ -281,7 +281,7 @@ def applications_report(caller: Principal, district: Optional[str], catalogue: C
     collected: for an officer's district, or an admin's chosen district (or all of them)."""
     scope = district_in_scope(caller, "reports.read", district)
     if scope is not None and catalogue.district(scope) is None:
-        raise ValidationFailed(fields={"district": "unknown district / حي غير معروف"})
+        raise ValidationFailed(fields={"district": "حي غير معروف / unknown district"})
     districts = [scope] if scope else [d.code for d in catalogue.districts]
     counters = {d: store.counters(d) for d in districts}
     fines = {d: reports.fine_totals(store.licence_fines(d)) for d in districts}

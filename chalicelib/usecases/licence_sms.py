@@ -111,7 +111,7 @@ def request_resend(licence: Licence, caller: Principal, once: OnceStore, queue: 
         raise Conflict(code="licence_not_sealed", message_en="this licence has no e-seal yet",
                        message_ar="لم يصدر ختم إلكتروني لهذه الرخصة بعد")
     if not licence.holder_mobile:
-        raise ValidationFailed(fields={"holder.mobile": "no mobile number on the licence / لا يوجد رقم محمول"})
+        raise ValidationFailed(fields={"holder.mobile": "لا يوجد رقم محمول على الرخصة / no mobile number on the licence"})
     window = int(now.timestamp()) // RESEND_WINDOW_SECONDS
     if not once.point(f"licsms-resend#{licence.number}#{window}", caller.sub, now):
         raise TooManyRequests(message_en="an SMS was sent again a few minutes ago; try later",

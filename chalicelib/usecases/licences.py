@@ -42,7 +42,7 @@ def list_licences(caller: Principal, limit: int, cursor: Optional[str], licences
         return licences.list_by_holder(caller.sub, limit, cursor)
     listed = district_in_scope(caller, "licence.list", district)
     if not listed:
-        raise ValidationFailed(fields={"district": "admins name the district to list / حدد الحي"})
+        raise ValidationFailed(fields={"district": "حدد الحي / admins name the district to list"})
     return licences.list_by_district(listed, limit, cursor)
 
 

@@ -163,7 +163,7 @@ def expire(licence: Licence, business_date: date, ports: NightPorts) -> NightSta
     def change(current: Licence) -> Optional[Licence]:
         if not lifecycle.should_expire(current, business_date):
             return None  # someone renewed, suspended or expired it meanwhile
-        return change_status(current, "expire", "term ended / انتهت مدة الرخصة")
+        return change_status(current, "expire", "انتهت مدة الرخصة / term ended")
 
     if _save_changed(licence, change, ports, stats)[1]:
         stats.expired = 1

@@ -68,7 +68,7 @@ def _gateway_for_checkout(name: str, gateways: GatewayFactory) -> PaymentGateway
     try:
         return gateways(name)
     except NotFound:
-        raise ValidationFailed(fields={"gateway": "this gateway is not available / بوابة الدفع غير متاحة"}) from None
+        raise ValidationFailed(fields={"gateway": "بوابة الدفع غير متاحة / this gateway is not available"}) from None
 
 
 # ------------------------------------------------------------------------- gateway events
@@ -285,8 +285,9 @@ def finance(caller: Principal, start: Optional[str], end: Optional[str],
     first, last = _day(start, "from", today), _day(end, "to", today)
     try:
         days = domain.report_days(first, last, REPORT_MAX_DAYS)
-    except ValueError as error:
-        raise ValidationFailed(fields={"to": f"{error} / نطاق أيام غير صالح (حتى {REPORT_MAX_DAYS} يومًا)"}) from None
+    except ValueError:
+        raise ValidationFailed(fields={"to": f"نطاق أيام غير صالح (حتى {REPORT_MAX_DAYS} يومًا) / "
+                                             f"a range of 1 to {REPORT_MAX_DAYS} days"}) from None
     found = [p for d in days for p in payments.list_by_day(d.isoformat(), district or None)]
     return {"from": first.isoformat(), "to": last.isoformat(), "district": district or None,
             "currency": domain.CURRENCY, **domain.finance_report(found)}
@@ -302,7 +303,7 @@ def _day(raw: Optional[str], name: str, default: date) -> date:
 
 
 def _bad_day(name: str) -> date:
-    raise ValidationFailed(fields={name: "a Cairo date YYYY-MM-DD / تاريخ بصيغة YYYY-MM-DD"})
+    raise ValidationFailed(fields={name: "تاريخ بصيغة YYYY-MM-DD / a Cairo date YYYY-MM-DD"})
 
 
 # ------------------------------------------------------------------ sandbox (local stack only)

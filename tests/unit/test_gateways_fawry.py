@@ -203,9 +203,13 @@ def _outcome(body: bytes) -> str:
 
 
 def test_junk_bodies_only_ever_raise_bad_signature():
-    """GIVEN junk, truncated or deeply nested bodies WHEN parsed THEN always BadSignature."""
+    """GIVEN junk or truncated bodies WHEN parsed THEN always BadSignature; deeply nested ones
+    are refused before parsing as a ValidationFailed on `body` (a 400, like 413 for size)."""
     genuine = (EVENTS / "fawry_notification_v2.json").read_bytes()
-    assert {_outcome(body) for body in hostile_bodies(3, genuine)} == {"bad_signature"}
+    bodies = list(hostile_bodies(3, genuine))
+    too_deep = [body for body in bodies if body.startswith((b"{" * 40, b"[" * 40))]
+    assert len(too_deep) == 2 and {_outcome(body) for body in too_deep} == {"validation_failed"}
+    assert {_outcome(body) for body in bodies if body not in too_deep} == {"bad_signature"}
 
 
 def test_mutated_notifications_only_raise_the_two_allowed_exceptions():

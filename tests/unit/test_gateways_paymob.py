@@ -285,10 +285,15 @@ def _outcome(query: dict, body: bytes) -> str:
 
 
 def test_junk_bodies_only_ever_raise_bad_signature():
-    """GIVEN junk, truncated, deeply nested or oversized bodies WHEN parsed
-    THEN every one is a BadSignature, never another exception."""
+    """GIVEN junk, truncated or oversized bodies WHEN parsed THEN every one is a BadSignature,
+    never another exception; deeply nested ones are refused before parsing as a
+    ValidationFailed on `body` (a 400, like 413 for size)."""
     genuine = json.dumps(processed_callback()).encode()
-    outcomes = {_outcome({"hmac": "a" * 128}, body) for body in hostile_bodies(7, genuine)}
+    bodies = list(hostile_bodies(7, genuine))
+    too_deep = [body for body in bodies if body.startswith((b"{" * 40, b"[" * 40))]
+    assert len(too_deep) == 2
+    assert {_outcome({"hmac": "a" * 128}, body) for body in too_deep} == {"validation_failed"}
+    outcomes = {_outcome({"hmac": "a" * 128}, body) for body in bodies if body not in too_deep}
     assert outcomes == {"bad_signature"}
 
 

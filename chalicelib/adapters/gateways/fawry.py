@@ -17,6 +17,7 @@ from typing import Mapping, Optional
 from chalicelib.adapters.gateways import _http
 from chalicelib.adapters.gateways._http import GatewayUnavailable
 from chalicelib.errors import ValidationFailed
+from chalicelib.json_input import loads_bounded
 from chalicelib.ports import BadSignature, Checkout, GatewayEvent, GatewayStatus, PaymentGateway
 
 FAWRY_BASE_URL = "https://www.atfawry.com"
@@ -122,7 +123,7 @@ def piasters_from_egp(amount: object, field_name: str) -> int:
             raise InvalidOperation
         return int(piasters)
     except (InvalidOperation, ValueError, ArithmeticError) as error:
-        raise ValidationFailed(fields={field_name: "must be EGP with at most 2 decimals"}) from error
+        raise ValidationFailed(fields={field_name: "مبلغ بالجنيه بخانتين عشريتين على الأكثر / must be EGP with at most 2 decimals"}) from error
 
 
 def egp_from_piasters(amount_piasters: int) -> str:
@@ -132,8 +133,8 @@ def egp_from_piasters(amount_piasters: int) -> str:
 def _decode_notification(body: bytes) -> Mapping[str, object]:
     try:
         # Decimal keeps "161.40" exact; float would already have lost the cent.
-        document = json.loads(body, parse_float=Decimal)
-    except (ValueError, RecursionError, TypeError) as error:
+        document = loads_bounded(body, parse_float=Decimal)
+    except (ValueError, TypeError) as error:  # too deep is ValidationFailed (400), not caught
         raise BadSignature("notification body is not JSON") from error
     if not isinstance(document, dict):
         raise BadSignature("notification body is not a JSON object")
@@ -152,7 +153,7 @@ def _occurred_at(payment_time: object) -> Optional[datetime]:
 def _required_text(value: object, field_name: str) -> str:
     text = _text(value).strip()
     if not text:
-        raise ValidationFailed(fields={field_name: "missing"})
+        raise ValidationFailed(fields={field_name: "حقل مطلوب / required"})
     return text
 
 
@@ -171,7 +172,7 @@ def parse_notification(body: bytes, secure_key: str, gateway: str = "fawry") -> 
         raise BadSignature("Fawry messageSignature does not match")
     status = _text(notification.get("orderStatus")).upper()
     if status not in ORDER_STATUSES:
-        raise ValidationFailed(fields={"orderStatus": "unknown status"})
+        raise ValidationFailed(fields={"orderStatus": "حالة غير معروفة / unknown status"})
     success, pending = ORDER_STATUSES[status]
     fawry_ref = _required_text(notification.get("fawryRefNumber"), "fawryRefNumber")
     merchant_ref = _required_text(_merchant_ref(notification), "merchantRefNumber")

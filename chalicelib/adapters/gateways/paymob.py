@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from datetime import datetime, timezone
 from typing import Mapping, Optional, Sequence
@@ -24,6 +23,7 @@ from typing import Mapping, Optional, Sequence
 from chalicelib.adapters.gateways import _http
 from chalicelib.adapters.gateways._http import GatewayUnavailable
 from chalicelib.errors import ValidationFailed
+from chalicelib.json_input import loads_bounded
 from chalicelib.ports import BadSignature, Checkout, GatewayEvent, GatewayStatus, PaymentGateway
 
 PAYMOB_BASE_URL = "https://accept.paymob.com"
@@ -129,8 +129,8 @@ def _require_valid_hmac(message: str, received: object, secret: str) -> None:
 
 def _decode_json_object(body: bytes) -> Mapping[str, object]:
     try:
-        document = json.loads(body)
-    except (ValueError, RecursionError, TypeError) as error:
+        document = loads_bounded(body)
+    except (ValueError, TypeError) as error:  # too deep is ValidationFailed (400), not caught
         raise BadSignature("callback body is not JSON") from error
     if not isinstance(document, dict):
         raise BadSignature("callback body is not a JSON object")
@@ -140,20 +140,20 @@ def _decode_json_object(body: bytes) -> Mapping[str, object]:
 def _flag(signed: Mapping[str, str], name: str) -> bool:
     value = signed.get(name, "")
     if value not in ("true", "false"):
-        raise ValidationFailed(fields={name: "must be true or false"})
+        raise ValidationFailed(fields={name: "يجب أن يكون true أو false / must be true or false"})
     return value == "true"
 
 
 def _amount_piasters(signed: Mapping[str, str]) -> int:
     amount = signed.get("amount_cents", "")
     if not _DIGITS.match(amount):
-        raise ValidationFailed(fields={"amount_cents": "must be a whole number of piasters"})
+        raise ValidationFailed(fields={"amount_cents": "يجب أن يكون عددًا صحيحًا من القروش / must be a whole number of piasters"})
     return int(amount)
 
 
 def _merchant_reference(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
-        raise ValidationFailed(fields={"merchant_order_id": "missing"})
+        raise ValidationFailed(fields={"merchant_order_id": "حقل مطلوب / required"})
     return str(value)
 
 
@@ -186,9 +186,9 @@ def _event(gateway: str, signed: Mapping[str, str], merchant_reference: object,
            payload: Mapping[str, object]) -> GatewayEvent:
     transaction_id = signed.get("id", "")
     if not transaction_id:
-        raise ValidationFailed(fields={"id": "missing"})
+        raise ValidationFailed(fields={"id": "حقل مطلوب / required"})
     if signed.get("currency") != "EGP":
-        raise ValidationFailed(fields={"currency": "only EGP is accepted"})
+        raise ValidationFailed(fields={"currency": "الجنيه المصري فقط / only EGP is accepted"})
     return GatewayEvent(
         gateway=gateway,
         transaction_id=transaction_id,
