@@ -68,7 +68,7 @@ MATRIX: Mapping[str, tuple[Grant, ...]] = {
 }
 
 # (method, route path as Chalice declares it) -> action. `None` marks a public route.
-# Routes of other areas are listed as API.md fixes them, so the whole-matrix test covers them
+# Routes of other areas are listed as the public contract fixes them, so the whole-matrix test covers them
 # the day they are served; a served route missing here fails that test.
 PUBLIC = None
 ROUTES: Mapping[tuple[str, str], Optional[str]] = {

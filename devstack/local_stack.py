@@ -100,10 +100,10 @@ class LocalStack:
         same_ports = (api_port, emulator_port) == (configured_api_port, configured_emulator_port)
         overlay = None if same_ports else overlay_project(env)
         project_dir = ROOT if overlay is None else overlay
+        # `chalice local --no-autoreload`, answering what API Gateway answers itself as in AWS
         api = subprocess.Popen(
-            [os.path.join(os.path.dirname(sys.executable), "chalice"), "--project-dir",
-             str(project_dir), "local", "--stage", "local", "--host", "127.0.0.1",
-             "--port", str(api_port), "--no-autoreload"],
+            [sys.executable, "-m", "devstack.gateway", "--project-dir", str(project_dir),
+             "--stage", "local", "--host", "127.0.0.1", "--port", str(api_port)],
             cwd=ROOT, env=os.environ.copy())
         return cls(api_url=f"http://127.0.0.1:{api_port}", emulator=emulator, api=api,
                    stopping=stopping, pump_thread=pump_thread, queue_thread=queue_thread, overlay=overlay, env=env)

@@ -38,6 +38,7 @@ from aws_cdk import (
 from constructs import Construct
 
 from infra.functions import FUNCTIONS, QUEUES, FunctionAccess, function_name_of_handler
+from infra.gateway_responses import sam_gateway_responses
 from infra.resources import (
     FILES_BUCKET_LIFECYCLE_DAYS,
     ROLES,
@@ -648,6 +649,9 @@ class RukhsaStack(Stack):
             self._method_setting("/~1s~1{code}", "GET", self.config.verify_throttle),
             self._method_setting("/~1v1~1keys", "GET", self.config.keys_throttle),
         ])
+        # What API Gateway answers itself (unknown path 404, throttled 429, ...) in the error
+        # contract with nosniff; part of the API definition, so each change is redeployed.
+        api.add_override("Properties.GatewayResponses", sam_gateway_responses())
         skip_checkov(api, ("CKV_AWS_120", "responses are per-user or per-token and must be "
                                           "fresh (licence status); caching would serve stale data"))
         self._alarm("ApiServerErrorsAlarm",

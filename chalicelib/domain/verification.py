@@ -1,7 +1,7 @@
 """What the public verification page (`GET /v/{token}`) tells whoever scanned a licence's QR code.
 
 Pure rules only: the verdict for a licence, the masked holder name, and the page's JSON form
-(API.md "Verification"). Looking the licence up and checking the token's signature happen elsewhere;
+(docs/api.md, "Verifying a licence"). Looking the licence up and checking the token's signature happen elsewhere;
 the route hands the result to these functions.
 """
 from __future__ import annotations
@@ -134,7 +134,7 @@ def _not_genuine_json() -> dict[str, Any]:
 
 
 def to_json(view: VerificationView) -> dict[str, Any]:
-    """The JSON form of API.md ("Verification"), plus the `verdict` and `fines` extras.
+    """The contract's JSON form (docs/api.md, "Verifying a licence"), plus the `verdict` and `fines` extras.
 
     `fines` is a list of {"name", "amount"} with amounts in integer piasters.
     """

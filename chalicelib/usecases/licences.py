@@ -47,7 +47,7 @@ def list_licences(caller: Principal, limit: int, cursor: Optional[str], licences
 
 
 def public_view(licence: Licence, files: FileStore, verify_base_url: str) -> dict:
-    """API.md's licence fields, plus issue time, fines total, renewals and the SMS state."""
+    """The contract's licence fields, plus issue time, fines total, renewals and the SMS state."""
     sealed = bool(licence.seal_token)
     return {
         "number": licence.number, "kind": licence.kind, "district": licence.district,

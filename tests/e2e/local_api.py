@@ -1,6 +1,7 @@
-"""Serve the app over HTTP exactly as `chalice local` does (Chalice's LocalDevServer), but with
-the environment this process was given: `chalice local` would overwrite it from
-.chalice/config.json, and the e2e stack needs its own ports, tables and bucket.
+"""Serve the app over HTTP as `chalice local` does (Chalice's LocalDevServer, answering what API
+Gateway answers itself: devstack/gateway.py), but with the environment this process was given:
+`chalice local` would overwrite it from .chalice/config.json, and the e2e stack needs its own
+ports, tables and bucket.
 
     python -m tests.e2e.local_api --port 8123
 """
@@ -20,13 +21,13 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from chalice.config import Config
-    from chalice.local import create_local_server
+    from devstack.gateway import create_gateway_server
 
     import app as app_module
 
     config = Config.create(chalice_stage="local", app_name="rukhsa",
                            chalice_app=app_module.app, project_dir=str(ROOT))
-    create_local_server(app_module.app, config, args.host, args.port).serve_forever()
+    create_gateway_server(app_module.app, config, args.host, args.port).serve_forever()
 
 
 if __name__ == "__main__":

@@ -365,6 +365,29 @@ def test_api_is_throttled_and_tighter_on_verification_and_keys(synth: Synth) -> 
     assert "DestinationArn" in api["AccessLogSetting"]
 
 
+def test_the_gateway_answers_in_the_error_contract_with_nosniff(synth: Synth) -> None:
+    """GIVEN the REST API WHEN synthesised THEN what API Gateway answers itself is the bilingual
+    envelope with nosniff: an unknown path 404 (not 403 "Missing Authentication Token"),
+    throttling 429, and every other 4xx/5xx."""
+    responses = synth.resources["RestAPI"]["Properties"]["GatewayResponses"]
+    assert {"MISSING_AUTHENTICATION_TOKEN", "RESOURCE_NOT_FOUND", "THROTTLED", "QUOTA_EXCEEDED",
+            "REQUEST_TOO_LARGE", "WAF_FILTERED", "DEFAULT_4XX", "DEFAULT_5XX"} <= set(responses)
+    statuses = {kind: response.get("StatusCode") for kind, response in responses.items()}
+    assert statuses["MISSING_AUTHENTICATION_TOKEN"] == "404" and statuses["THROTTLED"] == "429"
+    assert statuses["DEFAULT_4XX"] is None and statuses["DEFAULT_5XX"] is None  # keep AWS's
+    for kind, response in responses.items():
+        headers = response["ResponseParameters"]["Headers"]
+        assert headers["X-Content-Type-Options"] == "'nosniff'", kind
+        error = json.loads(response["ResponseTemplates"]["application/json"])["error"]
+        assert set(error) == {"code", "message_ar", "message_en"}, kind
+        assert any("\u0600" <= c <= "\u06ff" for c in error["message_ar"]), kind
+        assert "$" not in response["ResponseTemplates"]["application/json"]  # no VTL to evaluate
+    not_found = json.loads(responses["MISSING_AUTHENTICATION_TOKEN"]["ResponseTemplates"]
+                           ["application/json"])["error"]
+    assert not_found["code"] == "not_found"
+    assert responses["THROTTLED"]["ResponseParameters"]["Headers"]["Retry-After"] == "'1'"
+
+
 def test_cognito_pool_has_the_roles_and_a_district_attribute(synth: Synth) -> None:
     """GIVEN ROLES WHEN synthesised THEN one group per role and a custom `district` attribute."""
     groups = {g["Properties"]["GroupName"] for g in synth.of_type("AWS::Cognito::UserPoolGroup")

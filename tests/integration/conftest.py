@@ -45,7 +45,7 @@ class Stack:
 
 @pytest.fixture(scope="session")
 def stack(emulator, tmp_path_factory) -> Stack:
-    from chalice.test import Client
+    from devstack.gateway import GatewayClient
 
     prefix = f"it{uuid.uuid4().hex[:6]}-"
     env = local_environment()
@@ -65,7 +65,7 @@ def stack(emulator, tmp_path_factory) -> Stack:
 
     pump = StreamPump(stream_handlers(app_module), stream_arns)
     # A project dir with no .chalice config: the test client must not swap our environment.
-    client = Client(app_module.app, project_dir=str(tmp_path_factory.mktemp("noconfig")))
+    client = GatewayClient(app_module.app, project_dir=str(tmp_path_factory.mktemp("noconfig")))
     return Stack(client=client, streams=pump, app=app_module, prefix=prefix)
 
 
@@ -81,9 +81,9 @@ def api_server(stack):
     session: chalice.local patches the app's class, so a second server on the same app fails."""
     import threading
 
-    from chalice.local import create_local_server
+    from devstack.gateway import create_gateway_server
 
-    server = create_local_server(stack.app.app, stack.client._chalice_config, "127.0.0.1", 0)
+    server = create_gateway_server(stack.app.app, stack.client._chalice_config, "127.0.0.1", 0)
     server.server.socket.listen(256)  # the default backlog of 5 would refuse a burst
     threading.Thread(target=server.server.serve_forever, daemon=True).start()
     host, port = server.server.server_address[:2]

@@ -1,4 +1,4 @@
-"""Cold start: every Lambda of the app pays for what `app.py` imports (issue 8, STYLE.md).
+"""Cold start: every Lambda of the app pays for what `app.py` imports (issue 8).
 
 Blueprints import their schemas, use cases, auth and adapters inside the views; these tests
 fail as soon as a module-level import drags a heavy dependency back into `import app`, or into

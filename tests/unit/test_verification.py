@@ -108,7 +108,7 @@ def test_mask_name_hides_the_rest_of_every_later_part() -> None:
 # --- JSON form --------------------------------------------------------------------------------
 
 def test_json_form_of_a_genuine_licence_matches_the_api_contract() -> None:
-    """GIVEN a genuine view with a fine WHEN turned into JSON THEN API.md's keys plus extras."""
+    """GIVEN a genuine view with a fine WHEN turned into JSON THEN the contract's keys plus extras."""
     view = genuine_view(outstanding_fines_piasters=5000,
                         fines=[{"name": "غرامة إشغال", "amount": 5000}])
     body = to_json(view)
