@@ -99,18 +99,19 @@ def _sample(kind: str, spec: dict) -> dict:
 def _verify_spec(prefix: str) -> dict:
     """A licence in the licences table and its seal, so the verify request reads a real item."""
     from chalicelib import wiring
-    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib.domain.licence_numbers import format_number
     from chalicelib.domain.licences import Licence
     from chalicelib.domain.seal import SealClaims, sign_seal
 
-    district = load_catalogue().districts[0].code
-    number = f"ALX-{district}-2026-{uuid.uuid4().int % 10**6:06d}"
+    catalogue = wiring.catalogue()
+    district = catalogue.districts[0].code
+    number = format_number(district, 2026, uuid.uuid4().int % 10**6)
     signer = wiring.seal_signer()
     site = {"lat": 31.2, "lng": 29.9, "address": "Cold start street"}
     claims = SealClaims(number=number, kind="shop", district=district, lat=site["lat"],
                         lng=site["lng"], valid_from=date(2026, 1, 1),
                         valid_until=date(2099, 12, 31), key_id=signer.key_id)
-    token = sign_seal(claims, signer)
+    token = sign_seal(claims, signer, catalogue.seal_codes)
     wiring.licence_store().create(Licence(
         number=number, application_id="cold-start", service_code="shop-first", kind="shop",
         district=district, holder="cold-start", holder_name="Cold Start",

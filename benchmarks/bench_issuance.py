@@ -25,11 +25,13 @@ from benchmarks.bench_qr import median_ms, worst_case_claims  # noqa: E402
 
 def qr_figures(base_url: str, runs: int) -> None:
     from chalicelib.adapters.qr_png import render_qr_png
+    from chalicelib.domain.catalogue import load_catalogue
     from chalicelib.domain.seal import sign_seal, verify_url
     from tests.unit.seal_fakes import LocalSealSigner
 
     signer = LocalSealSigner()
-    url = verify_url(base_url, sign_seal(worst_case_claims(signer.key_id), signer))
+    url = verify_url(base_url, sign_seal(worst_case_claims(signer.key_id), signer,
+                                          load_catalogue().seal_codes))
     image = render_qr_png(url)
     print(f"QR (worst-case seal, {len(url)}-char URL at {base_url}): version {image.version}, "
           f"{len(image.png)} B PNG, {median_ms(lambda: render_qr_png(url), runs):.2f} ms per QR "

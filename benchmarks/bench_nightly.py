@@ -55,7 +55,8 @@ def licence_for(n: int, due_kind: str | None, districts: list[str]):
         holder_national_id="29001010201234", site={"lat": 31.2, "lng": 29.9, "address": "x"},
         details={"sign_type": "wall", "sign_width_m": 2, "sign_height_m": 1, "faces": 1},
         status=status, valid_from=(ends - timedelta(days=364)).isoformat(),
-        valid_until=ends.isoformat(), issued_at="2029-06-15T10:00:00.000Z")
+        valid_until=ends.isoformat(), issued_at="2029-06-15T10:00:00.000Z",
+        accrues_late_fines=True)  # the catalogue's advertisement rule fines late days
 
 
 def populate(total: int, due: int, districts: list[str]) -> float:

@@ -41,6 +41,9 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     sms_queue_url: str = ""
     """The SMS retry queue's URL in AWS; empty locally, where it is looked up by name."""
+    catalogue_dir: str = ""
+    """CATALOGUE_DIR: a directory holding catalogue.json and districts.json to use instead of
+    the packaged chalicelib/data, for tests and the local stack only (refused in prod)."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def table_name(self, logical_name: str) -> str:
@@ -83,6 +86,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         sandbox_enabled=_flag(env, "SANDBOX_ENABLED"),
         dev_tokens_enabled=_flag(env, "DEV_TOKENS_ENABLED"),
         sms_queue_url=env.get("SMS_QUEUE_URL", ""),
+        catalogue_dir=env.get("CATALOGUE_DIR", "").strip(),
         extra=gateway_extra(env),
     )
     for der in settings.seal_public_keys:
@@ -98,6 +102,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         raise SettingsError("AUTH_MODE=local needs LOCAL_JWT_SECRET of at least 32 characters")
     if settings.stage == "prod" and (settings.sandbox_enabled or settings.dev_tokens_enabled):
         raise SettingsError("the sandbox gateway and dev tokens are never enabled in prod")
+    if settings.stage == "prod" and settings.catalogue_dir:
+        raise SettingsError("CATALOGUE_DIR is for tests and the local stack: prod serves the "
+                            "packaged catalogue")
     return settings
 
 

@@ -125,12 +125,19 @@ def nightly_queue():
 NIGHTLY_QUEUE = "rukhsa-nightly"
 
 
-def nightly_ports():
+def catalogue():
+    """The catalogue this stage serves: the packaged data, or settings.catalogue_dir's (tests
+    and the local stack). Parsed and checked once per directory (load_catalogue caches it)."""
     from chalicelib.domain.catalogue import load_catalogue
+
+    return load_catalogue(get_settings().catalogue_dir or None)
+
+
+def nightly_ports():
     from chalicelib.usecases.nightly import NightPorts
 
     return NightPorts(licences=licence_store(), work_lists=work_lists(), once=once_store(),
-                      notifier=sms_notifier(), catalogue=load_catalogue(), clock=clock)
+                      notifier=sms_notifier(), catalogue=catalogue(), clock=clock)
 
 
 def utc_now() -> datetime:
@@ -166,12 +173,11 @@ def sms_queue():
 
 def issuance_ports():
     from chalicelib.adapters.qr_png import render_qr_png
-    from chalicelib.domain.catalogue import load_catalogue
     from chalicelib.usecases.issuance import IssuancePorts
 
     return IssuancePorts(applications=application_store(), licences=licence_store(),
                          once=once_store(), signer=seal_signer(), files=file_store(),
-                         sms_queue=sms_queue(), catalogue=load_catalogue(),
+                         sms_queue=sms_queue(), catalogue=catalogue(),
                          render_qr=render_qr_png, clock=clock,
                          verify_base_url=bound_settings().verify_base_url)
 

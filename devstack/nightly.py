@@ -57,12 +57,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _printing_ports(wiring):
-    from chalicelib.domain.catalogue import load_catalogue
     from chalicelib.usecases.nightly import NightPorts
 
     return NightPorts(licences=wiring.licence_store(), work_lists=wiring.work_lists(),
                       once=wiring.once_store(), notifier=PrintingNotifier(),
-                      catalogue=load_catalogue(), clock=wiring.clock)
+                      catalogue=wiring.catalogue(), clock=wiring.clock)
 
 
 if __name__ == "__main__":

@@ -84,8 +84,6 @@ def _seal_key(alias: str) -> str:
 
 def seed(now_iso: str) -> None:
     """The catalogue's default rollout, written only where an admin has not set one."""
-    from chalicelib.domain.catalogue import load_catalogue
-    from chalicelib.wiring import rollout_store
+    from chalicelib.wiring import catalogue, rollout_store
 
-    catalogue = load_catalogue()
-    rollout_store().seed({s.code: s.default_districts for s in catalogue.services}, now_iso)
+    rollout_store().seed({s.code: s.default_districts for s in catalogue().services}, now_iso)

@@ -57,7 +57,7 @@ LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 STREAM_ENV = {"applications": "APPLICATIONS_STREAM_ARN", "payments": "PAYMENTS_STREAM_ARN"}
 PLACEHOLDER_STREAM = "arn:aws:dynamodb:eu-central-1:000000000000:table/{}/stream/placeholder"
 # Settings that only the local stack may use; a Chalice config leaking them to AWS fails the synth.
-LOCAL_ONLY_SETTINGS = ("LOCAL_JWT_SECRET", "SANDBOX_ENABLED", "DEV_TOKENS_ENABLED",
+LOCAL_ONLY_SETTINGS = ("LOCAL_JWT_SECRET", "SANDBOX_ENABLED", "DEV_TOKENS_ENABLED", "CATALOGUE_DIR",
                        "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
 
 

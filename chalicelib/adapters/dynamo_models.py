@@ -218,6 +218,7 @@ class LicenceModel(Model):
     accruing_shard = UnicodeAttribute(null=True)
     fined_district = UnicodeAttribute(null=True)
     fines_capped = BooleanAttribute(null=True)
+    accrues_late_fines = BooleanAttribute(null=True)
     version = VersionAttribute()
     by_holder = LicencesByHolder()
     by_expiry = LicencesByExpiry()

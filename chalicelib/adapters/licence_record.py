@@ -28,4 +28,6 @@ def licence_from_values(values: Mapping[str, Any]) -> Licence:
         sms=values.get("sms") or {}, status_reason=values.get("status_reason") or "",
         renewals=tuple(values.get("renewals") or ()),
         superseded_by=values.get("superseded_by") or "",
-        fines_capped=bool(values.get("fines_capped")), version=values.get("version") or 0)
+        fines_capped=bool(values.get("fines_capped")),
+        accrues_late_fines=bool(values.get("accrues_late_fines")),
+        version=values.get("version") or 0)

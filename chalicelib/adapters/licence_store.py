@@ -14,7 +14,7 @@ from chalicelib.adapters.dynamo_models import (AuditModel, ConfigModel, LicenceM
 from chalicelib.adapters.licence_record import licence_from_values
 from chalicelib.adapters.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.licences import Licence
-from chalicelib.domain.seal import licence_number
+from chalicelib.domain.licence_numbers import counter_name, format_number
 from chalicelib.errors import ConcurrentUpdate, NotFound
 from chalicelib.ports import Page
 
@@ -35,7 +35,8 @@ def to_model(licence: Licence) -> LicenceModel:
         renewals=[dict(r) for r in licence.renewals] or None,
         superseded_by=licence.superseded_by or None, accruing_shard=licence.accruing_shard,
         fined_district=licence.district if licence.fines else None,
-        fines_capped=licence.fines_capped or None)
+        fines_capped=licence.fines_capped or None,
+        accrues_late_fines=licence.accrues_late_fines or None)
     if licence.version:
         model.version = licence.version
     return model
@@ -118,7 +119,7 @@ class DynamoLicenceStore:
         leaving a gap, which the numbering tolerates.
         """
         for _ in range(attempts):
-            number = licence_number(district, year, self.next_sequence(district, year))
+            number = format_number(district, year, self.next_sequence(district, year))
             try:
                 return self.create(build(number))
             except ConcurrentUpdate:
@@ -128,6 +129,6 @@ class DynamoLicenceStore:
 
     def next_sequence(self, district: str, year: int) -> int:
         """Atomic per-district, per-year counter: numbers are unique, gaps are tolerated."""
-        counter = ConfigModel(COUNTER, f"ALX-{district}-{year}")
+        counter = ConfigModel(COUNTER, counter_name(district, year))
         counter.update(actions=[ConfigModel.value.add(1)])
         return int(counter.value)

@@ -47,33 +47,33 @@ def licence_audit(number: str):
 
 @admin_api.route("/v1/admin/rollout", methods=["GET"])
 def list_rollout():
-    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib import wiring
     from chalicelib.usecases import backoffice as usecase
 
     caller = caller_of(admin_api.current_request)
-    return json_response({"rollout": usecase.rollout(caller, rollout_admin(), load_catalogue())})
+    return json_response({"rollout": usecase.rollout(caller, rollout_admin(), wiring.catalogue())})
 
 
 @admin_api.route("/v1/admin/rollout/{service_code}/{district}", methods=["PUT"])
 def set_rollout(service_code: str, district: str):
     from chalicelib.api.backoffice_schemas import RolloutIn
-    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib import wiring
     from chalicelib.usecases import backoffice as usecase
 
     request = admin_api.current_request
     caller = caller_of(request)
     body = parse_body(request, RolloutIn)
     return json_response(usecase.set_rollout(service_code, district, body.live, caller,
-                                             rollout_admin(), load_catalogue(), clock()))
+                                             rollout_admin(), wiring.catalogue(), clock()))
 
 
 @admin_api.route("/v1/reports/applications", methods=["GET"])
 def applications_report():
-    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib import wiring
     from chalicelib.usecases import backoffice as usecase
 
     request = admin_api.current_request
     caller = caller_of(request)
     report = usecase.applications_report(caller, query_param(request, "district"),
-                                         load_catalogue(), report_store(), clock())
+                                         wiring.catalogue(), report_store(), clock())
     return json_response(report)

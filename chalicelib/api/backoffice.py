@@ -12,14 +12,14 @@ APP = "/v1/applications/{application_id}"
 @backoffice_api.route(f"{APP}/decision", methods=["POST"])
 def decide(application_id: str):
     from chalicelib.api.schemas import DecisionIn
-    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib import wiring
     from chalicelib.usecases import backoffice as usecase
     from chalicelib.usecases.applications import public_view
 
     request = backoffice_api.current_request
     caller = caller_of(request)
     body = parse_body(request, DecisionIn)
-    app = usecase.decide(application_id, body, caller, load_catalogue(), application_store(),
+    app = usecase.decide(application_id, body, caller, wiring.catalogue(), application_store(),
                          clock())
     return json_response(public_view(app, caller))
 
@@ -41,14 +41,14 @@ def return_to_citizen(application_id: str):
 @backoffice_api.route(f"{APP}/resubmit", methods=["POST"])
 def resubmit(application_id: str):
     from chalicelib.api.backoffice_schemas import ResubmitIn
-    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib import wiring
     from chalicelib.usecases import backoffice as usecase
     from chalicelib.usecases.applications import public_view
 
     request = backoffice_api.current_request
     caller = caller_of(request)
     body = parse_body(request, ResubmitIn) if request.raw_body else ResubmitIn()
-    app = usecase.resubmit(application_id, body, caller, load_catalogue(), application_store(),
+    app = usecase.resubmit(application_id, body, caller, wiring.catalogue(), application_store(),
                            clock())
     return json_response(public_view(app, caller))
 

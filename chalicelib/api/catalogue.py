@@ -12,9 +12,9 @@ LOCATE_CACHE = {"Cache-Control": "public, max-age=86400"}
 
 @catalogue_api.route("/v1/services", methods=["GET"])
 def list_services():
-    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib import wiring
 
-    catalogue, rollout = load_catalogue(), rollout_store().all()
+    catalogue, rollout = wiring.catalogue(), rollout_store().all()
     services = [s.public(rollout.get(s.code, ())) for s in catalogue.services]
     return json_response({"services": services, "catalogue_version": catalogue.version},
                          headers=CATALOGUE_CACHE)
@@ -22,9 +22,9 @@ def list_services():
 
 @catalogue_api.route("/v1/districts", methods=["GET"])
 def list_districts():
-    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib import wiring
 
-    catalogue, rollout = load_catalogue(), rollout_store().all()
+    catalogue, rollout = wiring.catalogue(), rollout_store().all()
     live = {district for districts in rollout.values() for district in districts}
     districts = [{"code": d.code, "name_ar": d.name_ar, "name_en": d.name_en,
                   "live": d.code in live} for d in catalogue.districts]

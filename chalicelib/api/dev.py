@@ -14,13 +14,13 @@ dev_api = Blueprint(__name__)
 def mint_token():
     from chalicelib.api.schemas import DevTokenIn
     from chalicelib.auth import issue_local_token
-    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib import wiring
 
     settings = bound_settings()
     if not (settings.dev_tokens_enabled and settings.auth_mode == "local"):
         raise NotFound()
     body = parse_body(dev_api.current_request, DevTokenIn)
-    if body.role == "officer" and load_catalogue().district(body.district or "") is None:
+    if body.role == "officer" and wiring.catalogue().district(body.district or "") is None:
         raise ValidationFailed(fields={"district": "حدد حيًا صحيحًا / officers need a known district"})
     sub = body.sub or f"{body.role}-{uuid.uuid4().hex[:12]}"
     token = issue_local_token(settings, body.role, sub,

@@ -33,12 +33,12 @@ def get_licence(number: str):
 @licences_api.route("/v1/licences/{number}/paper-copy", methods=["POST"])
 def paper_copy(number: str):
     from chalicelib.adapters.paper_pdf import render_paper_copy
-    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib import wiring
     from chalicelib.usecases import licences as usecase
 
     caller = caller_of(licences_api.current_request)
     licence = usecase.readable_licence(number, caller, licence_store(), "licence.paper_copy")
-    url = usecase.paper_copy(licence, load_catalogue(), file_store(),
+    url = usecase.paper_copy(licence, wiring.catalogue(), file_store(),
                              bound_settings().verify_base_url, render_paper_copy, clock())
     return json_response({"pdf_url": url}, status=201)
 

@@ -9,12 +9,12 @@ renewals_api = Blueprint(__name__)
 
 @renewals_api.route("/v1/licences/{number}/renewals", methods=["POST"])
 def renew_licence(number: str):
-    from chalicelib.domain.catalogue import load_catalogue
+    from chalicelib import wiring
     from chalicelib.usecases.applications import public_view
     from chalicelib.usecases.renewals import request_renewal
 
     caller = caller_of(renewals_api.current_request)
-    app = request_renewal(number, caller, load_catalogue(), rollout_store().all(), licence_store(),
+    app = request_renewal(number, caller, wiring.catalogue(), rollout_store().all(), licence_store(),
                           application_store(), once_store(), clock())
     return json_response(public_view(app, caller), status=201,
                          headers={"Location": f"/v1/applications/{app.id}"})

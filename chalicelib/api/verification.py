@@ -9,6 +9,7 @@ from chalicelib.api.http import json_response
 from chalicelib.api.negotiation import best_media_type
 from chalicelib.errors import NotFound
 from chalicelib.wiring import bound_settings, clock, licence_reader, once_store, seal_public_keys
+from chalicelib.wiring import catalogue as served_catalogue
 
 verification_api = Blueprint(__name__)
 
@@ -35,16 +36,16 @@ def _wants_json() -> bool:
 
 def _verification(token: str) -> Response:
     from chalicelib.domain.calendar import cairo_date
-    from chalicelib.domain.catalogue import load_catalogue
     from chalicelib.domain.verification import to_json
     from chalicelib.presentation.verify_page import CACHE_CONTROL_HEADER, render_verification_page
     from chalicelib.usecases.verification import verify_token
 
-    view = verify_token(token, seal_public_keys(), licence_reader(), cairo_date(clock()))
+    catalogue = served_catalogue()
+    view = verify_token(token, seal_public_keys(), catalogue.seal_codes, licence_reader(),
+                        cairo_date(clock()))
     headers = {"Cache-Control": CACHE_CONTROL_HEADER, "Vary": "Accept", **PAGE_SECURITY_HEADERS}
     if _wants_json():
         return json_response(to_json(view), headers=headers)
-    catalogue = load_catalogue()
     page = render_verification_page(view, catalogue.kind_names(), catalogue.district_names())
     return Response(body=page, status_code=200,
                     headers={"Content-Type": PAGE_TYPE, **headers})

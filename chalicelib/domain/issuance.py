@@ -45,15 +45,18 @@ def renewal_term(licence: Licence, validity_months: int) -> tuple[date, date]:
     return validity(licence.valid_until_date() + timedelta(days=1), validity_months)
 
 
-def new_licence(app: Application, number: str, term: tuple[date, date], now: datetime) -> Licence:
-    """The licence an application earns; the seal and QR are added once it has its number."""
+def new_licence(app: Application, number: str, term: tuple[date, date], now: datetime,
+                accrues_late_fines: bool) -> Licence:
+    """The licence an application earns; the seal and QR are added once it has its number.
+    `accrues_late_fines`: its catalogue rule fines it once late (Catalogue.late_fine)."""
     return Licence(
         number=number, application_id=app.id, service_code=app.service_code, kind=app.kind,
         district=app.district, holder=app.owner, holder_name=str(app.applicant.get("name", "")),
         holder_mobile=str(app.applicant.get("mobile", "")),
         holder_national_id=str(app.applicant.get("national_id", "")),
         site=dict(app.site), details=dict(app.details), status=ACTIVE,
-        valid_from=term[0].isoformat(), valid_until=term[1].isoformat(), issued_at=iso(now))
+        valid_from=term[0].isoformat(), valid_until=term[1].isoformat(), issued_at=iso(now),
+        accrues_late_fines=accrues_late_fines)
 
 
 def renewed_by(licence: Licence, application_id: str) -> bool:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Mapping, Optional
 
+from chalicelib.domain.licence_numbers import parse_number
 from chalicelib.errors import Conflict
 
 ACTIVE = "active"
@@ -74,6 +75,8 @@ class Licence:
     renewals: tuple[Mapping[str, Any], ...] = ()
     superseded_by: str = ""  # a late re-application's application id, once issued
     fines_capped: bool = False  # the late fine reached its cap: nothing more accrues
+    # Its catalogue rule fines it for every late day (catalogue.late_fine), set at issuance.
+    accrues_late_fines: bool = False
     version: int = 0
 
     @property
@@ -86,10 +89,10 @@ class Licence:
 
     @property
     def accruing_shard(self) -> Optional[str]:
-        """Set only while a late advertisement accrues fines: the sparse index's key."""
-        if self.kind == "advertisement" and self.status == EXPIRED and not self.superseded_by \
+        """Set only while a late licence accrues fines: the sparse index's key."""
+        if self.accrues_late_fines and self.status == EXPIRED and not self.superseded_by \
                 and not self.fines_capped:
-            return f"ACCRUING#{int(self.number.rsplit('-', 1)[-1]) % ACCRUING_SHARDS:02d}"
+            return f"ACCRUING#{parse_number(self.number).sequence % ACCRUING_SHARDS:02d}"
         return None
 
     def valid_until_date(self) -> date:

@@ -28,16 +28,12 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
+from chalicelib.domain.catalogue import SealCodes
+from chalicelib.domain.licence_numbers import format_number, parse_number
 from chalicelib.ports import SealSigner
 
-# Append-only code tables: a payload stores the index, so an entry may never move or disappear.
-DISTRICT_CODES: tuple[str, ...] = (
-    "EAST", "CENTRAL", "GOMROK", "MONTAZA1", "BORG",
-    "MONTAZA2", "WEST", "AGAMY", "AMREYA1", "AMREYA2",
-)
-KIND_CODES: tuple[str, ...] = (
-    "shop", "occupancy", "advertisement", "building", "demolition", "restoration",
-)
+# The district and kind bytes are the catalogue's seal codes (chalicelib/data, `seal_code`),
+# append-only data: a payload stores the code, so a code may never change meaning.
 
 FORMAT_VERSION = 1
 KEY_ID_BYTES = 4
@@ -54,7 +50,6 @@ TOKEN_BYTES = PAYLOAD_BYTES + SIGNATURE_BYTES
 TOKEN_CHARS = TOKEN_BYTES * 8 // 5
 
 _P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
-_LICENCE_NUMBER = re.compile(r"ALX-([A-Z0-9]+)-([0-9]{4})-([0-9]{6,10})")
 _BASE32_TEXT = re.compile(r"[A-Z2-7]+")
 _MAX_TOKEN_TEXT = 1024  # refuse to even look at absurd inputs
 
@@ -94,23 +89,18 @@ class ParsedSeal:
 # Encoding
 # ---------------------------------------------------------------------------------------------
 
-def licence_number(district: str, year: int, sequence: int) -> str:
-    """The canonical licence number, e.g. ALX-EAST-2026-000123."""
-    return f"ALX-{district}-{year:04d}-{sequence:06d}"
-
-
-def encode_payload(claims: SealClaims) -> bytes:
+def encode_payload(claims: SealClaims, codes: SealCodes) -> bytes:
     """The signed bytes of a seal. Raises ValueError if the claims cannot be represented."""
-    district, year, sequence = _split_number(claims.number)
-    if district != claims.district:
+    number = parse_number(claims.number)
+    if number.district != claims.district:
         raise ValueError(f"number {claims.number} is not in district {claims.district}")
     return _PAYLOAD_V1.pack(
         FORMAT_VERSION,
         _kid_bytes(claims.key_id),
-        _index_of(DISTRICT_CODES, claims.district, "district"),
-        year,
-        sequence,
-        _index_of(KIND_CODES, claims.kind, "kind"),
+        codes.district_code(claims.district),
+        number.year,
+        number.sequence,
+        codes.kind_code(claims.kind),
         _scaled(claims.lat, 90.0, "lat"),
         _scaled(claims.lng, 180.0, "lng"),
         _days(claims.valid_from),
@@ -127,11 +117,11 @@ def assemble_token(payload: bytes, raw_signature: bytes) -> str:
     return text.rstrip("=")
 
 
-def sign_seal(claims: SealClaims, signer: SealSigner) -> str:
+def sign_seal(claims: SealClaims, signer: SealSigner, codes: SealCodes) -> str:
     """Encode and sign a seal. The claims must name the signer's current key."""
     if claims.key_id != signer.key_id:
         raise ValueError(f"claims name key {claims.key_id}, signer holds {signer.key_id}")
-    payload = encode_payload(claims)
+    payload = encode_payload(claims, codes)
     return assemble_token(payload, signer.sign(payload))
 
 
@@ -150,16 +140,18 @@ def verify_url(base_url: str, token: str) -> str:
 # Decoding and verification
 # ---------------------------------------------------------------------------------------------
 
-def parse_token(token: str) -> ParsedSeal:
+def parse_token(token: str, codes: SealCodes) -> ParsedSeal:
     """Split token text into claims, payload and signature. Raises only InvalidSeal."""
     raw = _decode_text(token)
     payload, signature = raw[:PAYLOAD_BYTES], raw[PAYLOAD_BYTES:]
-    return ParsedSeal(claims=_decode_payload(payload), payload=payload, signature=signature)
+    return ParsedSeal(claims=_decode_payload(payload, codes), payload=payload,
+                      signature=signature)
 
 
-def verify_seal(token: str, public_keys: Mapping[str, EllipticCurvePublicKey]) -> SealClaims:
+def verify_seal(token: str, public_keys: Mapping[str, EllipticCurvePublicKey],
+                codes: SealCodes) -> SealClaims:
     """The claims of a genuine seal. Raises only InvalidSeal (malformed, unknown key, forged)."""
-    parsed = parse_token(token)
+    parsed = parse_token(token, codes)
     public_key = public_keys.get(parsed.claims.key_id)
     if public_key is None:
         raise InvalidSeal("unknown_key")
@@ -188,21 +180,21 @@ def _decode_text(token: object) -> bytes:
     return raw
 
 
-def _decode_payload(payload: bytes) -> SealClaims:
-    (_version, kid, district_index, year, sequence, kind_index,
+def _decode_payload(payload: bytes, codes: SealCodes) -> SealClaims:
+    (_version, kid, district_code, year, sequence, kind_code,
      lat, lng, from_days, until_days, reserved) = _PAYLOAD_V1.unpack(payload)
     if reserved != 0:
         raise InvalidSeal("malformed")
-    if district_index >= len(DISTRICT_CODES) or kind_index >= len(KIND_CODES):
+    district, kind = codes.district_named(district_code), codes.kind_named(kind_code)
+    if district is None or kind is None:
         raise InvalidSeal("unknown_code")
     if abs(lat) > 90 * COORDINATE_SCALE or abs(lng) > 180 * COORDINATE_SCALE:
         raise InvalidSeal("malformed")
     if not 1000 <= year <= 9999 or from_days > until_days:
         raise InvalidSeal("malformed")
-    district = DISTRICT_CODES[district_index]
     return SealClaims(
-        number=licence_number(district, year, sequence),
-        kind=KIND_CODES[kind_index],
+        number=format_number(district, year, sequence),
+        kind=kind,
         district=district,
         lat=lat / COORDINATE_SCALE,
         lng=lng / COORDINATE_SCALE,
@@ -272,23 +264,6 @@ def der_to_raw(signature: bytes) -> bytes:
 # ---------------------------------------------------------------------------------------------
 # Small helpers
 # ---------------------------------------------------------------------------------------------
-
-def _split_number(number: str) -> tuple[str, int, int]:
-    match = _LICENCE_NUMBER.fullmatch(number)
-    if not match:
-        raise ValueError(f"not a licence number: {number!r}")
-    district, year, sequence = match.group(1), int(match.group(2)), int(match.group(3))
-    if sequence > 0xFFFFFFFF or licence_number(district, year, sequence) != number:
-        raise ValueError(f"licence number is not canonical: {number!r}")
-    return district, year, sequence
-
-
-def _index_of(table: tuple[str, ...], code: str, what: str) -> int:
-    try:
-        return table.index(code)
-    except ValueError:
-        raise ValueError(f"unknown {what} code: {code!r}") from None
-
 
 def _scaled(degrees: float, limit: float, what: str) -> int:
     if not math.isfinite(degrees) or abs(degrees) > limit:

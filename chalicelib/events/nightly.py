@@ -5,7 +5,6 @@ import json
 from typing import Any, Callable
 
 from chalicelib.domain.calendar import cairo_date
-from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.observability import logger
 from chalicelib.usecases import nightly as usecase
 
@@ -17,7 +16,7 @@ def on_schedule(event: Any) -> dict:
     from chalicelib import wiring
 
     business_date = cairo_date(wiring.clock())
-    sent = usecase.schedule_night(business_date, load_catalogue(), wiring.nightly_queue())
+    sent = usecase.schedule_night(business_date, wiring.catalogue(), wiring.nightly_queue())
     logger.info("night scheduled", extra={"business_date": business_date.isoformat(), "tasks": sent})
     return {"business_date": business_date.isoformat(), "tasks": sent}
 

@@ -15,7 +15,6 @@ from chalicelib.observability import logger
 def on_payment_records(records: Iterable[Any]) -> int:
     from chalicelib import wiring
     from chalicelib.adapters.payment_store import from_image
-    from chalicelib.domain.catalogue import load_catalogue
     from chalicelib.usecases.payments import advance_for_payment
 
     handled = 0
@@ -29,7 +28,7 @@ def on_payment_records(records: Iterable[Any]) -> int:
         if payment.status != PAID or was_paid:
             continue
         result = advance_for_payment(payment, wiring.application_store(), wiring.payment_store(),
-                                     load_catalogue(), wiring.clock())
+                                     wiring.catalogue(), wiring.clock())
         handled += 1
         logger.info("payment applied to application",
                     extra={"payment_id": payment.id, "application_id": payment.application_id,

@@ -88,7 +88,7 @@ def _first(app: Application, ports: IssuancePorts, now: datetime) -> Licence:
         if not ports.once.point(claim_key, number, now, replacing=pointed[-1] if pointed else None):
             raise _ClaimedElsewhere()
         pointed.append(number)
-        return sealed(rules.new_licence(app, number, term, now), ports)
+        return sealed(_new_licence(app, number, term, now, ports), ports)
 
     try:
         return ports.licences.create_numbered(build, app.district, term[0].year)
@@ -103,7 +103,7 @@ def _finish(number: str, app: Application, term, ports: IssuancePorts, now: date
     except NotFound:
         pass
     try:
-        return ports.licences.create(sealed(rules.new_licence(app, number, term, now), ports))
+        return ports.licences.create(sealed(_new_licence(app, number, term, now, ports), ports))
     except ConcurrentUpdate:
         return ports.licences.get(number, consistent=True)
 
@@ -118,15 +118,27 @@ def _renew(app: Application, ports: IssuancePorts, now: datetime) -> Licence:
             return licence
         term = rules.renewal_term(licence, service.validity_months)
         try:
-            return ports.licences.save(sealed(rules.renew(licence, app, term, now), ports))
+            renewed = replace(rules.renew(licence, app, term, now),
+                              accrues_late_fines=_accrues_late_fines(app, ports))
+            return ports.licences.save(sealed(renewed, ports))
         except ConcurrentUpdate:
             continue
     raise ConcurrentUpdate()
 
 
+def _new_licence(app: Application, number: str, term, now: datetime,
+                 ports: IssuancePorts) -> Licence:
+    return rules.new_licence(app, number, term, now, _accrues_late_fines(app, ports))
+
+
+def _accrues_late_fines(app: Application, ports: IssuancePorts) -> bool:
+    return ports.catalogue.late_fine(app.service_code, app.kind) is not None
+
+
 def sealed(licence: Licence, ports: IssuancePorts) -> Licence:
     """Sign the licence's seal, draw its QR and store the PNG; the licence records both."""
-    token = sign_seal(rules.seal_claims(licence, ports.signer.key_id), ports.signer)
+    token = sign_seal(rules.seal_claims(licence, ports.signer.key_id), ports.signer,
+                      ports.catalogue.seal_codes)
     image = ports.render_qr(verify_url(ports.verify_base_url, token))
     key = rules.qr_key(licence.number, token)
     ports.files.put(key, image.png, "image/png")

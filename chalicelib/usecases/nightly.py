@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Optional
 
 from chalicelib.domain import lifecycle
 from chalicelib.domain.catalogue import Catalogue, FineRule
+from chalicelib.domain.licence_numbers import district_prefix
 from chalicelib.domain.licences import ACCRUING_SHARDS, Fine, Licence, change_status
 from chalicelib.errors import ConcurrentUpdate
 from chalicelib.observability import logger, mask_phone
@@ -136,7 +137,8 @@ def _page(task: Task, business_date: date, ports: NightPorts, cursor: Optional[s
         return ports.work_lists.accruing(task.part, PAGE_SIZE, cursor)
     ends = (lifecycle.expiring_on(business_date) if task.kind == EXPIRE
             else business_date + timedelta(days=task.days))
-    return ports.work_lists.ending_on(ends.isoformat(), f"ALX-{task.part}-", PAGE_SIZE, cursor)
+    return ports.work_lists.ending_on(ends.isoformat(), district_prefix(task.part), PAGE_SIZE,
+                                      cursor)
 
 
 def _each(ports: NightPorts, items: list, handle: Callable[[Licence], NightStats]) -> Iterable[NightStats]:
@@ -185,10 +187,7 @@ def remind(licence: Licence, business_date: date, days: int, ports: NightPorts) 
 
 
 def fine_rule(catalogue: Catalogue, licence: Licence) -> Optional[FineRule]:
-    service = catalogue.service(licence.service_code)
-    if service is not None and service.late_fine is not None:
-        return service.late_fine
-    return catalogue.service_for(licence.kind, "first").late_fine
+    return catalogue.late_fine(licence.service_code, licence.kind)
 
 
 def assess_fines(licence: Licence, business_date: date, ports: NightPorts) -> NightStats:

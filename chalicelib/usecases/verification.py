@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 
+from chalicelib.domain.catalogue import SealCodes
 from chalicelib.domain.licences import Licence
 from chalicelib.domain.seal import InvalidSeal, verify_seal
 from chalicelib.domain.verification import VerificationView, mask_name, verdict_for
@@ -20,10 +21,10 @@ from chalicelib.errors import NotFound
 from chalicelib.observability import logger
 
 
-def verify_token(token: str, public_keys: Mapping[str, EllipticCurvePublicKey], licences: Any,
-                 today: date) -> VerificationView:
+def verify_token(token: str, public_keys: Mapping[str, EllipticCurvePublicKey],
+                 codes: SealCodes, licences: Any, today: date) -> VerificationView:
     try:
-        claims = verify_seal(token, public_keys)
+        claims = verify_seal(token, public_keys, codes)
     except InvalidSeal as refused:
         logger.info("seal refused", extra={"reason": refused.reason})
         return VerificationView.not_genuine()

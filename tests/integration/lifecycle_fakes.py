@@ -5,6 +5,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from typing import Optional
 
+from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.licences import ACTIVE, Licence
 from chalicelib.ports import SmsDeliveryFailed, SmsNotifier
 
@@ -61,7 +62,13 @@ def make_licence(holder: str, valid_until: date, status: str = ACTIVE, kind: str
                    site={"lat": 31.2089, "lng": 29.9092, "address": "12 شارع فؤاد، الإسكندرية"},
                    details=details, status=status,
                    valid_from=(valid_until - timedelta(days=364)).isoformat(),
-                   valid_until=valid_until.isoformat(), issued_at="2026-01-01T10:00:00.000Z", **kw)
+                   valid_until=valid_until.isoformat(), issued_at="2026-01-01T10:00:00.000Z",
+                   accrues_late_fines=accrues_late_fines(kind), **kw)
+
+
+def accrues_late_fines(kind: str) -> bool:
+    """What issuance records on a licence of this kind (the packaged catalogue's rule)."""
+    return load_catalogue().late_fine(f"{kind}-first", kind) is not None
 
 
 def at_night(business_date: date) -> datetime:

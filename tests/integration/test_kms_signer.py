@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from chalicelib.adapters.kms_signer import KmsSealSigner
+from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.seal import (
     InvalidSeal,
     SealClaims,
@@ -19,6 +20,7 @@ from chalicelib.domain.seal import (
 )
 
 pytestmark = pytest.mark.integration
+CODES = load_catalogue().seal_codes
 
 
 @pytest.fixture
@@ -56,8 +58,8 @@ def test_a_sealed_licence_verifies_through_the_signers_key_set(kms) -> None:
     """GIVEN a KMS-backed signer WHEN a seal is signed THEN verify_seal accepts it."""
     new_signing_key(kms, "alias/seal-test-b")
     signer = KmsSealSigner(kms, ["alias/seal-test-b"])
-    token = sign_seal(claims(signer.key_id), signer)
-    assert verify_seal(token, signer.public_keys()) == claims(signer.key_id)
+    token = sign_seal(claims(signer.key_id), signer, CODES)
+    assert verify_seal(token, signer.public_keys(), CODES) == claims(signer.key_id)
 
 
 def test_rotation_keeps_old_seals_valid_and_new_ones_use_the_new_key(kms) -> None:
@@ -66,17 +68,17 @@ def test_rotation_keeps_old_seals_valid_and_new_ones_use_the_new_key(kms) -> Non
     key_a = new_signing_key(kms, "alias/seal-test-old")
     key_b = new_signing_key(kms, "alias/seal-test-new")
     before = KmsSealSigner(kms, [key_a])
-    old_token = sign_seal(claims(before.key_id), before)
+    old_token = sign_seal(claims(before.key_id), before, CODES)
 
     after = KmsSealSigner(kms, [key_b, key_a])
-    new_token = sign_seal(claims(after.key_id), after)
+    new_token = sign_seal(claims(after.key_id), after, CODES)
 
     keys = after.public_keys()
     assert set(keys) == {before.key_id, after.key_id}
-    assert verify_seal(old_token, keys).key_id == before.key_id
-    assert verify_seal(new_token, keys).key_id == after.key_id
+    assert verify_seal(old_token, keys, CODES).key_id == before.key_id
+    assert verify_seal(new_token, keys, CODES).key_id == after.key_id
     with pytest.raises(InvalidSeal):
-        verify_seal(old_token, KmsSealSigner(kms, [key_b]).public_keys())
+        verify_seal(old_token, KmsSealSigner(kms, [key_b]).public_keys(), CODES)
 
 
 def test_public_keys_are_fetched_once_per_key(kms) -> None:

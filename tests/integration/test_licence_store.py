@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.licences import ACTIVE, EXPIRED, Licence
 from chalicelib.errors import ConcurrentUpdate, NotFound
 
@@ -17,7 +18,8 @@ def make_licence(number: str, kind: str = "advertisement", status: str = ACTIVE,
                    holder_mobile="+201012345678", holder_national_id="29001010201234",
                    site={"lat": 31.2, "lng": 29.9, "address": "x"}, details={}, status=status,
                    valid_from="2026-02-01", valid_until=valid_until,
-                   issued_at="2026-02-01T10:00:00.000Z")
+                   issued_at="2026-02-01T10:00:00.000Z",
+                   accrues_late_fines=load_catalogue().late_fine(f"{kind}-first", kind) is not None)
 
 
 def test_concurrent_issuers_never_share_a_number(stack):

@@ -20,7 +20,8 @@ def licence(status=EXPIRED, valid_until="2026-03-31", number="ALX-EAST-2026-0000
                    kind="advertisement", district="EAST", holder="h", holder_name="محمد أحمد",
                    holder_mobile="+201012345678", holder_national_id="29001010201234",
                    site={"lat": 31.2, "lng": 29.9, "address": "x"}, details={}, status=status,
-                   valid_from="2025-04-01", valid_until=valid_until, issued_at="t", **kw)
+                   valid_from="2025-04-01", valid_until=valid_until, issued_at="t",
+                   accrues_late_fines=True, **kw)
 
 
 def test_the_night_after_the_term_expires_it():
@@ -48,6 +49,17 @@ def test_recorded_fines_are_not_owed_again_and_the_cap_clips_the_last_one():
     capped = lifecycle.with_fines(fined, [owed[0].as_fine(PER_DAY, date(2026, 4, 3))])
     assert lifecycle.cap_reached(PER_DAY, lifecycle.late_fines(capped))
     assert lifecycle.fines_owed(PER_DAY, capped, date(2026, 4, 9)) == []
+
+
+def test_only_a_licence_whose_rule_fines_late_days_enters_the_accruing_index():
+    # GIVEN the packaged catalogue: advertisements carry a late fine, shops do not
+    catalogue = load_catalogue()
+    assert catalogue.late_fine("advertisement-first", "advertisement") is not None
+    assert catalogue.late_fine("shop-first", "shop") is None
+    # THEN only an expired licence that accrues late fines has an accruing shard
+    assert licence().accruing_shard == "ACCRUING#01"
+    assert replace(licence(), accrues_late_fines=False).accruing_shard is None
+    assert licence(ACTIVE).accruing_shard is None
 
 
 def test_a_capped_licence_leaves_the_accruing_index():

@@ -9,9 +9,11 @@ import zxingcpp
 from PIL import Image
 
 from chalicelib.adapters.qr_png import QrTooLarge, render_qr_png
+from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.seal import SealClaims, sign_seal, verify_url
 from tests.unit.seal_fakes import LocalSealSigner
 
+CODES = load_catalogue().seal_codes
 LONG_HOST = "https://verify.rukhsa.alexandria.gov.eg"
 
 
@@ -23,7 +25,7 @@ def worst_case_url() -> str:
         lat=31.28765, lng=29.99999, valid_from=date(2026, 1, 1), valid_until=date(2036, 12, 31),
         key_id=signer.key_id,
     )
-    return verify_url(LONG_HOST, sign_seal(claims, signer))
+    return verify_url(LONG_HOST, sign_seal(claims, signer, CODES))
 
 
 def decoded_texts(png: bytes) -> list[str]:

@@ -14,9 +14,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.seal import (
-    DISTRICT_CODES,
-    KIND_CODES,
     PAYLOAD_BYTES,
     TOKEN_CHARS,
     InvalidSeal,
@@ -35,6 +34,7 @@ from chalicelib.domain.seal import (
 )
 from tests.unit.seal_fakes import LocalSealSigner
 
+CODES = load_catalogue().seal_codes  # the packaged catalogue's codes
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
 
@@ -55,7 +55,7 @@ def signer() -> LocalSealSigner:
 
 @pytest.fixture(scope="module")
 def token(signer: LocalSealSigner) -> str:
-    return sign_seal(claims_for(signer), signer)
+    return sign_seal(claims_for(signer), signer, CODES)
 
 
 def b32decode(token: str) -> bytes:
@@ -70,11 +70,12 @@ def b32encode(raw: bytes) -> str:
 
 def test_a_signed_seal_verifies_to_the_same_claims(signer: LocalSealSigner) -> None:
     """GIVEN claims for every district and kind WHEN signed and verified THEN they come back."""
-    for district in DISTRICT_CODES:
-        for kind in KIND_CODES:
+    for district in CODES.districts:
+        for kind in CODES.kinds:
             claims = claims_for(signer, district=district, kind=kind,
                                 number=f"ALX-{district}-2026-4294967295")
-            assert verify_seal(sign_seal(claims, signer), signer.public_keys()) == claims
+            token = sign_seal(claims, signer, CODES)
+            assert verify_seal(token, signer.public_keys(), CODES) == claims
 
 
 def test_a_token_is_144_upper_case_base32_characters(token: str) -> None:
@@ -87,27 +88,27 @@ def test_southern_and_western_coordinates_and_long_sequences_round_trip(
         signer: LocalSealSigner) -> None:
     """GIVEN negative coordinates and a 7-digit sequence WHEN round-tripped THEN unchanged."""
     claims = claims_for(signer, lat=-33.86785, lng=-151.20732, number="ALX-EAST-2031-1234567")
-    assert verify_seal(sign_seal(claims, signer), signer.public_keys()) == claims
+    assert verify_seal(sign_seal(claims, signer, CODES), signer.public_keys(), CODES) == claims
 
 
 def test_coordinates_are_kept_to_five_decimals(signer: LocalSealSigner) -> None:
     """GIVEN coordinates with more precision WHEN sealed THEN they are rounded to 1e-5."""
     claims = claims_for(signer, lat=31.2000149, lng=29.9187251)
-    verified = verify_seal(sign_seal(claims, signer), signer.public_keys())
+    verified = verify_seal(sign_seal(claims, signer, CODES), signer.public_keys(), CODES)
     assert (verified.lat, verified.lng) == (31.20001, 29.91873)
 
 
 def test_lower_case_and_surrounding_whitespace_are_accepted(
         signer: LocalSealSigner, token: str) -> None:
     """GIVEN a token lower-cased by a URL shortener WHEN verified THEN it is still genuine."""
-    verified = verify_seal(f"  {token.lower()}\n", signer.public_keys())
+    verified = verify_seal(f"  {token.lower()}\n", signer.public_keys(), CODES)
     assert verified.number == "ALX-EAST-2026-000123"
 
 
 def test_parse_token_exposes_payload_and_signature(token: str) -> None:
     """GIVEN a token WHEN parsed THEN payload and signature are split at the documented offset."""
-    parsed = parse_token(token)
-    assert parsed.payload == encode_payload(parsed.claims)
+    parsed = parse_token(token, CODES)
+    assert parsed.payload == encode_payload(parsed.claims, CODES)
     assert len(parsed.payload) == PAYLOAD_BYTES == 26
     assert parsed.payload + parsed.signature == b32decode(token)
 
@@ -126,13 +127,13 @@ def test_claims_that_cannot_be_encoded_are_refused(signer: LocalSealSigner,
                                                    change: dict) -> None:
     """GIVEN claims outside the format WHEN encoded THEN ValueError, not a silently wrong seal."""
     with pytest.raises(ValueError):
-        encode_payload(claims_for(signer, **change))
+        encode_payload(claims_for(signer, **change), CODES)
 
 
 def test_signing_with_claims_for_another_key_is_refused(signer: LocalSealSigner) -> None:
     """GIVEN claims naming a kid the signer does not hold WHEN signed THEN ValueError."""
     with pytest.raises(ValueError):
-        sign_seal(claims_for(signer, key_id="00000000"), signer)
+        sign_seal(claims_for(signer, key_id="00000000"), signer, CODES)
 
 
 # --- offline verification with the published JWK -----------------------------------------------
@@ -191,7 +192,7 @@ def test_every_single_bit_flip_is_detected(signer: LocalSealSigner, token: str) 
         tampered = bytearray(raw)
         tampered[bit // 8] ^= 1 << (bit % 8)
         try:
-            verify_seal(b32encode(bytes(tampered)), keys)
+            verify_seal(b32encode(bytes(tampered)), keys, CODES)
             accepted.append(bit)
         except InvalidSeal:
             pass
@@ -202,28 +203,28 @@ def test_every_single_bit_flip_is_detected(signer: LocalSealSigner, token: str) 
 def test_a_high_s_copy_of_a_genuine_signature_is_refused(signer: LocalSealSigner,
                                                          token: str) -> None:
     """GIVEN (r, n-s), which plain ECDSA also accepts, THEN the seal refuses it: one spelling."""
-    parsed = parse_token(token)
+    parsed = parse_token(token, CODES)
     r, s = parsed.signature[:32], int.from_bytes(parsed.signature[32:], "big")
     twin = parsed.payload + r + (P256_ORDER - s).to_bytes(32, "big")
     with pytest.raises(InvalidSeal) as refused:
-        verify_seal(b32encode(twin), signer.public_keys())
+        verify_seal(b32encode(twin), signer.public_keys(), CODES)
     assert refused.value.reason == "bad_signature"
 
 
 def test_assemble_token_normalises_to_low_s(signer: LocalSealSigner) -> None:
     """GIVEN a high-S signature WHEN assembled THEN the token still verifies."""
-    payload = encode_payload(claims_for(signer))
+    payload = encode_payload(claims_for(signer), CODES)
     raw = signer.sign(payload)
     r, s = raw[:32], int.from_bytes(raw[32:], "big")
     high_s = r + max(s, P256_ORDER - s).to_bytes(32, "big")
-    assert verify_seal(assemble_token(payload, high_s), signer.public_keys()).kind == "shop"
+    assert verify_seal(assemble_token(payload, high_s), signer.public_keys(), CODES).kind == "shop"
 
 
 def test_a_seal_with_an_unknown_kid_is_refused(token: str) -> None:
     """GIVEN keys that do not include the token's kid WHEN verified THEN unknown_key."""
     stranger = LocalSealSigner()
     with pytest.raises(InvalidSeal) as refused:
-        verify_seal(token, stranger.public_keys())
+        verify_seal(token, stranger.public_keys(), CODES)
     assert refused.value.reason == "unknown_key"
 
 
@@ -231,10 +232,10 @@ def test_a_seal_signed_by_another_key_under_a_known_kid_is_refused(
         signer: LocalSealSigner) -> None:
     """GIVEN a forger who copies our kid but signs with their own key THEN bad_signature."""
     forger = LocalSealSigner()
-    payload = encode_payload(claims_for(signer))
+    payload = encode_payload(claims_for(signer), CODES)
     forged = assemble_token(payload, forger.sign(payload))
     with pytest.raises(InvalidSeal) as refused:
-        verify_seal(forged, signer.public_keys())
+        verify_seal(forged, signer.public_keys(), CODES)
     assert refused.value.reason == "bad_signature"
 
 
@@ -245,10 +246,10 @@ def test_after_rotation_old_and_new_seals_both_verify(signer: LocalSealSigner,
     """GIVEN a seal signed before rotation WHEN the key rotates THEN old and new seals verify,
     and each names the key that signed it."""
     rotated = signer.rotated()
-    new_token = sign_seal(claims_for(rotated), rotated)
+    new_token = sign_seal(claims_for(rotated), rotated, CODES)
     keys = rotated.public_keys()
-    assert verify_seal(token, keys).key_id == signer.key_id
-    assert verify_seal(new_token, keys).key_id == rotated.key_id != signer.key_id
+    assert verify_seal(token, keys, CODES).key_id == signer.key_id
+    assert verify_seal(new_token, keys, CODES).key_id == rotated.key_id != signer.key_id
 
 
 def test_a_retired_key_removed_from_the_set_no_longer_verifies(signer: LocalSealSigner,
@@ -257,7 +258,7 @@ def test_a_retired_key_removed_from_the_set_no_longer_verifies(signer: LocalSeal
     rotated = signer.rotated()
     only_new = {rotated.key_id: rotated.public_keys()[rotated.key_id]}
     with pytest.raises(InvalidSeal):
-        verify_seal(token, only_new)
+        verify_seal(token, only_new, CODES)
 
 
 # --- garbage ------------------------------------------------------------------------------------
@@ -291,7 +292,7 @@ def test_garbage_only_ever_raises_invalid_seal(signer: LocalSealSigner, token: s
     keys = signer.public_keys()
     for sample in garbage_inputs(token):
         with pytest.raises(InvalidSeal):
-            verify_seal(sample, keys)  # type: ignore[arg-type]
+            verify_seal(sample, keys, CODES)  # type: ignore[arg-type]
 
 
 def test_random_payloads_with_the_right_kid_never_verify(signer: LocalSealSigner) -> None:
@@ -301,7 +302,7 @@ def test_random_payloads_with_the_right_kid_never_verify(signer: LocalSealSigner
     for _ in range(300):
         raw = b"\x01" + kid + rng.randbytes(85)
         with pytest.raises(InvalidSeal):
-            verify_seal(b32encode(raw), signer.public_keys())
+            verify_seal(b32encode(raw), signer.public_keys(), CODES)
 
 
 def test_verify_url_uses_the_documented_route() -> None:
@@ -324,7 +325,7 @@ def test_the_doc_example_verifies_a_real_seal(signer: LocalSealSigner, token: st
     WHEN it checks a genuine seal and a damaged one THEN it agrees with verify_seal."""
     verify = doc_example()["verify"]
     jwk_set = public_jwk_set(signer.rotated().public_keys())
-    claims = verify_seal(token, signer.public_keys())
+    claims = verify_seal(token, signer.public_keys(), CODES)
 
     result = verify(token.lower(), jwk_set)
 

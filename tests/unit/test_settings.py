@@ -34,3 +34,14 @@ def test_without_deployed_public_keys_verification_asks_kms() -> None:
 def test_public_keys_that_cannot_match_the_key_ids_are_refused(value: str, complaint: str) -> None:
     with pytest.raises(SettingsError, match=complaint):
         load_settings({**BASE, "SEAL_PUBLIC_KEYS": value})
+
+
+def test_another_catalogue_directory_is_for_tests_and_the_local_stack_only() -> None:
+    """GIVEN CATALOGUE_DIR THEN a test stage takes it, and prod refuses to start with it."""
+    assert load_settings(BASE).catalogue_dir == ""
+    assert load_settings({**BASE, "CATALOGUE_DIR": "/tmp/catalogue"}).catalogue_dir == "/tmp/catalogue"
+    prod = {**BASE, "STAGE": "prod", "AUTH_MODE": "cognito", "COGNITO_ISSUER": "https://i",
+            "COGNITO_AUDIENCE": "a"}
+    assert load_settings(prod).catalogue_dir == ""
+    with pytest.raises(SettingsError, match="CATALOGUE_DIR"):
+        load_settings({**prod, "CATALOGUE_DIR": "/tmp/catalogue"})
