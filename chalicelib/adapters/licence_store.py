@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Iterator, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -13,6 +13,7 @@ from chalicelib.adapters.dynamo_models import (AuditModel, ConfigModel, LicenceM
                                              transaction_connection)
 from chalicelib.adapters.licence_record import licence_from_values
 from chalicelib.adapters.pagination import decode_cursor, encode_cursor
+from chalicelib.conflicts import retry_on_conflict
 from chalicelib.domain.licences import Licence
 from chalicelib.domain.licence_numbers import counter_name, format_number
 from chalicelib.errors import ConcurrentUpdate, NotFound
@@ -100,16 +101,6 @@ class DynamoLicenceStore:
         items = [from_model(m) for m in result]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
-    def ending_on(self, valid_until: str) -> Iterator[Licence]:
-        """Licences whose term ends on a Cairo date: the nightly job's work list."""
-        for model in LicenceModel.by_expiry.query(valid_until):
-            yield from_model(model)
-
-    def accruing(self, shard: str) -> Iterator[Licence]:
-        """Late advertisements still accruing fines (a sparse index: nothing else is in it)."""
-        for model in LicenceModel.by_accruing.query(shard):
-            yield from_model(model)
-
     def create_numbered(self, build: Callable[[str], Licence], district: str, year: int,
                         attempts: int = 5) -> Licence:
         """Allocate the next number and claim it with a conditional create.
@@ -118,14 +109,12 @@ class DynamoLicenceStore:
         number that is already taken (a restored counter, a non-atomic emulator) is skipped,
         leaving a gap, which the numbering tolerates.
         """
-        for _ in range(attempts):
-            number = format_number(district, year, self.next_sequence(district, year))
-            try:
-                return self.create(build(number))
-            except ConcurrentUpdate:
-                continue
-        raise ConcurrentUpdate(message_en="could not allocate a licence number",
-                               message_ar="تعذر تخصيص رقم للرخصة")
+        return retry_on_conflict(
+            lambda: self.create(build(format_number(district, year,
+                                                    self.next_sequence(district, year)))),
+            attempts=attempts,
+            gave_up=lambda: ConcurrentUpdate(message_en="could not allocate a licence number",
+                                             message_ar="تعذر تخصيص رقم للرخصة"))
 
     def next_sequence(self, district: str, year: int) -> int:
         """Atomic per-district, per-year counter: numbers are unique, gaps are tolerated."""

@@ -15,6 +15,7 @@ from chalicelib.adapters.application_store import audit_model
 from chalicelib.adapters.dynamo_errors import THROTTLED, first_item_condition_failed, lost_condition
 from chalicelib.adapters.dynamo_models import (AuditModel, OnceModel, PaymentModel,
                                              transaction_connection)
+from chalicelib.conflicts import retry_on_conflict
 from chalicelib.domain.fees import FeeLine
 from chalicelib.domain.payments import PENDING, Payment, parse_iso
 from chalicelib.errors import ConcurrentUpdate, NotFound, ServiceUnavailable
@@ -120,18 +121,19 @@ class DynamoPaymentStore(PaymentStore):
             raise ConcurrentUpdate() from error
 
     def mark(self, payment_id: str, flag_reason: str, at: str) -> None:
-        for _ in range(5):
+        def attempt() -> None:
             model = PaymentModel.get(payment_id, consistent_read=True)
             if model.flag_reason == flag_reason:
                 return
             try:
                 model.update(actions=[PaymentModel.flag_reason.set(flag_reason),
                                       PaymentModel.updated_at.set(at)])
-                return
             except UpdateError as error:
-                if not lost_condition(error):
-                    raise
-        raise ConcurrentUpdate()
+                if lost_condition(error):
+                    raise ConcurrentUpdate() from error
+                raise
+
+        retry_on_conflict(attempt)
 
     def list_by_application(self, application_id: str) -> list[Payment]:
         return [from_model(m) for m in PaymentModel.by_application.query(

@@ -8,6 +8,7 @@ from chalicelib.adapters.application_store import audit_model
 from chalicelib.adapters.dynamo_errors import any_condition_failed
 from chalicelib.adapters.dynamo_models import AuditModel, ConfigModel, transaction_connection
 from chalicelib.adapters.rollout_store import ROLLOUT
+from chalicelib.conflicts import retry_on_conflict
 from chalicelib.errors import ConcurrentUpdate
 
 
@@ -24,7 +25,7 @@ class DynamoRolloutAdmin:
 
         The write is conditional on the districts read, so two admins toggling different
         districts at once both win (the loser re-reads and retries). Returns (before, after)."""
-        for _ in range(attempts):
+        def attempt() -> tuple[tuple[str, ...], tuple[str, ...]]:
             before, unchanged = self._read(service_code)
             after = tuple(sorted(set(before) | {district} if live else set(before) - {district}))
             record = {**audit, "from_status": "live" if district in before else "not_live",
@@ -37,11 +38,13 @@ class DynamoRolloutAdmin:
                                         updated_by=by, updated_at=at), condition=unchanged)
                     tx.save(audit_model(f"ROLLOUT#{service_code}", record),
                             condition=AuditModel.subject.does_not_exist())
-                return before, after
             except TransactWriteError as error:
-                if not any_condition_failed(error):
-                    raise
-        raise ConcurrentUpdate()
+                if any_condition_failed(error):
+                    raise ConcurrentUpdate() from error
+                raise
+            return before, after
+
+        return retry_on_conflict(attempt, attempts=attempts)
 
     @staticmethod
     def _read(service_code: str):

@@ -19,12 +19,11 @@ from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.licences import Licence
 from chalicelib.domain.seal import sign_seal, verify_url
+from chalicelib.conflicts import retry_on_conflict
 from chalicelib.errors import ConcurrentUpdate, NotFound
 from chalicelib.observability import logger
 from chalicelib.ports import ApplicationStore, DelayQueue, FileStore, OnceStore, SealSigner
 from chalicelib.usecases.applications import audit_record
-
-SAVE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -112,18 +111,17 @@ def _renew(app: Application, ports: IssuancePorts, now: datetime) -> Licence:
     service = ports.catalogue.service(app.service_code)
     if service is None:
         raise ValueError(f"application {app.id} names an unknown service {app.service_code}")
-    for _ in range(SAVE_ATTEMPTS):
+
+    def attempt() -> Licence:
         licence = ports.licences.get(app.renewal_of, consistent=True)
         if rules.renewed_by(licence, app.id):
             return licence
         term = rules.renewal_term(licence, service.validity_months)
-        try:
-            renewed = replace(rules.renew(licence, app, term, now),
-                              accrues_late_fines=_accrues_late_fines(app, ports))
-            return ports.licences.save(sealed(renewed, ports))
-        except ConcurrentUpdate:
-            continue
-    raise ConcurrentUpdate()
+        renewed = replace(rules.renew(licence, app, term, now),
+                          accrues_late_fines=_accrues_late_fines(app, ports))
+        return ports.licences.save(sealed(renewed, ports))
+
+    return retry_on_conflict(attempt)
 
 
 def _new_licence(app: Application, number: str, term, now: datetime,
@@ -162,7 +160,10 @@ def short_link(verify_base_url: str, token: str) -> str:
 
 def _mark_issued(app: Application, licence: Licence, event: str, ports: IssuancePorts,
                  now: datetime) -> Application:
-    for _ in range(SAVE_ATTEMPTS):
+    latest = [app]
+
+    def attempt() -> Application:
+        app = latest[0]
         if app.status == ISSUED:
             return app
         changed = replace(transition(app, "issue", SYSTEM, now), licence_number=licence.number)
@@ -172,8 +173,9 @@ def _mark_issued(app: Application, licence: Licence, event: str, ports: Issuance
                   "from_status": None, "to_status": licence.status, "reason": "",
                   "data": {"application_id": app.id, "valid_from": licence.valid_from,
                            "valid_until": licence.valid_until, "qr_key": licence.qr_key}}]
-        try:
-            return ports.applications.save(changed, audit)
-        except ConcurrentUpdate:
-            app = ports.applications.get(app.id)
-    raise ConcurrentUpdate()
+        return ports.applications.save(changed, audit)
+
+    def reread() -> None:
+        latest[0] = ports.applications.get(latest[0].id)
+
+    return retry_on_conflict(attempt, on_conflict=reread)

@@ -13,9 +13,8 @@ from typing import Optional
 from chalicelib.domain.applications import CANCELLED, REJECTED, Application
 from chalicelib.domain.fees import STAGE_FINE
 from chalicelib.domain.licences import Licence
-from chalicelib.errors import ConcurrentUpdate, NotFound
-
-SAVE_ATTEMPTS = 5
+from chalicelib.conflicts import retry_on_conflict
+from chalicelib.errors import NotFound
 
 
 def late_licence_of(app: Application) -> Optional[str]:
@@ -27,19 +26,15 @@ def settle_late_application(app: Application, licences) -> Optional[Licence]:
     number = late_licence_of(app)
     if number is None:
         return None
-    for _ in range(SAVE_ATTEMPTS):
+    def attempt() -> Optional[Licence]:
         try:
             licence = licences.get(number, consistent=True)
         except NotFound:
             return None
         changed = _changed(licence, app)
-        if changed is None:
-            return licence
-        try:
-            return licences.save(changed)
-        except ConcurrentUpdate:
-            continue
-    raise ConcurrentUpdate()
+        return licence if changed is None else licences.save(changed)
+
+    return retry_on_conflict(attempt)
 
 
 def _changed(licence: Licence, app: Application) -> Optional[Licence]:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from chalicelib.domain import issuance as rules
 from chalicelib.domain.licences import Licence
-from chalicelib.errors import ConcurrentUpdate, Conflict, TooManyRequests, ValidationFailed
+from chalicelib.conflicts import retry_on_conflict
+from chalicelib.errors import Conflict, TooManyRequests, ValidationFailed
 from chalicelib.observability import logger, mask_phone
 from chalicelib.ports import DelayQueue, OnceStore, SmsDeliveryFailed, SmsNotifier
 from chalicelib.usecases.issuance import short_link, sms_task
@@ -23,7 +24,6 @@ if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into ever
     from chalicelib.auth import Principal
 
 SMS_LEASE_SECONDS = 15 * 60
-SAVE_ATTEMPTS = 5
 RESEND_WINDOW_SECONDS = 10 * 60  # one resend per licence per ten minutes: SMS costs money
 
 SENT, RETRYING, FAILED, SKIPPED = "sent", "retrying", "failed", "skipped"
@@ -95,13 +95,11 @@ def _refused(task: SmsTask, licence: Licence, error: str, ports: SmsPorts, now: 
 
 def _record(number: str, record: Mapping[str, object], ports: SmsPorts) -> Licence:
     """Versioned write of the SMS state; a concurrent change (the night, an officer) re-reads."""
-    for _ in range(SAVE_ATTEMPTS):
+    def attempt() -> Licence:
         licence = ports.licences.get(number, consistent=True)
-        try:
-            return ports.licences.save(replace(licence, sms=dict(record)))
-        except ConcurrentUpdate:
-            continue
-    raise ConcurrentUpdate()
+        return ports.licences.save(replace(licence, sms=dict(record)))
+
+    return retry_on_conflict(attempt)
 
 
 def request_resend(licence: Licence, caller: Principal, once: OnceStore, queue: DelayQueue,

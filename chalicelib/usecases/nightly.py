@@ -20,14 +20,13 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain.catalogue import Catalogue, FineRule
 from chalicelib.domain.licence_numbers import district_prefix
 from chalicelib.domain.licences import ACCRUING_SHARDS, Fine, Licence, change_status
-from chalicelib.errors import ConcurrentUpdate
+from chalicelib.conflicts import retry_on_conflict
 from chalicelib.observability import logger, mask_phone
 from chalicelib.ports import OnceStore, SmsDeliveryFailed, SmsNotifier, TaskQueue
 
 EXPIRE, REMIND, FINES = "expire", "remind", "fines"
 PAGE_SIZE = 100
 SMS_LEASE_SECONDS = 15 * 60  # a Lambda's longest life: a lapsed claim's sender is dead
-SAVE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -263,14 +262,17 @@ def _save_changed(licence: Licence, change: Callable[[Licence], Optional[Licence
                   ports: NightPorts, stats: NightStats) -> tuple[Licence, bool]:
     """Versioned write of `change(licence)`; on a lost race re-read and re-apply the change.
     Returns the latest licence and whether this call wrote it."""
-    for _ in range(SAVE_ATTEMPTS):
-        changed = change(licence)
+    latest = [licence]
+
+    def attempt() -> tuple[Licence, bool]:
+        changed = change(latest[0])
         if changed is None:
-            return licence, False
-        try:
-            return ports.licences.save(changed), True
-        except ConcurrentUpdate:
-            licence = ports.licences.get(licence.number, consistent=True)
-            stats.items_read += 1
-    raise ConcurrentUpdate()
+            return latest[0], False
+        return ports.licences.save(changed), True
+
+    def reread() -> None:
+        latest[0] = ports.licences.get(licence.number, consistent=True)
+        stats.items_read += 1
+
+    return retry_on_conflict(attempt, on_conflict=reread)
 

@@ -17,7 +17,8 @@ from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.fees import STAGE_APPROVAL, fee_lines
 from chalicelib.domain.payments import IncomingEvent, Payment
 from chalicelib.authorization import Resource, authorize, district_in_scope
-from chalicelib.errors import (ConcurrentUpdate, Conflict, NotFound, RukhsaError,
+from chalicelib.conflicts import retry_on_conflict
+from chalicelib.errors import (Conflict, NotFound, RukhsaError,
                                Unauthenticated, ValidationFailed)
 from chalicelib.ports import ApplicationStore, BadSignature, GatewayStatus, PaymentGateway, PaymentStore
 from chalicelib.usecases.applications import get_application
@@ -27,7 +28,6 @@ if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into ever
 
 GatewayFactory = Callable[[str], PaymentGateway]
 APPLY_ATTEMPTS = 10
-SAVE_ATTEMPTS = 5
 REPORT_MAX_DAYS = 31
 
 
@@ -110,7 +110,8 @@ def apply_incoming(reference: str, incoming: IncomingEvent, payments: PaymentSto
     """The one exactly-once path: read, apply the pure rules, write with the event's key.
     A lost race re-reads and re-applies; the winner's write makes the loser a duplicate."""
     key = domain.event_key(incoming)
-    for _ in range(APPLY_ATTEMPTS):
+
+    def attempt() -> EventOutcome:
         payment = payments.get(reference)
         try:
             applied = domain.apply_event(payment, incoming, now)
@@ -120,13 +121,11 @@ def apply_incoming(reference: str, incoming: IncomingEvent, payments: PaymentSto
                            message_ar="الإشعار لا يخص عملية الدفع هذه") from None
         if not applied.changed:
             return EventOutcome("duplicate", payment)
-        try:
-            if payments.record_event(applied.payment, key):
-                return EventOutcome("accepted", applied.payment, applied.outcome)
-            return EventOutcome("duplicate", payments.get(reference))
-        except ConcurrentUpdate:
-            continue
-    raise ConcurrentUpdate()
+        if payments.record_event(applied.payment, key):
+            return EventOutcome("accepted", applied.payment, applied.outcome)
+        return EventOutcome("duplicate", payments.get(reference))
+
+    return retry_on_conflict(attempt, attempts=APPLY_ATTEMPTS)
 
 
 # ------------------------------------------------------------------------- reconciliation
@@ -197,7 +196,8 @@ def advance_for_payment(payment: Payment, apps: ApplicationStore, payments: Paym
     `paid_by`, so a redelivered record finds them settled and does nothing."""
     if payment.status != domain.PAID:
         return "not_paid"
-    for _ in range(SAVE_ATTEMPTS):
+
+    def attempt() -> str:
         app = apps.get(payment.application_id)
         if any(line.paid_by == payment.id for line in app.fees):
             return "already_applied"
@@ -205,12 +205,10 @@ def advance_for_payment(payment: Payment, apps: ApplicationStore, payments: Paym
             payments.mark(payment.id, domain.PAID_BUT_NOT_DUE, iso(now))
             return domain.PAID_BUT_NOT_DUE
         changed = _advanced(app, payment, catalogue, now)
-        try:
-            apps.save(changed, _audit(app, changed, payment))
-            return changed.status
-        except ConcurrentUpdate:
-            continue
-    raise ConcurrentUpdate()
+        apps.save(changed, _audit(app, changed, payment))
+        return changed.status
+
+    return retry_on_conflict(attempt)
 
 
 def _advanced(app: Application, payment: Payment, catalogue: Catalogue,
@@ -254,7 +252,8 @@ def record_refund(payment_id: str, refund_reference: str, note: str, caller: Pri
     flagged for; the application's audit trail keeps who, when, the gateway's refund reference
     and why. 409 if the payment carries no flag (already settled, or never flagged)."""
     authorize(caller, "payment.refund")
-    for _ in range(SAVE_ATTEMPTS):
+
+    def attempt() -> Payment:
         payment = payments.get(payment_id)
         try:
             refunded = domain.record_refund(payment, refund_reference, note, caller.sub, now)
@@ -269,12 +268,10 @@ def record_refund(payment_id: str, refund_reference: str, note: str, caller: Pri
                           "refunded_flag": payment.flag_reason,
                           "refund_reference": refund_reference,
                           "amount_piasters": payment.amount_piasters}}
-        try:
-            payments.record_refund(refunded, audit)
-            return refunded
-        except ConcurrentUpdate:
-            continue
-    raise ConcurrentUpdate()
+        payments.record_refund(refunded, audit)
+        return refunded
+
+    return retry_on_conflict(attempt)
 
 
 def finance(caller: Principal, start: Optional[str], end: Optional[str],

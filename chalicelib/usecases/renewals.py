@@ -11,7 +11,8 @@ from chalicelib.domain.applications import FINAL_STATUSES, Application
 from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.licences import Licence
-from chalicelib.errors import ConcurrentUpdate, Conflict, NotFound
+from chalicelib.conflicts import retry_on_conflict
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.ports import OnceStore
 from chalicelib.usecases.applications import (audit_record, check_live, new_application,
                                               validate_details)
@@ -20,7 +21,6 @@ from chalicelib.usecases.licences import readable_licence
 if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
     from chalicelib.auth import Principal
 
-SAVE_ATTEMPTS = 5
 
 
 def request_renewal(number: str, caller: Principal, catalogue: Catalogue,
@@ -93,13 +93,9 @@ def _already_open(application_id: str) -> Conflict:
 def _supersede(number: str, application_id: str, licences) -> None:
     """The late licence stops accruing fines once its holder has come forward (its fines are
     on the new application); if that application is cancelled or rejected, accrual resumes."""
-    for _ in range(SAVE_ATTEMPTS):
+    def attempt() -> None:
         licence = licences.get(number, consistent=True)
-        if licence.superseded_by == application_id:
-            return
-        try:
+        if licence.superseded_by != application_id:
             licences.save(replace(licence, superseded_by=application_id))
-            return
-        except ConcurrentUpdate:
-            continue
-    raise ConcurrentUpdate()
+
+    retry_on_conflict(attempt)

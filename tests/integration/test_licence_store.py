@@ -77,14 +77,16 @@ def test_versioned_save_refuses_a_stale_copy(stack):
 
 
 def test_work_lists_come_from_indexes(stack):
-    from chalicelib.wiring import licence_store
-    store = licence_store()
+    from chalicelib.wiring import licence_store, work_lists
+    store, lists = licence_store(), work_lists()
     store.create(make_licence("ALX-EAST-2031-000010", valid_until="2031-03-05"))
     store.create(make_licence("ALX-EAST-2031-000011", valid_until="2031-03-06"))
     late = store.create(make_licence("ALX-EAST-2031-000012", status=EXPIRED, valid_until="2031-03-01"))
     store.create(make_licence("ALX-EAST-2031-000013", kind="shop", status=EXPIRED))
-    assert [l.number for l in store.ending_on("2031-03-05")] == ["ALX-EAST-2031-000010"]
-    assert [l.number for l in store.accruing(late.accruing_shard)] == ["ALX-EAST-2031-000012"]
+    ending = lists.ending_on("2031-03-05", "ALX-EAST-", 100, None).items
+    assert [l.number for l in ending] == ["ALX-EAST-2031-000010"]
+    accruing = [l.number for l in lists.accruing(late.accruing_shard, 100, None).items]
+    assert "ALX-EAST-2031-000012" in accruing and "ALX-EAST-2031-000013" not in accruing
     # an expired shop does not accrue the advertisement fine: it is not in the sparse index
     shard = make_licence("ALX-EAST-2031-000013", kind="shop", status=EXPIRED).accruing_shard
     assert shard is None
