@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -12,6 +12,7 @@ from chalicelib.adapters.dynamo_errors import any_condition_failed
 from chalicelib.adapters.dynamo_models import ApplicationModel, AuditModel, transaction_connection
 from chalicelib.adapters.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.applications import Application, TimelineEntry
+from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.fees import FeeLine
 from chalicelib.errors import ConcurrentUpdate, NotFound
 from chalicelib.ports import ApplicationStore, Page
@@ -52,13 +53,16 @@ def from_image(image: dict[str, Any]) -> Application:
     return from_model(model)
 
 
-def audit_model(subject: str, record: dict[str, Any]) -> AuditModel:
+def audit_model(subject: str, record: AuditRecord) -> AuditModel:
+    """The record under its own subject if it names one, else under `subject`."""
     # `n` orders records written together at the same instant (approve, then the system's pay).
-    return AuditModel(subject=subject, seq=f"{record['at']}#{record.get('n', 0)}{uuid.uuid4().hex[:8]}",
-                      at=record["at"], actor=record["actor"], role=record["role"],
-                      district=record.get("district") or None, action=record["action"],
-                      from_status=record.get("from_status"), to_status=record.get("to_status"),
-                      reason=record.get("reason") or None, data=record.get("data"))
+    return AuditModel(subject=record.subject or subject,
+                      seq=f"{record.at}#{record.n}{uuid.uuid4().hex[:8]}",
+                      at=record.at, actor=record.actor, role=record.role,
+                      district=record.district or None, action=record.action,
+                      from_status=record.from_status, to_status=record.to_status,
+                      reason=record.reason or None,
+                      data=dict(record.data) if record.data is not None else None)
 
 
 class DynamoApplicationStore(ApplicationStore):
@@ -69,7 +73,8 @@ class DynamoApplicationStore(ApplicationStore):
             raise NotFound(message_en="application not found", message_ar="الطلب غير موجود",
                            code="application_not_found") from None
 
-    def create(self, app: Application, audit: Optional[list[dict]] = None) -> Application:
+    def create(self, app: Application,
+               audit: Optional[Sequence[AuditRecord]] = None) -> Application:
         model = to_model(app)
         with TransactWrite(connection=transaction_connection(ApplicationModel.Meta.region),
                            client_request_token=None) as tx:
@@ -79,13 +84,13 @@ class DynamoApplicationStore(ApplicationStore):
                         condition=AuditModel.subject.does_not_exist())
         return replace(app, version=model.version)
 
-    def save(self, app: Application, audit: list[dict]) -> Application:
+    def save(self, app: Application, audit: Sequence[AuditRecord]) -> Application:
         model = to_model(app)
         try:
             with TransactWrite(connection=transaction_connection(ApplicationModel.Meta.region)) as tx:
                 tx.save(model)  # the VersionAttribute adds `version = <read version>`
                 for record in audit:
-                    tx.save(audit_model(record.get("subject", f"APP#{app.id}"), record),
+                    tx.save(audit_model(f"APP#{app.id}", record),
                             condition=AuditModel.subject.does_not_exist())
         except TransactWriteError as error:
             if any_condition_failed(error):

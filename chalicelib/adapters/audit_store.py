@@ -9,14 +9,15 @@ from typing import Optional
 
 from chalicelib.adapters.dynamo_models import AuditModel
 from chalicelib.adapters.pagination import decode_cursor, encode_cursor
+from chalicelib.domain.audit import AuditRecord
 from chalicelib.ports import Page
 
 
 def record_view(model: AuditModel) -> dict:
-    return {"at": model.at, "actor": model.actor, "role": model.role,
-            "district": model.district, "action": model.action,
-            "from_status": model.from_status, "to_status": model.to_status,
-            "reason": model.reason, "data": model.data}
+    return AuditRecord(at=model.at, actor=model.actor, role=model.role,
+                       district=model.district or "", action=model.action,
+                       from_status=model.from_status, to_status=model.to_status,
+                       reason=model.reason or "", data=model.data, subject=model.subject).public()
 
 
 class DynamoAuditTrail:

@@ -15,6 +15,7 @@ from chalicelib.adapters.licence_record import licence_from_values
 from chalicelib.adapters.pagination import decode_cursor, encode_cursor
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.domain.licences import Licence
+from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.licence_numbers import counter_name, format_number
 from chalicelib.errors import ConcurrentUpdate, NotFound
 from chalicelib.ports import Page
@@ -66,7 +67,7 @@ class DynamoLicenceStore:
             raise
         return replace(licence, version=model.version)
 
-    def save(self, licence: Licence, audit: Sequence[dict] = ()) -> Licence:
+    def save(self, licence: Licence, audit: Sequence[AuditRecord] = ()) -> Licence:
         """Versioned write, with its audit records (LIC#number) in the same transaction: a
         concurrent change makes this raise ConcurrentUpdate."""
         model = to_model(licence)

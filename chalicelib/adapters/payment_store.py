@@ -16,6 +16,7 @@ from chalicelib.adapters.dynamo_errors import THROTTLED, first_item_condition_fa
 from chalicelib.adapters.dynamo_models import (AuditModel, OnceModel, PaymentModel,
                                              transaction_connection)
 from chalicelib.conflicts import retry_on_conflict
+from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.fees import FeeLine
 from chalicelib.domain.payments import PENDING, Payment, parse_iso
 from chalicelib.errors import ConcurrentUpdate, NotFound, ServiceUnavailable
@@ -111,7 +112,7 @@ class DynamoPaymentStore(PaymentStore):
             raise ConcurrentUpdate() from error
         return True
 
-    def record_refund(self, payment: Payment, audit: dict) -> None:
+    def record_refund(self, payment: Payment, audit: AuditRecord) -> None:
         try:
             with TransactWrite(connection=transaction_connection(PaymentModel.Meta.region)) as tx:
                 tx.save(to_model(payment))  # versioned: fails if the payment changed

@@ -1,6 +1,8 @@
 """Admins turn a service on or off per district: config-table writes with their audit record."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -9,6 +11,7 @@ from chalicelib.adapters.dynamo_errors import any_condition_failed
 from chalicelib.adapters.dynamo_models import AuditModel, ConfigModel, transaction_connection
 from chalicelib.adapters.rollout_store import ROLLOUT
 from chalicelib.conflicts import retry_on_conflict
+from chalicelib.domain.audit import AuditRecord
 from chalicelib.errors import ConcurrentUpdate
 
 
@@ -20,7 +23,7 @@ class DynamoRolloutAdmin:
                 for item in ConfigModel.query(ROLLOUT, consistent_read=True)]
 
     def set_live(self, service_code: str, district: str, live: bool, by: str, at: str,
-                 audit: dict, attempts: int = 5) -> tuple[tuple[str, ...], tuple[str, ...]]:
+                 audit: AuditRecord, attempts: int = 5) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Turn one district on or off for a service, with its audit record, in one transaction.
 
         The write is conditional on the districts read, so two admins toggling different
@@ -28,10 +31,11 @@ class DynamoRolloutAdmin:
         def attempt() -> tuple[tuple[str, ...], tuple[str, ...]]:
             before, unchanged = self._read(service_code)
             after = tuple(sorted(set(before) | {district} if live else set(before) - {district}))
-            record = {**audit, "from_status": "live" if district in before else "not_live",
-                      "to_status": "live" if live else "not_live",
-                      "data": {"service_code": service_code, "district": district,
-                               "districts_before": list(before), "districts_after": list(after)}}
+            record = replace(audit, from_status="live" if district in before else "not_live",
+                             to_status="live" if live else "not_live",
+                             data={"service_code": service_code, "district": district,
+                                   "districts_before": list(before),
+                                   "districts_after": list(after)})
             try:
                 with TransactWrite(connection=transaction_connection(ConfigModel.Meta.region)) as tx:
                     tx.save(ConfigModel(ROLLOUT, service_code, districts=list(after),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from chalicelib.authorization import Resource, authorize, district_in_scope
 from chalicelib.domain import geography, validation
+from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.applications import (STATUSES, SUBMITTED, Actor, Application,
                                             TimelineEntry, iso, transition)
 from chalicelib.domain.calendar import cairo_date
@@ -120,12 +121,12 @@ def create_application(body: ApplicationIn, caller: Principal, catalogue: Catalo
 
 
 def audit_record(app: Application, previous_status: Optional[str], actor: Actor | Principal,
-                 reason: str = "", action: str = "") -> dict:
+                 reason: str = "", action: str = "") -> AuditRecord:
     last = app.timeline[-1]
-    return {"at": last.at, "actor": actor.sub, "role": actor.role,
-            "district": getattr(actor, "district", "") or app.district,
-            "action": action or last.action, "from_status": previous_status,
-            "to_status": app.status, "reason": reason or last.reason}
+    return AuditRecord(at=last.at, actor=actor.sub, role=actor.role,
+                       district=getattr(actor, "district", "") or app.district,
+                       action=action or last.action, from_status=previous_status,
+                       to_status=app.status, reason=reason or last.reason)
 
 
 def resource_of(app: Application) -> Resource:

@@ -17,6 +17,7 @@ from chalicelib.auth import Principal
 from chalicelib.authorization import authorize, district_in_scope
 from chalicelib.domain import backoffice, reports
 from chalicelib.domain.applications import Actor, Application, approve, iso, parse_iso, transition
+from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.fees import STAGE_APPROVAL, fee_lines
@@ -35,23 +36,25 @@ MIN_REASON = 3
 
 
 def trail(before: Application, after: Application, caller: Principal, action: str = "",
-          reason: str = "", data: Optional[dict] = None) -> list[dict]:
+          reason: str = "", data: Optional[dict] = None) -> list[AuditRecord]:
     """One record per new timeline entry (each state change), or one record of an officer's
     or citizen's action that changes no state."""
     district = caller.district or after.district
     new_entries = after.timeline[len(before.timeline):]
     if not new_entries:
-        return [{"at": after.updated_at, "actor": caller.sub, "role": caller.role,
-                 "district": district, "action": action, "from_status": before.status,
-                 "to_status": after.status, "reason": reason, "data": data}]
-    records, previous = [], before.status
+        return [AuditRecord(at=after.updated_at, actor=caller.sub, role=caller.role,
+                            district=district, action=action, from_status=before.status,
+                            to_status=after.status, reason=reason, data=data)]
+    records: list[AuditRecord] = []
+    previous = before.status
     for entry in new_entries:
         own = entry.by == caller.sub
-        records.append({"at": entry.at, "actor": entry.by or caller.sub,
-                        "role": entry.by_role, "district": district if own else after.district,
-                        "action": entry.action, "from_status": previous,
-                        "to_status": entry.status, "reason": entry.reason or "",
-                        "data": data if own else None, "n": len(records)})
+        records.append(AuditRecord(at=entry.at, actor=entry.by or caller.sub,
+                                   role=entry.by_role,
+                                   district=district if own else after.district,
+                                   action=entry.action, from_status=previous,
+                                   to_status=entry.status, reason=entry.reason or "",
+                                   data=data if own else None, n=len(records)))
         previous = entry.status
     return records
 
@@ -231,9 +234,9 @@ def change_licence(number: str, action: str, reason: Optional[str], caller: Prin
     licence = readable_licence(number, caller, licences, "licence.change_status")
     text = _reason(reason, required=True)
     changed = change_status(licence, action, text)
-    record = {"at": iso(now), "actor": caller.sub, "role": caller.role,
-              "district": caller.district or licence.district, "action": action,
-              "from_status": licence.status, "to_status": changed.status, "reason": text}
+    record = AuditRecord(at=iso(now), actor=caller.sub, role=caller.role,
+                         district=caller.district or licence.district, action=action,
+                         from_status=licence.status, to_status=changed.status, reason=text)
     return licences.save(changed, [record])
 
 
@@ -264,8 +267,8 @@ def set_rollout(service_code: str, district: str, live: bool, caller: Principal,
         raise NotFound(code="district_not_found", message_en="unknown district",
                        message_ar="حي غير معروف")
     at = iso(now)
-    audit = {"at": at, "actor": caller.sub, "role": caller.role, "district": district,
-             "action": "rollout_on" if live else "rollout_off", "reason": ""}
+    audit = AuditRecord(at=at, actor=caller.sub, role=caller.role, district=district,
+                        action="rollout_on" if live else "rollout_off")
     _, after = admin.set_live(service_code, district, live, caller.sub, at, audit)
     return {"service_code": service_code, "district": district, "live": district in after,
             "districts": list(after), "updated_at": at, "updated_by": caller.sub}

@@ -15,6 +15,7 @@ from typing import Any, Callable, Optional
 
 from chalicelib.domain import issuance as rules
 from chalicelib.domain.applications import ISSUED, LICENCE_PAID, SYSTEM, Application, transition
+from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.licences import Licence
@@ -168,11 +169,12 @@ def _mark_issued(app: Application, licence: Licence, event: str, ports: Issuance
             return app
         changed = replace(transition(app, "issue", SYSTEM, now), licence_number=licence.number)
         audit = [audit_record(changed, app.status, SYSTEM, action="issue"),
-                 {"subject": f"LIC#{licence.number}", "at": changed.updated_at, "actor": SYSTEM.sub,
-                  "role": SYSTEM.role, "district": licence.district, "action": event,
-                  "from_status": None, "to_status": licence.status, "reason": "",
-                  "data": {"application_id": app.id, "valid_from": licence.valid_from,
-                           "valid_until": licence.valid_until, "qr_key": licence.qr_key}}]
+                 AuditRecord(subject=f"LIC#{licence.number}", at=changed.updated_at,
+                             actor=SYSTEM.sub, role=SYSTEM.role, district=licence.district,
+                             action=event, to_status=licence.status,
+                             data={"application_id": app.id, "valid_from": licence.valid_from,
+                                   "valid_until": licence.valid_until,
+                                   "qr_key": licence.qr_key})]
         return ports.applications.save(changed, audit)
 
     def reread() -> None:

@@ -10,8 +10,9 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Mapping, Optional
 
 from chalicelib.domain import payments as domain
-from chalicelib.domain.applications import (SUBMITTED, Application, advance_after_payment,
-                                            after_paid, iso)
+from chalicelib.domain.applications import (SUBMITTED, SYSTEM, Application,
+                                            advance_after_payment, after_paid, iso)
+from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.fees import STAGE_APPROVAL, fee_lines
@@ -221,15 +222,17 @@ def _advanced(app: Application, payment: Payment, catalogue: Catalogue,
     return changed
 
 
-def _audit(before: Application, after: Application, payment: Payment) -> list[dict]:
-    records, previous = [], before.status
+def _audit(before: Application, after: Application, payment: Payment) -> list[AuditRecord]:
+    records: list[AuditRecord] = []
+    previous = before.status
     for entry in after.timeline[len(before.timeline):]:
-        records.append({"at": entry.at, "actor": "system", "role": "system",
-                        "district": after.district, "action": entry.action,
-                        "from_status": previous, "to_status": entry.status, "reason": entry.reason,
-                        "data": {"payment_id": payment.id, "gateway": payment.gateway,
-                                 "transaction_id": payment.transaction_id,
-                                 "amount_piasters": payment.amount_piasters}})
+        records.append(AuditRecord(at=entry.at, actor=SYSTEM.sub, role=SYSTEM.role,
+                                   district=after.district, action=entry.action,
+                                   from_status=previous, to_status=entry.status,
+                                   reason=entry.reason,
+                                   data={"payment_id": payment.id, "gateway": payment.gateway,
+                                         "transaction_id": payment.transaction_id,
+                                         "amount_piasters": payment.amount_piasters}))
         previous = entry.status
     return records
 
@@ -261,13 +264,13 @@ def record_refund(payment_id: str, refund_reference: str, note: str, caller: Pri
             raise Conflict(code="nothing_to_refund",
                            message_en="this payment carries no flag: there is nothing to refund",
                            message_ar="لا توجد ملاحظة على عملية الدفع هذه، فلا يوجد ما يُرد") from None
-        audit = {"at": refunded.updated_at, "actor": caller.sub, "role": caller.role,
-                 "district": payment.district, "action": "payment_refunded",
-                 "from_status": payment.status, "to_status": refunded.status, "reason": note,
-                 "data": {"payment_id": payment.id, "gateway": payment.gateway,
-                          "refunded_flag": payment.flag_reason,
-                          "refund_reference": refund_reference,
-                          "amount_piasters": payment.amount_piasters}}
+        audit = AuditRecord(at=refunded.updated_at, actor=caller.sub, role=caller.role,
+                            district=payment.district, action="payment_refunded",
+                            from_status=payment.status, to_status=refunded.status, reason=note,
+                            data={"payment_id": payment.id, "gateway": payment.gateway,
+                                  "refunded_flag": payment.flag_reason,
+                                  "refund_reference": refund_reference,
+                                  "amount_piasters": payment.amount_piasters})
         payments.record_refund(refunded, audit)
         return refunded
 
