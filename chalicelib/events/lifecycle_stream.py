@@ -1,27 +1,24 @@
-"""Applications-table stream records that concern a late licence (see late_settlement)."""
+"""Applications-table changes that concern a late licence (see usecases/late_settlement)."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import TYPE_CHECKING
 
 from chalicelib.observability import logger
 from chalicelib.usecases.late_settlement import late_licence_of, settle_late_application
 
+if TYPE_CHECKING:
+    from chalicelib.adapters.stream_changes import Change
+    from chalicelib.domain.applications import Application
 
-def on_application_records(records: Iterable[Any]) -> int:
-    """Idempotent per record; a failure raises so Lambda retries the batch."""
-    from chalicelib.adapters.application_store import from_image
+
+def settle_late(change: "Change[Application]") -> int:
+    """1 if the change concerned a late licence (settled now), else 0. Idempotent; a failure
+    raises so Lambda retries the batch."""
     from chalicelib.wiring import licence_store
 
-    handled = 0
-    for record in records:
-        image = getattr(record, "new_image", None)
-        if record.event_name == "REMOVE" or not image:
-            continue
-        app = from_image(image)
-        if late_licence_of(app) is None:
-            continue
-        settle_late_application(app, licence_store())
-        handled += 1
-        logger.info("late licence settled", extra={"application_id": app.id,
-                                                   "status": app.status})
-    return handled
+    app = change.current
+    if app is None or late_licence_of(app) is None:
+        return 0
+    settle_late_application(app, licence_store())
+    logger.info("late licence settled", extra={"application_id": app.id, "status": app.status})
+    return 1

@@ -14,18 +14,14 @@ from chalicelib.observability import logger
 
 def on_payment_records(records: Iterable[Any]) -> int:
     from chalicelib import wiring
-    from chalicelib.adapters.payment_store import from_image
+    from chalicelib.adapters.stream_changes import payment_changes
     from chalicelib.usecases.payments import advance_for_payment
 
     handled = 0
-    for record in records:
-        new_image = getattr(record, "new_image", None)
-        if record.event_name == "REMOVE" or not new_image:
-            continue
-        payment = from_image(new_image)
-        old_image = getattr(record, "old_image", None)
-        was_paid = bool(old_image) and from_image(old_image).status == PAID
-        if payment.status != PAID or was_paid:
+    for change in payment_changes(records):
+        payment = change.current
+        was_paid = change.old is not None and change.old.status == PAID
+        if payment is None or payment.status != PAID or was_paid:
             continue
         result = advance_for_payment(payment, wiring.application_store(), wiring.payment_store(),
                                      wiring.catalogue(), wiring.clock())

@@ -1,25 +1,22 @@
-"""Applications-table stream records -> the applications report's counters (exactly once)."""
+"""Applications-table changes -> the applications report's counters (exactly once)."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.stream_changes import Change
+    from chalicelib.domain.applications import Application
 
 
-def count_application_changes(records: Iterable[Any]) -> int:
-    """Apply each record's counter increments once; a redelivered record changes nothing.
-    A failure raises so Lambda retries the batch (already-applied records are skipped)."""
-    from chalicelib.adapters.application_store import from_image
+def count_change(change: "Change[Application]") -> int:
+    """Apply the change's counter increments once (1), or nothing (0): a redelivered record
+    changes nothing. A failure raises so Lambda retries the batch."""
     from chalicelib.domain.reports import changes
     from chalicelib.wiring import clock, report_store
 
-    store, applied = report_store(), 0
-    for record in records:
-        old_image, new_image = getattr(record, "old_image", None), getattr(record, "new_image", None)
-        old = from_image(old_image) if old_image else None
-        new = from_image(new_image) if new_image else None
-        increments = changes(old, new)
-        subject = new or old
-        if subject is None or not increments:
-            continue
-        key = f"report#{subject.id}#{subject.version}#{record.event_name}"
-        applied += store.apply_once(key, increments, clock())
-    return applied
+    increments = changes(change.old, change.new)
+    subject = change.new or change.old
+    if subject is None or not increments:
+        return 0
+    key = f"report#{subject.id}#{subject.version}#{change.event_name}"
+    return int(report_store().apply_once(key, increments, clock()))

@@ -1,0 +1,49 @@
+"""DynamoDB stream records as domain changes: each image is decoded once, here.
+
+A stream handler gets Chalice's records (raw DynamoDB JSON images); every step that reacts to a
+change (issuance, late settlement, report counters, the payment's advance) takes the decoded
+`Change` instead of decoding the images again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, Iterable, Iterator, Optional, TypeVar
+
+from chalicelib.domain.applications import Application
+from chalicelib.domain.payments import Payment
+
+T = TypeVar("T")
+REMOVE = "REMOVE"
+
+
+@dataclass(frozen=True)
+class Change(Generic[T]):
+    event_name: str  # INSERT | MODIFY | REMOVE
+    old: Optional[T]
+    new: Optional[T]
+
+    @property
+    def current(self) -> Optional[T]:
+        """The item as it is now; None when it was removed."""
+        return None if self.event_name == REMOVE else self.new
+
+
+def application_changes(records: Iterable[Any]) -> Iterator[Change[Application]]:
+    from chalicelib.adapters.application_store import from_image
+
+    return _changes(records, from_image)
+
+
+def payment_changes(records: Iterable[Any]) -> Iterator[Change[Payment]]:
+    from chalicelib.adapters.payment_store import from_image
+
+    return _changes(records, from_image)
+
+
+def _changes(records: Iterable[Any], decode: Callable[[dict], T]) -> Iterator[Change[T]]:
+    for record in records:
+        old_image = getattr(record, "old_image", None)
+        new_image = getattr(record, "new_image", None)
+        yield Change(event_name=record.event_name,
+                     old=decode(old_image) if old_image else None,
+                     new=decode(new_image) if new_image else None)
