@@ -38,7 +38,6 @@ class Settings:
     fawry_merchant_code: str = ""
     sandbox_enabled: bool = False
     dev_tokens_enabled: bool = False
-    max_body_bytes: int = 64 * 1024
     sms_queue_url: str = ""
     """The SMS retry queue's URL in AWS; empty locally, where it is looked up by name."""
     catalogue_dir: str = ""

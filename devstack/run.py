@@ -16,8 +16,7 @@ from urllib.parse import urlparse
 from devstack.config import local_environment
 
 API_PORT = int(os.environ.get("RUKHSA_API_PORT", "8000"))
-STREAM_HANDLER_NAMES = {"applications": "on_application_change", "payments": "on_payment_change",
-                        "licences": "on_licence_change"}
+STREAM_HANDLER_NAMES = {"applications": "on_application_change", "payments": "on_payment_change"}
 
 
 def stream_handlers(app_module: ModuleType) -> dict[str, Callable[[dict, Any], Any]]:

@@ -51,7 +51,7 @@ TABLES: tuple[Table, ...] = (
             # Sparse: only licences that carry a fine (the applications report's fine totals).
             Index("by-fined-district", "fined_district", "number"),
         ),
-        stream="NEW_AND_OLD_IMAGES",
+        # No stream: nothing reacts to licence changes (issuance listens to applications).
     ),
     Table(
         logical_name="payments",

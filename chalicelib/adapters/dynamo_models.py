@@ -122,10 +122,6 @@ ALL_MODELS: dict[str, type[Model]] = {
 }
 
 
-def register_model(logical_name: str, model: type[Model]) -> None:
-    ALL_MODELS[logical_name] = model
-
-
 def bind_models(settings: Settings) -> None:
     """Point every model at this stage's tables (names carry the stage prefix)."""
     for logical_name, model in ALL_MODELS.items():

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib.adapters.dynamo_models import ConfigModel
 
 ROLLOUT = "ROLLOUT"
@@ -16,13 +14,6 @@ class DynamoRolloutStore:
         # Consistent: an admin's toggle must take effect on the very next request.
         return {item.sk: tuple(item.districts or ())
                 for item in ConfigModel.query(ROLLOUT, consistent_read=True)}
-
-    def districts_for(self, service_code: str) -> tuple[str, ...]:
-        try:
-            item = ConfigModel.get(ROLLOUT, service_code, consistent_read=True)
-        except DoesNotExist:
-            return ()
-        return tuple(item.districts or ())
 
     def set(self, service_code: str, districts: Iterable[str], by: str, at: str) -> None:
         ConfigModel(ROLLOUT, service_code, districts=sorted(set(districts)), updated_by=by,

@@ -30,10 +30,6 @@ class ApplicationIn(Strict):
     details: dict[str, Any] = Field(default_factory=dict)
 
 
-class ReasonIn(Strict):
-    reason: StrictStr = Field(min_length=3, max_length=1000)
-
-
 class OptionalReasonIn(Strict):
     reason: Optional[StrictStr] = Field(default=None, max_length=1000)
 

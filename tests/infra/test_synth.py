@@ -30,7 +30,6 @@ from infra.resources import FILES_BUCKET_LIFECYCLE_DAYS, ROLES, SEAL_KEY_SPEC, S
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
-SAMPLE_APP = Path(__file__).resolve().parent / "sample_app"
 CHECKOV_VENV = INFRA / ".checkov-venv"
 STACK = "Rukhsa-prod"
 ISSUING_FUNCTIONS = {name for name, access in FUNCTIONS.items() if access.signs_seals}
@@ -131,9 +130,7 @@ class Synth:
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
     _ensure_python_tools()
     cli = _ensure_cdk_cli()
-    # The stack always deploys the project's app.py; until main has one, a stand-in with the
-    # same handlers keeps these infrastructure tests meaningful.
-    app_dir = ROOT if (ROOT / "app.py").exists() else SAMPLE_APP
+    app_dir = ROOT  # the stack deploys the project's own app.py
     out = tmp_path_factory.mktemp("cdk.out")
     started = time.monotonic()
     result = subprocess.run(

@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import re
 from datetime import datetime, timezone
-from typing import Mapping, Optional, Sequence
+from typing import Mapping, Optional
 
 from chalicelib.adapters.gateways import _http
 from chalicelib.adapters.gateways._http import GatewayUnavailable
@@ -369,7 +369,3 @@ class PaymobGateway(PaymentGateway):
             amount_piasters=_inquiry_amount(answer.get("amount_cents")),
         )
 
-
-def signed_fields(transaction: Mapping[str, object]) -> Sequence[str]:
-    """The 20 signed values in order (for diagnostics and tests)."""
-    return [hmac_value(_lookup(transaction, path)) for path in PAYMOB_HMAC_FIELDS]
