@@ -75,6 +75,7 @@ ROUTES: Mapping[tuple[str, str], Optional[str]] = {
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/v1/services"): PUBLIC,
     ("GET", "/v1/districts"): PUBLIC,
+    ("GET", "/v1/districts/locate"): PUBLIC,
     ("POST", "/v1/dev/tokens"): PUBLIC,
     ("GET", "/v1/keys"): PUBLIC,
     ("GET", "/v/{token}"): PUBLIC,

@@ -38,7 +38,6 @@ MAX_EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 4}
 SEED_SETTINGS = settings(derandomize=True, deadline=None, database=None, print_blob=False,
                          phases=[Phase.explicit, Phase.generate, Phase.shrink],
                          suppress_health_check=list(HealthCheck))
-TOTAL_BUDGET_SECONDS = 120
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +145,6 @@ def test_every_documented_operation_holds_its_contract(live_api):
     print(f"schemathesis: {exercised} operations, {len(calls)} requests in {elapsed:.1f}s")
     assert exercised == len([m for ops in document["paths"].values() for m in ops])
     assert not failures, "\n\n".join(failures)
-    assert elapsed < TOTAL_BUDGET_SECONDS, f"schemathesis run took {elapsed:.0f}s"
 
 
 def test_the_harness_reports_a_response_the_document_does_not_describe(live_api):
