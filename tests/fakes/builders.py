@@ -49,7 +49,9 @@ def licence(number: Optional[str] = None, holder: Optional[str] = None, district
         holder_mobile="+201012345678", holder_national_id="29001010201234",
         site={"lat": 31.2089, "lng": 29.9092, "address": "12 شارع فؤاد"}, details={},
         status=status, valid_from=(valid_until - timedelta(days=364)).isoformat(),
-        valid_until=valid_until.isoformat(), issued_at="2026-03-01T09:00:00.000Z")
+        valid_until=valid_until.isoformat(), issued_at="2026-03-01T09:00:00.000Z",
+        # as issuance sets it from the catalogue: advertisements accrue late fines
+        accrues_late_fines=kind == "advertisement")
     values.update(changes)
     return Licence(**values)
 

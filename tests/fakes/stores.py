@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 from chalicelib.domain.applications import Application
+from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.licences import Fine, Licence
 from chalicelib.domain.payments import PENDING, Payment
-from chalicelib.domain.seal import licence_number
+from chalicelib.domain.licence_numbers import format_number
 from chalicelib.errors import ConcurrentUpdate, NotFound, ValidationFailed
-from chalicelib.ports import (ApplicationStore, AuditEntry, AuditTrail, LicenceStore, OnceStore,
+from chalicelib.ports import (ApplicationStore, AuditTrail, LicenceStore, OnceStore,
                               Page, PaymentStore, PointerStore, ReportStore, RolloutAdmin,
                               RolloutStore, WorkLists)
 
@@ -39,19 +40,12 @@ class Tables:
     sequences: dict[tuple[str, int], int] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
-    def append_audit(self, subject: str, record: AuditEntry) -> None:
-        trail = self.audit.setdefault(subject, [])
+    def append_audit(self, subject: str, record: AuditRecord) -> None:
+        """The record under its own subject if it names one, else under `subject`."""
+        trail = self.audit.setdefault(record.subject or subject, [])
         # The adapter's sort key: the instant, then `n` (records written together).
-        order = (str(record["at"]), int(record.get("n", 0) or 0), len(trail))
-        trail.append((order, _record_view(record)))
+        trail.append(((record.at, record.n, len(trail)), record.public()))
         trail.sort(key=lambda item: item[0])
-
-
-def _record_view(record: AuditEntry) -> dict:
-    return {"at": record["at"], "actor": record["actor"], "role": record["role"],
-            "district": record.get("district") or None, "action": record["action"],
-            "from_status": record.get("from_status"), "to_status": record.get("to_status"),
-            "reason": record.get("reason") or None, "data": record.get("data")}
 
 
 def page_of(items: Sequence, limit: int, cursor: Optional[str]) -> Page:
@@ -94,7 +88,7 @@ class FakeApplicationStore(ApplicationStore):
         return found
 
     def create(self, application: Application,
-               audit: Sequence[AuditEntry] = ()) -> Application:
+               audit: Sequence[AuditRecord] = ()) -> Application:
         with self.tables.lock:
             if application.id in self.tables.applications:
                 raise ConcurrentUpdate()
@@ -104,15 +98,14 @@ class FakeApplicationStore(ApplicationStore):
                 self.tables.append_audit(f"APP#{application.id}", record)
         return stored
 
-    def save(self, application: Application, audit: Sequence[AuditEntry]) -> Application:
+    def save(self, application: Application, audit: Sequence[AuditRecord]) -> Application:
         with self.tables.lock:
             version = _versioned(self.tables.applications.get(application.id),
                                  application.version)
             stored = replace(application, version=version)
             self.tables.applications[application.id] = stored
             for record in audit:
-                self.tables.append_audit(str(record.get("subject", f"APP#{application.id}")),
-                                         record)
+                self.tables.append_audit(f"APP#{application.id}", record)
         return stored
 
     def list_by_owner(self, owner: str, status: Optional[str], limit: int,
@@ -148,7 +141,7 @@ class FakeLicenceStore(LicenceStore):
             self.tables.licences[licence.number] = stored
         return stored
 
-    def save(self, licence: Licence, audit: Sequence[AuditEntry] = ()) -> Licence:
+    def save(self, licence: Licence, audit: Sequence[AuditRecord] = ()) -> Licence:
         with self.tables.lock:
             version = _versioned(self.tables.licences.get(licence.number), licence.version)
             stored = replace(licence, version=version)
@@ -164,7 +157,7 @@ class FakeLicenceStore(LicenceStore):
                 sequence = self.tables.sequences.get((district, year), 0) + 1
                 self.tables.sequences[(district, year)] = sequence
             try:
-                return self.create(build(licence_number(district, year, sequence)))
+                return self.create(build(format_number(district, year, sequence)))
             except ConcurrentUpdate:
                 continue
         raise ConcurrentUpdate(message_en="could not allocate a licence number",
@@ -279,7 +272,7 @@ class FakePaymentStore(PaymentStore):
             self.tables.once[event_key] = {"ref": payment.id}
         return True
 
-    def record_refund(self, payment: Payment, audit: AuditEntry) -> None:
+    def record_refund(self, payment: Payment, audit: AuditRecord) -> None:
         with self.tables.lock:
             version = _versioned(self.tables.payments.get(payment.id), payment.version)
             self.tables.payments[payment.id] = replace(payment, version=version)
@@ -340,18 +333,18 @@ class FakeRolloutAdmin(RolloutAdmin):
                 for code, row in sorted(self.tables.rollout.items())]
 
     def set_live(self, service_code: str, district: str, live: bool, by: str, at: str,
-                 audit: AuditEntry, attempts: int = 5) -> tuple[tuple[str, ...], tuple[str, ...]]:
+                 audit: AuditRecord, attempts: int = 5) -> tuple[tuple[str, ...], tuple[str, ...]]:
         with self.tables.lock:
             row = self.tables.rollout.get(service_code)
             before = tuple(row["districts"]) if row else ()
             after = tuple(sorted(set(before) | {district} if live else set(before) - {district}))
             self.tables.rollout[service_code] = {"districts": list(after), "updated_at": at,
                                                  "updated_by": by}
-            self.tables.append_audit(f"ROLLOUT#{service_code}", {
-                **audit, "from_status": "live" if district in before else "not_live",
-                "to_status": "live" if live else "not_live",
-                "data": {"service_code": service_code, "district": district,
-                         "districts_before": list(before), "districts_after": list(after)}})
+            self.tables.append_audit(f"ROLLOUT#{service_code}", replace(
+                audit, from_status="live" if district in before else "not_live",
+                to_status="live" if live else "not_live",
+                data={"service_code": service_code, "district": district,
+                      "districts_before": list(before), "districts_after": list(after)}))
         return before, after
 
 

@@ -40,8 +40,8 @@ def test_a_licence_is_issued_once_everything_due_is_paid(world):
     assert (app.status, app.licence_number) == (ISSUED, issued.number)
     assert world.audit.list(f"LIC#{issued.number}", 10, None).items[0]["action"] == "issued"
     # AND its seal verifies as genuine on the public page
-    view = verify_token(issued.seal_token, world.signer.public_keys(), world.licences,
-                        cairo_date(world.clock()))
+    view = verify_token(issued.seal_token, world.signer.public_keys(), catalogue().seal_codes,
+                        world.licences, cairo_date(world.clock()))
     assert view.verdict == Verdict.GENUINE_VALID and view.number == issued.number
 
 

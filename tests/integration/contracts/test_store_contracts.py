@@ -9,9 +9,10 @@ from datetime import date, timedelta
 import pytest
 
 from chalicelib.domain.applications import RETURNED, UNDER_REVIEW
+from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.licences import EXPIRED, Fine
 from chalicelib.domain.payments import PAID
-from chalicelib.domain.seal import licence_number
+from chalicelib.domain.licence_numbers import format_number as licence_number
 from chalicelib.errors import ConcurrentUpdate, NotFound, ValidationFailed
 from tests.fakes import builders
 from tests.fakes.builders import T0, unique
@@ -39,10 +40,9 @@ def payment(ports, **values):
     return builders.payment(application_id=app.id, district=app.district, **values)
 
 
-def audit(at: str, action: str, **more) -> dict:
-    return {"at": at, "actor": "officer-1", "role": "officer", "district": "EAST",
-            "action": action, "from_status": "submitted", "to_status": "under_review",
-            "reason": "", **more}
+def audit(at: str, action: str) -> AuditRecord:
+    return AuditRecord(at=at, actor="officer-1", role="officer", district="EAST", action=action,
+                       from_status="submitted", to_status="under_review")
 
 
 class TestApplicationStore:
@@ -154,7 +154,7 @@ class TestLicenceStoreAndReader:
             raise Refused(number)
 
         with pytest.raises(Refused):
-            ports.licences.create_numbered(build, unique("R").upper(), 2031)
+            ports.licences.create_numbered(build, district(), 2031)
 
     def test_holders_and_districts_list_by_number_page_by_page(self, ports):
         holder, district = unique("holder"), unique("L").upper()
@@ -308,8 +308,8 @@ class TestRollout:
 
         def toggle(district: str, live: bool, by: str, minute: int):
             at = f"2026-03-01T09:0{minute}:00.000Z"
-            record = {"at": at, "actor": by, "role": "admin", "district": district,
-                      "action": "rollout_on" if live else "rollout_off", "reason": ""}
+            record = AuditRecord(at=at, actor=by, role="admin", district=district,
+                                 action="rollout_on" if live else "rollout_off")
             return ports.rollout_admin.set_live(code, district, live, by, at, record)
 
         assert toggle("TEAST", True, "admin-1", 0) == ((), ("TEAST",))
