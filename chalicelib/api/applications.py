@@ -19,8 +19,7 @@ def create_application():
     caller = caller_of(request)
     body = parse_body(request, ApplicationIn)
     app = usecase.create_application(commands.new_application(body), caller, wiring.catalogue(),
-                                     rollout_store().all(),
-                                     application_store(), clock())
+                                     rollout_store().all(), application_store(), clock())
     return json_response(usecase.public_view(app, caller), status=201,
                          headers={"Location": f"/v1/applications/{app.id}"})
 

@@ -21,8 +21,7 @@ def decide(application_id: str):
     caller = caller_of(request)
     body = parse_body(request, DecisionIn)
     app = usecase.decide(application_id, commands.decision(body), caller, wiring.catalogue(),
-                         application_store(),
-                         clock())
+                         application_store(), clock())
     return json_response(public_view(app, caller))
 
 
@@ -52,8 +51,7 @@ def resubmit(application_id: str):
     caller = caller_of(request)
     body = parse_body(request, ResubmitIn) if request.raw_body else ResubmitIn()
     app = usecase.resubmit(application_id, commands.amendment(body), caller, wiring.catalogue(),
-                           application_store(),
-                           clock())
+                           application_store(), clock())
     return json_response(public_view(app, caller))
 
 
@@ -91,8 +89,7 @@ def schedule_inspection(application_id: str):
     caller = caller_of(request)
     body = parse_body(request, InspectionIn)
     inspection = usecase.schedule_inspection(application_id, commands.inspection_booking(body),
-                                             caller, application_store(),
-                                             clock())
+                                             caller, application_store(), clock())
     return json_response(inspection, status=201)
 
 
