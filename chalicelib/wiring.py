@@ -4,9 +4,19 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from chalicelib.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # the ports load cryptography: `import app` must not (tests/unit/test_cold_start.py)
+    from chalicelib.domain.applications import Application
+    from chalicelib.domain.changes import Change
+    from chalicelib.domain.payments import Payment
+    from chalicelib.ports import (ApplicationStore, AuditTrail, DelayQueue, FileStore,
+                                  LicenceReader, LicenceStore, OnceStore, PaperCopyRenderer,
+                                  PaymentGateway, PaymentStore, PointerStore, QrRenderer,
+                                  ReportStore, RolloutAdmin, RolloutStore, SealSigner,
+                                  SmsNotifier, TaskQueue, WorkLists)
 
 
 @lru_cache(maxsize=1)
@@ -20,7 +30,7 @@ def bound_settings() -> Settings:
 
 
 @lru_cache(maxsize=1)
-def application_store():
+def application_store() -> ApplicationStore:
     from chalicelib.adapters.application_store import DynamoApplicationStore
 
     bound_settings()
@@ -28,7 +38,7 @@ def application_store():
 
 
 @lru_cache(maxsize=1)
-def rollout_store():
+def rollout_store() -> RolloutStore:
     from chalicelib.adapters.rollout_store import DynamoRolloutStore
 
     bound_settings()
@@ -36,7 +46,7 @@ def rollout_store():
 
 
 @lru_cache(maxsize=1)
-def licence_store():
+def licence_store() -> LicenceStore:
     from chalicelib.adapters.licence_store import DynamoLicenceStore
 
     bound_settings()
@@ -44,7 +54,7 @@ def licence_store():
 
 
 @lru_cache(maxsize=1)
-def licence_reader():
+def licence_reader() -> LicenceReader:
     """The verification page's lean read (no PynamoDB on the public route's cold start)."""
     from chalicelib.adapters.licence_reader import DynamoLicenceReader
 
@@ -54,7 +64,7 @@ def licence_reader():
 
 
 @lru_cache(maxsize=1)
-def once_store():
+def once_store() -> OnceStore:
     from chalicelib.adapters.once_store import DynamoOnceStore
 
     bound_settings()
@@ -62,7 +72,16 @@ def once_store():
 
 
 @lru_cache(maxsize=1)
-def work_lists():
+def pointer_store() -> PointerStore:
+    """Pointers share the `once` table with the exactly-once keys."""
+    from chalicelib.adapters.once_store import DynamoPointerStore
+
+    bound_settings()
+    return DynamoPointerStore()
+
+
+@lru_cache(maxsize=1)
+def work_lists() -> WorkLists:
     from chalicelib.adapters.work_lists import DynamoWorkLists
 
     bound_settings()
@@ -70,7 +89,7 @@ def work_lists():
 
 
 @lru_cache(maxsize=1)
-def sms_notifier():
+def sms_notifier() -> SmsNotifier:
     """SNS transactional SMS (the adapter is chalicelib/adapters/sns_sms.py)."""
     from chalicelib.adapters.sns_sms import SnsSmsNotifier
 
@@ -79,7 +98,7 @@ def sms_notifier():
 
 
 @lru_cache(maxsize=1)
-def file_store():
+def file_store() -> FileStore:
     """The private files bucket (chalicelib/adapters/s3_files.py)."""
     from chalicelib.adapters.s3_files import S3FileStore
 
@@ -88,7 +107,7 @@ def file_store():
 
 
 @lru_cache(maxsize=1)
-def seal_signer():
+def seal_signer() -> SealSigner:
     """KMS in AWS and in the local stack's emulator alike; the first key signs, all verify."""
     from chalicelib.adapters.kms_signer import KmsSealSigner
 
@@ -113,7 +132,7 @@ def seal_public_keys():
 
 
 @lru_cache(maxsize=1)
-def nightly_queue():
+def nightly_queue() -> TaskQueue:
     from chalicelib.adapters.sqs_queue import SqsTaskQueue
 
     settings = bound_settings()
@@ -150,8 +169,9 @@ clock: Callable[[], datetime] = utc_now
 def reset() -> None:
     """Forget cached adapters (tests switch stages and endpoints)."""
     for factory in (bound_settings, application_store, rollout_store, licence_store,
-                    licence_reader, once_store, work_lists, sms_notifier, file_store, seal_signer,
-                    seal_public_keys, nightly_queue, sms_queue, payment_store, _botocore_session):
+                    licence_reader, once_store, pointer_store, work_lists, sms_notifier,
+                    file_store, seal_signer, seal_public_keys, nightly_queue, sms_queue,
+                    payment_store, _botocore_session):
         factory.cache_clear()
     get_settings.cache_clear()
 
@@ -160,7 +180,7 @@ SMS_QUEUE = "rukhsa-sms"
 
 
 @lru_cache(maxsize=1)
-def sms_queue():
+def sms_queue() -> DelayQueue:
     """The licence SMS queue (sent by the `sms_sender` worker, retried with backoff)."""
     from chalicelib.adapters.sqs_queue import SqsDelayQueue
 
@@ -172,13 +192,12 @@ def sms_queue():
 
 
 def issuance_ports():
-    from chalicelib.adapters.qr_png import render_qr_png
     from chalicelib.usecases.issuance import IssuancePorts
 
     return IssuancePorts(applications=application_store(), licences=licence_store(),
-                         once=once_store(), signer=seal_signer(), files=file_store(),
+                         pointers=pointer_store(), signer=seal_signer(), files=file_store(),
                          sms_queue=sms_queue(), catalogue=catalogue(),
-                         render_qr=render_qr_png, clock=clock,
+                         render_qr=qr_renderer(), clock=clock,
                          verify_base_url=bound_settings().verify_base_url)
 
 
@@ -191,36 +210,62 @@ def sms_ports():
 
 
 @lru_cache(maxsize=1)
-def payment_store():
+def payment_store() -> PaymentStore:
     from chalicelib.adapters.payment_store import DynamoPaymentStore
 
     bound_settings()
     return DynamoPaymentStore()
 
 
-def payment_gateway(name: str):
+def payment_gateway(name: str) -> PaymentGateway:
     """The gateway adapter by name (chalicelib/adapters/gateways); NotFound if unavailable."""
     from chalicelib.adapters.gateways import gateway_for
 
     return gateway_for(name, bound_settings())
 
 
+def qr_renderer() -> QrRenderer:
+    from chalicelib.adapters.qr_png import PngQrRenderer
+
+    return PngQrRenderer()
+
+
+def paper_renderer() -> PaperCopyRenderer:
+    from chalicelib.adapters.paper_pdf import FpdfPaperCopyRenderer
+
+    return FpdfPaperCopyRenderer()
+
+
+def application_changes(records: Iterable[Any]) -> Iterator[Change[Application]]:
+    """The applications table's stream records as changes, each image decoded once."""
+    from chalicelib.adapters.stream_changes import application_changes as decoded
+
+    return decoded(records)
+
+
+def payment_changes(records: Iterable[Any]) -> Iterator[Change[Payment]]:
+    """The payments table's stream records as changes, each image decoded once."""
+    from chalicelib.adapters.stream_changes import payment_changes as decoded
+
+    return decoded(records)
+
+
 # Back office (issue 7): stateless adapters, built per call (nothing to cache or reset).
-def audit_trail():
+def audit_trail() -> AuditTrail:
     from chalicelib.adapters.audit_store import DynamoAuditTrail
 
     bound_settings()
     return DynamoAuditTrail()
 
 
-def rollout_admin():
+def rollout_admin() -> RolloutAdmin:
     from chalicelib.adapters.rollout_admin import DynamoRolloutAdmin
 
     bound_settings()
     return DynamoRolloutAdmin()
 
 
-def report_store():
+def report_store() -> ReportStore:
     from chalicelib.adapters.report_store import DynamoReportStore
 
     bound_settings()

@@ -73,15 +73,19 @@ class DynamoApplicationStore(ApplicationStore):
             raise NotFound(message_en="application not found", message_ar="الطلب غير موجود",
                            code="application_not_found") from None
 
-    def create(self, app: Application,
-               audit: Optional[Sequence[AuditRecord]] = None) -> Application:
+    def create(self, app: Application, audit: Sequence[AuditRecord] = ()) -> Application:
         model = to_model(app)
-        with TransactWrite(connection=transaction_connection(ApplicationModel.Meta.region),
-                           client_request_token=None) as tx:
-            tx.save(model, condition=ApplicationModel.id.does_not_exist())
-            for record in audit or []:
-                tx.save(audit_model(f"APP#{app.id}", record),
-                        condition=AuditModel.subject.does_not_exist())
+        try:
+            with TransactWrite(connection=transaction_connection(ApplicationModel.Meta.region),
+                               client_request_token=None) as tx:
+                tx.save(model, condition=ApplicationModel.id.does_not_exist())
+                for record in audit:
+                    tx.save(audit_model(f"APP#{app.id}", record),
+                            condition=AuditModel.subject.does_not_exist())
+        except TransactWriteError as error:
+            if any_condition_failed(error):
+                raise ConcurrentUpdate() from error
+            raise
         return replace(app, version=model.version)
 
     def save(self, app: Application, audit: Sequence[AuditRecord]) -> Application:

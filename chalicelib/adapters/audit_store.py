@@ -10,7 +10,7 @@ from typing import Optional
 from chalicelib.adapters.dynamo_models import AuditModel
 from chalicelib.adapters.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.audit import AuditRecord
-from chalicelib.ports import Page
+from chalicelib.ports import AuditTrail, Page
 
 
 def record_view(model: AuditModel) -> dict:
@@ -20,7 +20,7 @@ def record_view(model: AuditModel) -> dict:
                        reason=model.reason or "", data=model.data, subject=model.subject).public()
 
 
-class DynamoAuditTrail:
+class DynamoAuditTrail(AuditTrail):
     def list(self, subject: str, limit: int, cursor: Optional[str]) -> Page:
         """One subject's records (APP#id, LIC#number, ROLLOUT#code), oldest first."""
         result = AuditModel.query(subject, scan_index_forward=True, limit=limit,

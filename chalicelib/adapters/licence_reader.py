@@ -14,6 +14,7 @@ from chalicelib.adapters.dynamo_errors import THROTTLED
 from chalicelib.adapters.licence_record import JSON_ATTRIBUTES, licence_from_values
 from chalicelib.domain.licences import Licence
 from chalicelib.errors import NotFound, ServiceUnavailable
+from chalicelib.ports import LicenceReader
 
 
 def values_of_item(item: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -32,7 +33,7 @@ def values_of_item(item: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     return values
 
 
-class DynamoLicenceReader:
+class DynamoLicenceReader(LicenceReader):
     def __init__(self, dynamodb_client: Any, table_name: str) -> None:
         self._client = dynamodb_client
         self._table_name = table_name

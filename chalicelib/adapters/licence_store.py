@@ -18,7 +18,7 @@ from chalicelib.domain.licences import Licence
 from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.licence_numbers import counter_name, format_number
 from chalicelib.errors import ConcurrentUpdate, NotFound
-from chalicelib.ports import Page
+from chalicelib.ports import LicenceStore, Page
 
 COUNTER = "COUNTER"
 
@@ -48,7 +48,7 @@ def from_model(model: LicenceModel) -> Licence:
     return licence_from_values(model.attribute_values)
 
 
-class DynamoLicenceStore:
+class DynamoLicenceStore(LicenceStore):
     def get(self, number: str, consistent: bool = False) -> Licence:
         """Eventually consistent by default: verification pays half a read unit."""
         try:

@@ -1,4 +1,5 @@
-"""The `once` table: exactly-once decisions and leased claims, by conditional writes."""
+"""The `once` table: exactly-once decisions and leased claims, and pointers, by conditional
+writes. Two ports share the table (one key space, every key prefixed by what it is for)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -8,7 +9,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.adapters.dynamo_errors import lost_condition
 from chalicelib.adapters.dynamo_models import OnceModel
-from chalicelib.ports import OnceStore
+from chalicelib.ports import OnceStore, PointerStore
 
 SENT = "sent"
 CLAIMED = "claimed"
@@ -58,6 +59,8 @@ class DynamoOnceStore(OnceStore):
             if not lost_condition(error):
                 raise
 
+
+class DynamoPointerStore(PointerStore):
     def point(self, key: str, ref: str, now: datetime, replacing: Optional[str] = None) -> bool:
         item = OnceModel(key=key, at=_iso(now), expires_at=_expires(now), ref=ref)
         condition = OnceModel.key.does_not_exist()

@@ -9,10 +9,11 @@ fpdf2 is imported inside the functions below so that other Lambdas of the app ne
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
+
+from chalicelib.ports import PaperCopyRenderer, PaperLicence
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; fpdf2 loads lazily at render time
     from fpdf import FPDF
@@ -52,27 +53,6 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "suspended": ("موقوفة", "Suspended"),
     "revoked": ("ملغاة", "Revoked"),
 }
-
-
-@dataclass(frozen=True)
-class PaperLicence:
-    """What the paper copy shows. Every value is already display-ready (the ID already masked)."""
-
-    number: str
-    kind_ar: str
-    kind_en: str
-    district_ar: str
-    district_en: str
-    holder_name: str
-    holder_national_id_masked: str
-    site_address: str
-    lat: float
-    lng: float
-    valid_from: date
-    valid_until: date
-    status: str
-    issued_at: datetime
-    verify_url: str
 
 
 def render_paper_copy(licence: PaperLicence, qr_png: bytes) -> bytes:
@@ -222,3 +202,10 @@ def _write_footer(pdf: "FPDF") -> None:
                    new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(w=CONTENT_WIDTH_MM, h=5, text=FOOTER_EN, align="L",
                    new_x="LMARGIN", new_y="NEXT")
+
+
+class FpdfPaperCopyRenderer(PaperCopyRenderer):
+    """The paper copy port, drawn by fpdf2 (loaded on the first render only)."""
+
+    def render(self, licence: PaperLicence, qr_png: bytes) -> bytes:
+        return render_paper_copy(licence, qr_png)

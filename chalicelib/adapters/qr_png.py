@@ -5,23 +5,14 @@ qrcode and Pillow load lazily: only the Lambdas that draw QR codes pay for them.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+
+from chalicelib.ports import QrImage, QrRenderer, QrTooLarge
 
 # 4 px per module: two modules per byte of a 1-bit row, so rows repeat byte-for-byte and zlib
 # packs a version 8 code into about 650 bytes, while 228 px still scans well from a phone.
 BOX_SIZE_PX = 4
 QUIET_ZONE_MODULES = 4  # the quiet zone ISO/IEC 18004 asks for
 MAX_VERSION = 10
-
-
-@dataclass(frozen=True)
-class QrImage:
-    png: bytes
-    version: int
-
-
-class QrTooLarge(ValueError):
-    """The URL needs a bigger QR than a printed licence or an SMS preview can carry."""
 
 
 def render_qr_png(url: str) -> QrImage:
@@ -48,3 +39,10 @@ def render_qr_png(url: str) -> QrImage:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return QrImage(png=buffer.getvalue(), version=qr.version)
+
+
+class PngQrRenderer(QrRenderer):
+    """The QR port, drawn by qrcode and Pillow (loaded on the first render only)."""
+
+    def render(self, url: str) -> QrImage:
+        return render_qr_png(url)

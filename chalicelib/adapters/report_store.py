@@ -15,12 +15,13 @@ from chalicelib.adapters.dynamo_errors import first_item_condition_failed
 from chalicelib.adapters.dynamo_models import (ConfigModel, LicenceModel, OnceModel,
                                              transaction_connection)
 from chalicelib.domain.licences import Fine
+from chalicelib.ports import ReportStore
 
 REPORT = "REPORT#"
 ONCE_DAYS = 7  # longer than a stream's 24-hour retention
 
 
-class DynamoReportStore:
+class DynamoReportStore(ReportStore):
     def apply_once(self, key: str, increments: Mapping[tuple[str, str], int],
                    now: datetime) -> bool:
         """Add every increment unless `key` was applied before; True when applied now."""

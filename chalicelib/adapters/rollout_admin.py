@@ -13,9 +13,10 @@ from chalicelib.adapters.rollout_store import ROLLOUT
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.domain.audit import AuditRecord
 from chalicelib.errors import ConcurrentUpdate
+from chalicelib.ports import RolloutAdmin
 
 
-class DynamoRolloutAdmin:
+class DynamoRolloutAdmin(RolloutAdmin):
     def entries(self) -> list[dict]:
         """Every service's rollout with who changed it last, in one Query."""
         return [{"service_code": item.sk, "districts": list(item.districts or ()),

@@ -4,11 +4,12 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 from chalicelib.adapters.dynamo_models import ConfigModel
+from chalicelib.ports import RolloutStore
 
 ROLLOUT = "ROLLOUT"
 
 
-class DynamoRolloutStore:
+class DynamoRolloutStore(RolloutStore):
     def all(self) -> dict[str, tuple[str, ...]]:
         """Every service's live districts, in one Query."""
         # Consistent: an admin's toggle must take effect on the very next request.

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.errors import NotFound
 from chalicelib.ports import FileStore
 
 
@@ -19,7 +20,15 @@ class S3FileStore(FileStore):
                             ServerSideEncryption="AES256")
 
     def get(self, key: str) -> bytes:
-        return self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+        from botocore.exceptions import ClientError
+
+        try:
+            return self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise NotFound(message_en="file not found", message_ar="الملف غير موجود",
+                               code="file_not_found") from error
+            raise
 
     def presigned_get_url(self, key: str, expires_in_seconds: int = 900) -> str:
         return self._s3.generate_presigned_url(

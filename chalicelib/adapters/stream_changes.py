@@ -6,26 +6,13 @@ change (issuance, late settlement, report counters, the payment's advance) takes
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Generic, Iterable, Iterator, Optional, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from chalicelib.domain.applications import Application
+from chalicelib.domain.changes import Change
 from chalicelib.domain.payments import Payment
 
 T = TypeVar("T")
-REMOVE = "REMOVE"
-
-
-@dataclass(frozen=True)
-class Change(Generic[T]):
-    event_name: str  # INSERT | MODIFY | REMOVE
-    old: Optional[T]
-    new: Optional[T]
-
-    @property
-    def current(self) -> Optional[T]:
-        """The item as it is now; None when it was removed."""
-        return None if self.event_name == REMOVE else self.new
 
 
 def application_changes(records: Iterable[Any]) -> Iterator[Change[Application]]:

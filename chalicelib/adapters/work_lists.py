@@ -6,10 +6,10 @@ from typing import Optional
 from chalicelib.adapters.dynamo_models import LicenceModel
 from chalicelib.adapters.licence_store import from_model
 from chalicelib.adapters.pagination import decode_cursor, encode_cursor
-from chalicelib.ports import Page
+from chalicelib.ports import Page, WorkLists
 
 
-class DynamoWorkLists:
+class DynamoWorkLists(WorkLists):
     def ending_on(self, valid_until: str, number_prefix: str, limit: int,
                   cursor: Optional[str]) -> Page:
         """Licences whose term ends on a Cairo date, one district's numbers (by-expiry index)."""

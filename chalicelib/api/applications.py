@@ -10,6 +10,7 @@ applications_api = Blueprint(__name__)
 
 @applications_api.route("/v1/applications", methods=["POST"])
 def create_application():
+    from chalicelib.api import commands
     from chalicelib.api.schemas import ApplicationIn
     from chalicelib import wiring
     from chalicelib.usecases import applications as usecase
@@ -17,8 +18,8 @@ def create_application():
     request = applications_api.current_request
     caller = caller_of(request)
     body = parse_body(request, ApplicationIn)
-    app = usecase.create_application(body, caller, wiring.catalogue(), rollout_store().all(),
-                                     application_store(), clock())
+    app = usecase.create_application(commands.new_application(body), caller, wiring.catalogue(),
+                                     rollout_store().all(), application_store(), clock())
     return json_response(usecase.public_view(app, caller), status=201,
                          headers={"Location": f"/v1/applications/{app.id}"})
 

@@ -11,6 +11,7 @@ APP = "/v1/applications/{application_id}"
 
 @backoffice_api.route(f"{APP}/decision", methods=["POST"])
 def decide(application_id: str):
+    from chalicelib.api import commands
     from chalicelib.api.schemas import DecisionIn
     from chalicelib import wiring
     from chalicelib.usecases import backoffice as usecase
@@ -19,8 +20,8 @@ def decide(application_id: str):
     request = backoffice_api.current_request
     caller = caller_of(request)
     body = parse_body(request, DecisionIn)
-    app = usecase.decide(application_id, body, caller, wiring.catalogue(), application_store(),
-                         clock())
+    app = usecase.decide(application_id, commands.decision(body), caller, wiring.catalogue(),
+                         application_store(), clock())
     return json_response(public_view(app, caller))
 
 
@@ -40,6 +41,7 @@ def return_to_citizen(application_id: str):
 
 @backoffice_api.route(f"{APP}/resubmit", methods=["POST"])
 def resubmit(application_id: str):
+    from chalicelib.api import commands
     from chalicelib.api.backoffice_schemas import ResubmitIn
     from chalicelib import wiring
     from chalicelib.usecases import backoffice as usecase
@@ -48,20 +50,22 @@ def resubmit(application_id: str):
     request = backoffice_api.current_request
     caller = caller_of(request)
     body = parse_body(request, ResubmitIn) if request.raw_body else ResubmitIn()
-    app = usecase.resubmit(application_id, body, caller, wiring.catalogue(), application_store(),
-                           clock())
+    app = usecase.resubmit(application_id, commands.amendment(body), caller, wiring.catalogue(),
+                           application_store(), clock())
     return json_response(public_view(app, caller))
 
 
 @backoffice_api.route(f"{APP}/documents", methods=["POST"])
 def upload_document(application_id: str):
+    from chalicelib.api import commands
     from chalicelib.api.backoffice_schemas import DocumentIn
     from chalicelib.usecases import backoffice as usecase
 
     request = backoffice_api.current_request
     caller = caller_of(request)
     body = parse_body(request, DocumentIn)
-    document, upload = usecase.request_document_upload(application_id, body, caller,
+    document, upload = usecase.request_document_upload(application_id,
+                                                       commands.document_upload(body), caller,
                                                        application_store(), file_store(), clock())
     return json_response({"document": document, "upload": upload}, status=201)
 
@@ -77,14 +81,15 @@ def list_documents(application_id: str):
 
 @backoffice_api.route(f"{APP}/inspections", methods=["POST"])
 def schedule_inspection(application_id: str):
+    from chalicelib.api import commands
     from chalicelib.api.backoffice_schemas import InspectionIn
     from chalicelib.usecases import backoffice as usecase
 
     request = backoffice_api.current_request
     caller = caller_of(request)
     body = parse_body(request, InspectionIn)
-    inspection = usecase.schedule_inspection(application_id, body, caller, application_store(),
-                                             clock())
+    inspection = usecase.schedule_inspection(application_id, commands.inspection_booking(body),
+                                             caller, application_store(), clock())
     return json_response(inspection, status=201)
 
 
@@ -100,13 +105,15 @@ def list_inspections(application_id: str):
 
 @backoffice_api.route(f"{APP}/inspections/{{inspection_id}}/result", methods=["POST"])
 def record_inspection(application_id: str, inspection_id: str):
+    from chalicelib.api import commands
     from chalicelib.api.backoffice_schemas import InspectionResultIn
     from chalicelib.usecases import backoffice as usecase
 
     request = backoffice_api.current_request
     caller = caller_of(request)
     body = parse_body(request, InspectionResultIn)
-    inspection = usecase.record_inspection(application_id, inspection_id, body, caller,
+    inspection = usecase.record_inspection(application_id, inspection_id,
+                                           commands.inspection_result(body), caller,
                                            application_store(), clock())
     return json_response(inspection)
 

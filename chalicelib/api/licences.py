@@ -2,7 +2,8 @@
 from chalice import Blueprint
 
 from chalicelib.api.http import caller_of, json_response, limit_param, query_param
-from chalicelib.wiring import bound_settings, clock, file_store, licence_store, once_store, sms_queue
+from chalicelib.wiring import (bound_settings, clock, file_store, licence_store, paper_renderer,
+                              pointer_store, sms_queue)
 
 licences_api = Blueprint(__name__)
 
@@ -32,14 +33,13 @@ def get_licence(number: str):
 
 @licences_api.route("/v1/licences/{number}/paper-copy", methods=["POST"])
 def paper_copy(number: str):
-    from chalicelib.adapters.paper_pdf import render_paper_copy
     from chalicelib import wiring
     from chalicelib.usecases import licences as usecase
 
     caller = caller_of(licences_api.current_request)
     licence = usecase.readable_licence(number, caller, licence_store(), "licence.paper_copy")
     url = usecase.paper_copy(licence, wiring.catalogue(), file_store(),
-                             bound_settings().verify_base_url, render_paper_copy, clock())
+                             bound_settings().verify_base_url, paper_renderer(), clock())
     return json_response({"pdf_url": url}, status=201)
 
 
@@ -50,5 +50,5 @@ def resend_sms(number: str):
 
     caller = caller_of(licences_api.current_request)
     licence = usecase.readable_licence(number, caller, licence_store(), "licence.resend_sms")
-    return json_response(request_resend(licence, caller, once_store(), sms_queue(), clock()),
+    return json_response(request_resend(licence, caller, pointer_store(), sms_queue(), clock()),
                          status=202)

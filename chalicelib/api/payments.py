@@ -92,6 +92,15 @@ def _sandbox_settings():
     return settings
 
 
+def _sandbox_gateway():
+    from chalicelib.ports import SimulatedGateway
+
+    gateway = wiring.payment_gateway("sandbox")
+    if not isinstance(gateway, SimulatedGateway):
+        raise NotFound()
+    return gateway
+
+
 def _sandbox_payment(merchant_reference: str):
     payment = wiring.payment_store().get(merchant_reference)
     if payment.gateway != "sandbox":
@@ -102,30 +111,28 @@ def _sandbox_payment(merchant_reference: str):
 
 @payments_api.route("/sandbox/checkout/{merchant_reference}", methods=["GET"])
 def sandbox_checkout(merchant_reference: str):
-    from chalicelib.adapters.gateways.sandbox import render_checkout_page
-
     _sandbox_settings()
     payment = _sandbox_payment(merchant_reference)
     description = " + ".join(f"{line.name_ar} / {line.name_en}" for line in payment.lines)
-    page = render_checkout_page(payment.merchant_reference, payment.amount_piasters, description)
+    page = _sandbox_gateway().checkout_page(payment.merchant_reference, payment.amount_piasters,
+                                            description)
     return Response(body=page, status_code=200, headers=HTML_HEADERS)
 
 
 @payments_api.route("/sandbox/checkout/{merchant_reference}/complete", methods=["POST"],
                     content_types=["application/x-www-form-urlencoded"])
 def sandbox_complete(merchant_reference: str):
-    from chalicelib.adapters.gateways.sandbox import render_result_page
     from chalicelib.usecases import payments as usecase
 
-    settings = _sandbox_settings()
+    _sandbox_settings()
     form = urllib.parse.parse_qs((payments_api.current_request.raw_body or b"").decode(
         "utf-8", errors="replace"))
     outcome = (form.get("outcome") or [""])[0]
     if outcome not in ("pay", "fail"):
         raise ValidationFailed(fields={"outcome": "ادفع أو فشل / pay or fail"})
     payment = _sandbox_payment(merchant_reference)
-    result = usecase.sandbox_callback(payment, outcome == "pay", settings.paymob_hmac_secret,
-                                      wiring.payment_gateway, wiring.payment_store(),
-                                      wiring.clock())
-    page = render_result_page(payment.merchant_reference, outcome, result.payment.status)
+    result = usecase.sandbox_callback(payment, outcome == "pay", wiring.payment_gateway,
+                                      wiring.payment_store(), wiring.clock())
+    page = _sandbox_gateway().result_page(payment.merchant_reference, outcome,
+                                          result.payment.status)
     return Response(body=page, status_code=200, headers=HTML_HEADERS)

@@ -2,7 +2,7 @@
 from chalice import Blueprint
 
 from chalicelib.api.http import caller_of, json_response
-from chalicelib.wiring import application_store, clock, licence_store, once_store, rollout_store
+from chalicelib.wiring import application_store, clock, licence_store, pointer_store, rollout_store
 
 renewals_api = Blueprint(__name__)
 
@@ -15,6 +15,6 @@ def renew_licence(number: str):
 
     caller = caller_of(renewals_api.current_request)
     app = request_renewal(number, caller, wiring.catalogue(), rollout_store().all(), licence_store(),
-                          application_store(), once_store(), clock())
+                          application_store(), pointer_store(), clock())
     return json_response(public_view(app, caller), status=201,
                          headers={"Location": f"/v1/applications/{app.id}"})

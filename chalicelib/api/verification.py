@@ -8,7 +8,7 @@ from chalice import Blueprint, Response
 from chalicelib.api.http import json_response
 from chalicelib.api.negotiation import best_media_type
 from chalicelib.errors import NotFound
-from chalicelib.wiring import bound_settings, clock, licence_reader, once_store, seal_public_keys
+from chalicelib.wiring import bound_settings, clock, licence_reader, pointer_store, seal_public_keys
 from chalicelib.wiring import catalogue as served_catalogue
 
 verification_api = Blueprint(__name__)
@@ -68,7 +68,7 @@ def short_link(code: str):
     from chalicelib.domain.issuance import short_link_key
     from chalicelib.domain.seal import verify_url
 
-    token = once_store().ref(short_link_key(code)) if code.isalnum() and len(code) <= 16 else None
+    token = pointer_store().ref(short_link_key(code)) if code.isalnum() and len(code) <= 16 else None
     if not token:
         raise NotFound(message_en="unknown link", message_ar="الرابط غير معروف", code="link_not_found")
     return Response(body="", status_code=302,

@@ -1,6 +1,6 @@
 """The one handler of the applications table's stream: every record goes through issuance, the
 licence lifecycle (late re-applications) and the report counters, each idempotent, so a
-redelivered batch is safe. Each record's images are decoded once (adapters/stream_changes)."""
+redelivered batch is safe. Each record's images are decoded once (wiring.application_changes)."""
 from __future__ import annotations
 
 from typing import Any, Iterable
@@ -13,11 +13,10 @@ from chalicelib.events.report_stream import count_change
 def on_application_records(records: Iterable[Any]) -> dict:
     """A failure raises so Lambda retries the batch (every step skips what is already done)."""
     from chalicelib import wiring
-    from chalicelib.adapters.stream_changes import application_changes
     from chalicelib.usecases.issuance import issue_if_paid
 
     totals = {"records": 0, "issued": 0, "lifecycle": 0, "counted": 0}
-    for change in application_changes(records):
+    for change in wiring.application_changes(records):
         totals["records"] += 1
         totals["lifecycle"] += settle_late(change)
         totals["counted"] += count_change(change)

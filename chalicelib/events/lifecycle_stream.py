@@ -7,7 +7,7 @@ from chalicelib.observability import logger
 from chalicelib.usecases.late_settlement import late_licence_of, settle_late_application
 
 if TYPE_CHECKING:
-    from chalicelib.adapters.stream_changes import Change
+    from chalicelib.domain.changes import Change
     from chalicelib.domain.applications import Application
 
 

@@ -14,11 +14,10 @@ from chalicelib.observability import logger
 
 def on_payment_records(records: Iterable[Any]) -> int:
     from chalicelib import wiring
-    from chalicelib.adapters.stream_changes import payment_changes
     from chalicelib.usecases.payments import advance_for_payment
 
     handled = 0
-    for change in payment_changes(records):
+    for change in wiring.payment_changes(records):
         payment = change.current
         was_paid = change.old is not None and change.old.status == PAID
         if payment is None or payment.status != PAID or was_paid:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from chalicelib.adapters.stream_changes import Change
+    from chalicelib.domain.changes import Change
     from chalicelib.domain.applications import Application
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from chalicelib.authorization import Resource, authorize, district_in_scope
@@ -12,12 +12,12 @@ from chalicelib.domain.applications import (STATUSES, SUBMITTED, Actor, Applicat
                                             TimelineEntry, iso, transition)
 from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue, Service
+from chalicelib.domain.commands import ApplicantInput, NewApplication, SiteInput
 from chalicelib.domain.fees import STAGE_SUBMISSION, FeeLine, fee_lines
 from chalicelib.errors import Conflict, ValidationFailed
-from chalicelib.ports import Page
+from chalicelib.ports import ApplicationStore, Page
 
-if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
-    from chalicelib.api.schemas import ApplicationIn
+if TYPE_CHECKING:  # types only: this module pulls PyJWT into every worker
     from chalicelib.auth import Principal
 
 
@@ -38,15 +38,15 @@ def check_live(rollout: Mapping[str, tuple[str, ...]], service: Service, distric
                        message_ar=f"خدمة {service.name_ar} غير متاحة بعد في هذا الحي")
 
 
-def validate_applicant_and_site(body: ApplicationIn, today,
-                                catalogue: Catalogue) -> tuple[dict, dict]:
+def validate_applicant_and_site(given: ApplicantInput, place: SiteInput, district: str,
+                                today: date, catalogue: Catalogue) -> tuple[dict, dict]:
     errors: dict[str, str] = {}
     applicant: dict[str, str] = {}
     checks = (
-        ("applicant.name", lambda: validation.validate_person_name(body.applicant.name), "name"),
+        ("applicant.name", lambda: validation.validate_person_name(given.name), "name"),
         ("applicant.national_id",
-         lambda: validation.parse_national_id(body.applicant.national_id, today).value, "national_id"),
-        ("applicant.mobile", lambda: validation.normalise_mobile(body.applicant.mobile), "mobile"),
+         lambda: validation.parse_national_id(given.national_id, today).value, "national_id"),
+        ("applicant.mobile", lambda: validation.normalise_mobile(given.mobile), "mobile"),
     )
     for path, check, key in checks:
         try:
@@ -55,14 +55,14 @@ def validate_applicant_and_site(body: ApplicationIn, today,
             errors[path] = _bilingual(error)
     site: dict[str, Any] = {}
     try:
-        checked = validation.validate_site(body.site.lat, body.site.lng, body.site.address)
+        checked = validation.validate_site(place.lat, place.lng, place.address)
         site = {"lat": round(float(checked.lat), 5), "lng": round(float(checked.lng), 5),
                 "address": checked.address}
     except validation.FieldInvalid as error:
         errors[f"site.{error.field}" if error.field else "site"] = _bilingual(error)
     if site:
         try:
-            _check_site_district(site, body.district, catalogue)
+            _check_site_district(site, district, catalogue)
         except geography.SiteOutsideDistrict as error:
             errors["site"] = f"{error.message_ar} / {error.message_en}"
     if errors:
@@ -107,14 +107,16 @@ def new_application(service: Service, district: str, owner: Principal, applicant
         review_required=service.review_required)
 
 
-def create_application(body: ApplicationIn, caller: Principal, catalogue: Catalogue,
-                       rollout: Mapping[str, tuple[str, ...]], store, now: datetime) -> Application:
+def create_application(body: NewApplication, caller: Principal, catalogue: Catalogue,
+                       rollout: Mapping[str, tuple[str, ...]], store: ApplicationStore,
+                       now: datetime) -> Application:
     authorize(caller, "application.create")
     service = _service(catalogue, body.service_code)
     if service.case == "renewal":
         raise ValidationFailed(fields={"service_code": "التجديد يطلب من صفحة الرخصة / renewals are requested from the licence: POST /v1/licences/{number}/renewals"})
     check_live(rollout, service, body.district, catalogue)
-    applicant, site = validate_applicant_and_site(body, cairo_date(now), catalogue)
+    applicant, site = validate_applicant_and_site(body.applicant, body.site, body.district,
+                                                  cairo_date(now), catalogue)
     details = validate_details(service, body.details)
     app = new_application(service, body.district, caller, applicant, site, details, now)
     return store.create(app, audit=[audit_record(app, None, caller)])
@@ -133,7 +135,7 @@ def resource_of(app: Application) -> Resource:
     return Resource(owner=app.owner, district=app.district, kind="application")
 
 
-def get_application(application_id: str, caller: Principal, store,
+def get_application(application_id: str, caller: Principal, store: ApplicationStore,
                     action: str = "application.read") -> Application:
     """Load an application the caller may act on (`action` of the authorisation matrix)."""
     authorize(caller, action)
@@ -143,7 +145,8 @@ def get_application(application_id: str, caller: Principal, store,
 
 
 def list_applications(caller: Principal, status: Optional[str], limit: int,
-                      cursor: Optional[str], store, district: Optional[str] = None) -> Page:
+                      cursor: Optional[str], store: ApplicationStore,
+                      district: Optional[str] = None) -> Page:
     if status is not None and status not in STATUSES:
         raise ValidationFailed(fields={"status": f"حالة غير معروفة، واحدة من: {'، '.join(STATUSES)} / one of {', '.join(STATUSES)}"})
     authorize(caller, "application.list")
@@ -155,8 +158,8 @@ def list_applications(caller: Principal, status: Optional[str], limit: int,
     return store.list_queue(queue_district, status or "under_review", limit, cursor)
 
 
-def cancel_application(application_id: str, caller: Principal, store, now: datetime,
-                       reason: str = "") -> Application:
+def cancel_application(application_id: str, caller: Principal, store: ApplicationStore,
+                       now: datetime, reason: str = "") -> Application:
     app = get_application(application_id, caller, store, "application.cancel")
     changed = transition(app, "cancel", Actor(caller.sub, caller.role), now, reason)
     return store.save(changed, [audit_record(changed, app.status, caller)])

@@ -8,25 +8,27 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from chalicelib.api.backoffice_schemas import (DocumentIn, InspectionIn, InspectionResultIn,
-                                               ResubmitIn)
-from chalicelib.api.schemas import ApplicationIn, DecisionIn
-from chalicelib.auth import Principal
 from chalicelib.authorization import authorize, district_in_scope
 from chalicelib.domain import backoffice, reports
 from chalicelib.domain.applications import Actor, Application, approve, iso, parse_iso, transition
 from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue
+from chalicelib.domain.commands import (Amendment, ApplicantInput, Decision, DocumentUpload,
+                                        InspectionBooking, InspectionResult, SiteInput)
 from chalicelib.domain.fees import STAGE_APPROVAL, fee_lines
 from chalicelib.domain.licences import Licence, change_status
 from chalicelib.errors import NotFound, ValidationFailed
-from chalicelib.ports import FileStore, Page
+from chalicelib.ports import (ApplicationStore, AuditTrail, FileStore, LicenceStore, Page,
+                              ReportStore, RolloutAdmin)
 from chalicelib.usecases.applications import (get_application, validate_applicant_and_site,
                                               validate_details)
 from chalicelib.usecases.licences import readable_licence
+
+if TYPE_CHECKING:  # types only: this module pulls PyJWT into every worker
+    from chalicelib.auth import Principal
 
 MIN_REASON = 3
 
@@ -70,8 +72,8 @@ def _reason(reason: Optional[str], required: bool) -> str:
 # Decisions, returns, resubmissions
 
 
-def decide(application_id: str, body: DecisionIn, caller: Principal, catalogue: Catalogue,
-           store, now: datetime) -> Application:
+def decide(application_id: str, body: Decision, caller: Principal, catalogue: Catalogue,
+           store: ApplicationStore, now: datetime) -> Application:
     """Approve (the licence fee becomes due) or reject with a reason the citizen sees."""
     app = get_application(application_id, caller, store, "application.decide")
     actor = Actor(caller.sub, caller.role, caller.district)
@@ -83,8 +85,8 @@ def decide(application_id: str, body: DecisionIn, caller: Principal, catalogue: 
     return store.save(changed, trail(app, changed, caller))
 
 
-def return_to_citizen(application_id: str, reason: Optional[str], caller: Principal, store,
-                      now: datetime) -> Application:
+def return_to_citizen(application_id: str, reason: Optional[str], caller: Principal,
+                      store: ApplicationStore, now: datetime) -> Application:
     """Send an application back for missing documents or corrections, saying what is missing."""
     app = get_application(application_id, caller, store, "application.return")
     text = _reason(reason, required=True)
@@ -92,37 +94,39 @@ def return_to_citizen(application_id: str, reason: Optional[str], caller: Princi
     return store.save(changed, trail(app, changed, caller))
 
 
-def resubmit(application_id: str, body: ResubmitIn, caller: Principal, catalogue: Catalogue,
-             store, now: datetime) -> Application:
+def resubmit(application_id: str, body: Amendment, caller: Principal, catalogue: Catalogue,
+             store: ApplicationStore, now: datetime) -> Application:
     """The citizen's corrections, re-validated by the same rules as a new application."""
     app = get_application(application_id, caller, store, "application.resubmit")
     amended = backoffice.amend(app, *_revalidated(app, body, catalogue, now))
     changed = transition(amended, "resubmit", Actor(caller.sub, caller.role), now,
                          _reason(body.note, required=False))
-    changed_fields = [name for name in ("applicant", "site", "details")
-                      if getattr(body, name) is not None]
-    return store.save(changed, trail(app, changed, caller, data={"amended": changed_fields}))
+    return store.save(changed, trail(app, changed, caller, data={"amended": body.amended}))
 
 
-def _revalidated(app: Application, body: ResubmitIn, catalogue: Catalogue,
+def _revalidated(app: Application, body: Amendment, catalogue: Catalogue,
                  now: datetime) -> tuple[dict, dict, dict]:
-    merged = ApplicationIn.model_validate({
-        "service_code": app.service_code, "district": app.district,
-        "applicant": body.applicant.model_dump() if body.applicant else dict(app.applicant),
-        "site": body.site.model_dump() if body.site else dict(app.site),
-        "details": body.details if body.details is not None else dict(app.details),
-    }, strict=False)
-    applicant, site = validate_applicant_and_site(merged, cairo_date(now), catalogue)
-    details = validate_details(catalogue.service(app.service_code), merged.details)
-    return applicant, site, details
+    """The amended parts over the stored ones, every part checked again."""
+    applicant = body.applicant or ApplicantInput(
+        name=str(app.applicant.get("name", "")),
+        national_id=str(app.applicant.get("national_id", "")),
+        mobile=str(app.applicant.get("mobile", "")))
+    site = body.site or SiteInput(lat=app.site.get("lat"), lng=app.site.get("lng"),
+                                  address=str(app.site.get("address", "")))
+    details = body.details if body.details is not None else dict(app.details)
+    checked_applicant, checked_site = validate_applicant_and_site(
+        applicant, site, app.district, cairo_date(now), catalogue)
+    checked_details = validate_details(catalogue.service(app.service_code), details)
+    return checked_applicant, checked_site, checked_details
 
 
 # --------------------------------------------------------------------------------------------
 # Documents and inspections
 
 
-def request_document_upload(application_id: str, body: DocumentIn, caller: Principal, store,
-                            files: FileStore, now: datetime) -> tuple[dict, dict]:
+def request_document_upload(application_id: str, body: DocumentUpload, caller: Principal,
+                            store: ApplicationStore, files: FileStore,
+                            now: datetime) -> tuple[dict, dict]:
     """A presigned POST for one document; the policy pins its type and bounds its size."""
     app = get_application(application_id, caller, store, "application.upload_document")
     document_id = uuid.uuid4().hex
@@ -136,14 +140,15 @@ def request_document_upload(application_id: str, body: DocumentIn, caller: Princ
     return _public_file(document), upload
 
 
-def list_documents(application_id: str, caller: Principal, store, files: FileStore) -> list[dict]:
+def list_documents(application_id: str, caller: Principal, store: ApplicationStore,
+                   files: FileStore) -> list[dict]:
     app = get_application(application_id, caller, store, "application.read_documents")
     return [{**_public_file(d), "download_url": files.presigned_get_url(d["key"])}
             for d in backoffice.documents(app)]
 
 
-def schedule_inspection(application_id: str, body: InspectionIn, caller: Principal, store,
-                        now: datetime) -> dict:
+def schedule_inspection(application_id: str, body: InspectionBooking, caller: Principal,
+                        store: ApplicationStore, now: datetime) -> dict:
     app = get_application(application_id, caller, store, "application.inspect")
     when = _moment(body.scheduled_for, "scheduled_for")
     changed, inspection = backoffice.schedule_inspection(
@@ -155,8 +160,8 @@ def schedule_inspection(application_id: str, body: InspectionIn, caller: Princip
     return public_inspection(inspection)
 
 
-def record_inspection(application_id: str, inspection_id: str, body: InspectionResultIn,
-                      caller: Principal, store, now: datetime) -> dict:
+def record_inspection(application_id: str, inspection_id: str, body: InspectionResult,
+                      caller: Principal, store: ApplicationStore, now: datetime) -> dict:
     app = get_application(application_id, caller, store, "application.inspect")
     changed, inspection = backoffice.record_result(app, inspection_id, body.result,
                                                    " ".join(body.notes.split()), caller.sub, now)
@@ -167,7 +172,7 @@ def record_inspection(application_id: str, inspection_id: str, body: InspectionR
 
 
 def request_inspection_photo(application_id: str, inspection_id: str, content_type: str,
-                             caller: Principal, store, files: FileStore,
+                             caller: Principal, store: ApplicationStore, files: FileStore,
                              now: datetime) -> tuple[dict, dict]:
     app = get_application(application_id, caller, store, "application.inspect")
     photo_id = uuid.uuid4().hex
@@ -181,7 +186,7 @@ def request_inspection_photo(application_id: str, inspection_id: str, content_ty
     return _public_file(photo), upload
 
 
-def list_inspections(application_id: str, caller: Principal, store,
+def list_inspections(application_id: str, caller: Principal, store: ApplicationStore,
                      files: FileStore) -> list[dict]:
     app = get_application(application_id, caller, store, "application.read_inspections")
     return [public_inspection(i, files) for i in backoffice.inspections(app)]
@@ -213,14 +218,14 @@ def _moment(text: str, field: str) -> datetime:
 # Audit trail
 
 
-def application_audit(application_id: str, caller: Principal, store, audit, limit: int,
-                      cursor: Optional[str]) -> Page:
+def application_audit(application_id: str, caller: Principal, store: ApplicationStore,
+                      audit: AuditTrail, limit: int, cursor: Optional[str]) -> Page:
     app = get_application(application_id, caller, store, "application.read_audit")
     return audit.list(f"APP#{app.id}", limit, cursor)
 
 
-def licence_audit(number: str, caller: Principal, licences, audit, limit: int,
-                  cursor: Optional[str]) -> Page:
+def licence_audit(number: str, caller: Principal, licences: LicenceStore, audit: AuditTrail,
+                  limit: int, cursor: Optional[str]) -> Page:
     licence = readable_licence(number, caller, licences, "licence.read_audit")
     return audit.list(f"LIC#{licence.number}", limit, cursor)
 
@@ -230,7 +235,7 @@ def licence_audit(number: str, caller: Principal, licences, audit, limit: int,
 
 
 def change_licence(number: str, action: str, reason: Optional[str], caller: Principal,
-                   licences, now: datetime) -> Licence:
+                   licences: LicenceStore, now: datetime) -> Licence:
     licence = readable_licence(number, caller, licences, "licence.change_status")
     text = _reason(reason, required=True)
     changed = change_status(licence, action, text)
@@ -250,15 +255,15 @@ def licence_view(licence: Licence) -> dict:
 # Rollout
 
 
-def rollout(caller: Principal, admin, catalogue: Catalogue) -> list[dict]:
+def rollout(caller: Principal, admin: RolloutAdmin, catalogue: Catalogue) -> list[dict]:
     authorize(caller, "rollout.read")
     stored = {entry["service_code"]: entry for entry in admin.entries()}
     return [stored.get(s.code, {"service_code": s.code, "districts": [], "updated_at": None,
                                 "updated_by": None}) for s in catalogue.services]
 
 
-def set_rollout(service_code: str, district: str, live: bool, caller: Principal, admin,
-                catalogue: Catalogue, now: datetime) -> dict:
+def set_rollout(service_code: str, district: str, live: bool, caller: Principal,
+                admin: RolloutAdmin, catalogue: Catalogue, now: datetime) -> dict:
     authorize(caller, "rollout.manage")
     if catalogue.service(service_code) is None:
         raise NotFound(code="service_not_found", message_en="unknown service",
@@ -279,7 +284,7 @@ def set_rollout(service_code: str, district: str, live: bool, caller: Principal,
 
 
 def applications_report(caller: Principal, district: Optional[str], catalogue: Catalogue,
-                        store, now: datetime) -> dict[str, Any]:
+                        store: ReportStore, now: datetime) -> dict[str, Any]:
     """By status and kind, average days from submission to issuance, fines assessed and
     collected: for an officer's district, or an admin's chosen district (or all of them)."""
     scope = district_in_scope(caller, "reports.read", district)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 
 from chalicelib.domain import issuance as rules
 from chalicelib.domain.applications import ISSUED, LICENCE_PAID, SYSTEM, Application, transition
@@ -23,20 +23,21 @@ from chalicelib.domain.seal import sign_seal, verify_url
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.errors import ConcurrentUpdate, NotFound
 from chalicelib.observability import logger
-from chalicelib.ports import ApplicationStore, DelayQueue, FileStore, OnceStore, SealSigner
+from chalicelib.ports import (ApplicationStore, DelayQueue, FileStore, LicenceStore, PointerStore,
+                              QrRenderer, SealSigner)
 from chalicelib.usecases.applications import audit_record
 
 
 @dataclass(frozen=True)
 class IssuancePorts:
     applications: ApplicationStore
-    licences: Any  # DynamoLicenceStore: get, create, save, create_numbered
-    once: OnceStore
+    licences: LicenceStore
+    pointers: PointerStore  # issue#<application id> -> number; short link code -> seal
     signer: SealSigner
     files: FileStore
     sms_queue: DelayQueue
     catalogue: Catalogue
-    render_qr: Callable[[str], Any]  # url -> object with .png (bytes) and .version
+    render_qr: QrRenderer
     clock: Callable[[], datetime]
     verify_base_url: str
 
@@ -54,7 +55,7 @@ def issue_if_paid(application_id: str, ports: IssuancePorts) -> Optional[Licence
     now = ports.clock()
     renewal = rules.is_renewal(app)
     licence = _renew(app, ports, now) if renewal else _first(app, ports, now)
-    link = publish_short_link(licence, ports.once, ports.verify_base_url, now)
+    link = publish_short_link(licence, ports.pointers, ports.verify_base_url, now)
     event = rules.RENEWED_EVENT if renewal else rules.ISSUED_EVENT
     # Queued before the application moves on: a crash in between re-queues on redelivery and the
     # SMS worker's once-claim on the key still sends one message.
@@ -77,7 +78,7 @@ def _first(app: Application, ports: IssuancePorts, now: datetime) -> Licence:
         raise ValueError(f"application {app.id} names an unknown service {app.service_code}")
     term = rules.first_term(cairo_date(now), service.validity_months)
     claim_key = f"issue#{app.id}"
-    claimed = ports.once.ref(claim_key)
+    claimed = ports.pointers.ref(claim_key)
     if claimed:
         return _finish(claimed, app, term, ports, now)
     pointed: list[str] = []
@@ -85,7 +86,8 @@ def _first(app: Application, ports: IssuancePorts, now: datetime) -> Licence:
     def build(number: str) -> Licence:
         # Point the application at this number before writing the licence; a number the
         # counter hands out twice (the create fails) is replaced by the next one.
-        if not ports.once.point(claim_key, number, now, replacing=pointed[-1] if pointed else None):
+        if not ports.pointers.point(claim_key, number, now,
+                                    replacing=pointed[-1] if pointed else None):
             raise _ClaimedElsewhere()
         pointed.append(number)
         return sealed(_new_licence(app, number, term, now, ports), ports)
@@ -93,7 +95,7 @@ def _first(app: Application, ports: IssuancePorts, now: datetime) -> Licence:
     try:
         return ports.licences.create_numbered(build, app.district, term[0].year)
     except _ClaimedElsewhere:
-        return _finish(ports.once.ref(claim_key) or "", app, term, ports, now)
+        return _finish(ports.pointers.ref(claim_key) or "", app, term, ports, now)
 
 
 def _finish(number: str, app: Application, term, ports: IssuancePorts, now: datetime) -> Licence:
@@ -138,20 +140,20 @@ def sealed(licence: Licence, ports: IssuancePorts) -> Licence:
     """Sign the licence's seal, draw its QR and store the PNG; the licence records both."""
     token = sign_seal(rules.seal_claims(licence, ports.signer.key_id), ports.signer,
                       ports.catalogue.seal_codes)
-    image = ports.render_qr(verify_url(ports.verify_base_url, token))
+    image = ports.render_qr.render(verify_url(ports.verify_base_url, token))
     key = rules.qr_key(licence.number, token)
     ports.files.put(key, image.png, "image/png")
     return replace(licence, seal_token=token, qr_key=key)
 
 
-def publish_short_link(licence: Licence, once: OnceStore, verify_base_url: str,
+def publish_short_link(licence: Licence, pointers: PointerStore, verify_base_url: str,
                        now: datetime) -> str:
     """`<verify base>/s/<code>` redirects to the seal's verify URL (the SMS link). The code is
     derived from the seal, so publishing twice is harmless."""
     if not licence.seal_token:
         return ""
     code = rules.short_code(licence.seal_token)
-    once.point(rules.short_link_key(code), licence.seal_token, now)
+    pointers.point(rules.short_link_key(code), licence.seal_token, now)
     return short_link(verify_base_url, licence.seal_token)
 
 

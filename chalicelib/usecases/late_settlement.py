@@ -15,13 +15,14 @@ from chalicelib.domain.fees import STAGE_FINE
 from chalicelib.domain.licences import Licence
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.errors import NotFound
+from chalicelib.ports import LicenceStore
 
 
 def late_licence_of(app: Application) -> Optional[str]:
     return str(app.extra.get("late_licence") or "") or None
 
 
-def settle_late_application(app: Application, licences) -> Optional[Licence]:
+def settle_late_application(app: Application, licences: LicenceStore) -> Optional[Licence]:
     """Idempotent: applying the same application state twice changes nothing the second time."""
     number = late_licence_of(app)
     if number is None:

@@ -17,7 +17,8 @@ from chalicelib.domain.licences import Licence
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.errors import Conflict, TooManyRequests, ValidationFailed
 from chalicelib.observability import logger, mask_phone
-from chalicelib.ports import DelayQueue, OnceStore, SmsDeliveryFailed, SmsNotifier
+from chalicelib.ports import (DelayQueue, LicenceStore, OnceStore, PointerStore, SmsDeliveryFailed,
+                              SmsNotifier)
 from chalicelib.usecases.issuance import short_link, sms_task
 
 if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
@@ -31,7 +32,7 @@ SENT, RETRYING, FAILED, SKIPPED = "sent", "retrying", "failed", "skipped"
 
 @dataclass(frozen=True)
 class SmsPorts:
-    licences: Any
+    licences: LicenceStore
     once: OnceStore
     notifier: SmsNotifier
     queue: DelayQueue
@@ -102,8 +103,8 @@ def _record(number: str, record: Mapping[str, object], ports: SmsPorts) -> Licen
     return retry_on_conflict(attempt)
 
 
-def request_resend(licence: Licence, caller: Principal, once: OnceStore, queue: DelayQueue,
-                   now: datetime) -> dict:
+def request_resend(licence: Licence, caller: Principal, pointers: PointerStore,
+                   queue: DelayQueue, now: datetime) -> dict:
     """Queue the licence SMS again (owner or officer; the caller already checked access)."""
     if not licence.seal_token:
         raise Conflict(code="licence_not_sealed", message_en="this licence has no e-seal yet",
@@ -111,7 +112,7 @@ def request_resend(licence: Licence, caller: Principal, once: OnceStore, queue: 
     if not licence.holder_mobile:
         raise ValidationFailed(fields={"holder.mobile": "لا يوجد رقم محمول على الرخصة / no mobile number on the licence"})
     window = int(now.timestamp()) // RESEND_WINDOW_SECONDS
-    if not once.point(f"licsms-resend#{licence.number}#{window}", caller.sub, now):
+    if not pointers.point(f"licsms-resend#{licence.number}#{window}", caller.sub, now):
         raise TooManyRequests(message_en="an SMS was sent again a few minutes ago; try later",
                               message_ar="تمت إعادة إرسال الرسالة منذ دقائق، حاول لاحقًا")
     task = sms_task(licence, rules.RESEND_EVENT, request_id=uuid.uuid4().hex)

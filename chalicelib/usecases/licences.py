@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
-from chalicelib.adapters.paper_pdf import PaperLicence
 from chalicelib.authorization import Resource, authorize, district_in_scope
 from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.issuance import mask_national_id
 from chalicelib.domain.licences import REVOKED, Licence
 from chalicelib.domain.seal import verify_url
 from chalicelib.errors import Conflict, ValidationFailed
-from chalicelib.ports import FileStore, Page
+from chalicelib.ports import FileStore, LicenceStore, Page, PaperCopyRenderer, PaperLicence
 
 if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
     from chalicelib.auth import Principal
@@ -24,7 +23,7 @@ def licence_resource(licence: Licence) -> Resource:
     return Resource(owner=licence.holder, district=licence.district, kind="licence")
 
 
-def readable_licence(number: str, caller: Principal, licences: Any,
+def readable_licence(number: str, caller: Principal, licences: LicenceStore,
                      action: str = "licence.read") -> Licence:
     """The licence if the matrix lets the caller do `action` on it (chalicelib/authorization.py):
     another holder's licence is indistinguishable from a missing one."""
@@ -34,7 +33,7 @@ def readable_licence(number: str, caller: Principal, licences: Any,
     return licence
 
 
-def list_licences(caller: Principal, limit: int, cursor: Optional[str], licences: Any,
+def list_licences(caller: Principal, limit: int, cursor: Optional[str], licences: LicenceStore,
                   district: Optional[str] = None) -> Page:
     """A citizen's own licences; an officer's district; an admin names the district."""
     authorize(caller, "licence.list")
@@ -78,7 +77,7 @@ def summary_view(licence: Licence) -> dict:
 
 
 def paper_copy(licence: Licence, catalogue: Catalogue, files: FileStore, verify_base_url: str,
-               render_pdf: Any, now: datetime) -> str:
+               render_pdf: PaperCopyRenderer, now: datetime) -> str:
     """Render the A4 copy (docs/paper-copy.md), store it, return a presigned URL to it."""
     if licence.status == REVOKED:
         raise Conflict(code="licence_revoked", message_en="a revoked licence has no paper copy",
@@ -98,7 +97,7 @@ def paper_copy(licence: Licence, catalogue: Catalogue, files: FileStore, verify_
         valid_until=licence.valid_until_date(), status=licence.status,
         issued_at=datetime.fromisoformat(licence.issued_at.replace("Z", "+00:00")),
         verify_url=verify_url(verify_base_url, licence.seal_token))
-    pdf = render_pdf(paper, files.get(licence.qr_key))
+    pdf = render_pdf.render(paper, files.get(licence.qr_key))
     key = f"paper-copies/{licence.number}/{now.strftime('%Y%m%dT%H%M%S%f')}.pdf"
     files.put(key, pdf, "application/pdf")
     return files.presigned_get_url(key, PDF_URL_SECONDS)

@@ -22,7 +22,8 @@ from chalicelib.domain.licence_numbers import district_prefix
 from chalicelib.domain.licences import ACCRUING_SHARDS, Fine, Licence, change_status
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.observability import logger, mask_phone
-from chalicelib.ports import OnceStore, SmsDeliveryFailed, SmsNotifier, TaskQueue
+from chalicelib.ports import (LicenceStore, OnceStore, Page, SmsDeliveryFailed, SmsNotifier,
+                              TaskQueue, WorkLists)
 
 EXPIRE, REMIND, FINES = "expire", "remind", "fines"
 PAGE_SIZE = 100
@@ -76,8 +77,8 @@ class NightStats:
 
 @dataclass(frozen=True)
 class NightPorts:
-    licences: object  # get(number, consistent) / save(licence): DynamoLicenceStore
-    work_lists: object  # ending_on(valid_until, prefix, limit, cursor) / accruing(shard, limit, cursor)
+    licences: LicenceStore
+    work_lists: WorkLists
     once: OnceStore
     notifier: SmsNotifier
     catalogue: Catalogue
@@ -131,7 +132,7 @@ def run_task(task: Task, ports: NightPorts,
             return stats, replace(task, cursor=cursor)
 
 
-def _page(task: Task, business_date: date, ports: NightPorts, cursor: Optional[str]):
+def _page(task: Task, business_date: date, ports: NightPorts, cursor: Optional[str]) -> Page:
     if task.kind == FINES:
         return ports.work_lists.accruing(task.part, PAGE_SIZE, cursor)
     ends = (lifecycle.expiring_on(business_date) if task.kind == EXPIRE

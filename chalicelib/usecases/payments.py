@@ -21,7 +21,8 @@ from chalicelib.authorization import Resource, authorize, district_in_scope
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.errors import (Conflict, NotFound, RukhsaError,
                                Unauthenticated, ValidationFailed)
-from chalicelib.ports import ApplicationStore, BadSignature, GatewayStatus, PaymentGateway, PaymentStore
+from chalicelib.ports import (ApplicationStore, BadSignature, GatewayStatus, PaymentGateway,
+                              PaymentStore, SimulatedGateway)
 from chalicelib.usecases.applications import get_application
 
 if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
@@ -308,15 +309,16 @@ def _bad_day(name: str) -> date:
 
 # ------------------------------------------------------------------ sandbox (local stack only)
 
-def sandbox_callback(payment: Payment, success: bool, secret: str, gateways: GatewayFactory,
+def sandbox_callback(payment: Payment, success: bool, gateways: GatewayFactory,
                      payments: PaymentStore, now: datetime) -> EventOutcome:
-    """The sandbox's Pay/Fail: a Paymob-shaped callback signed with the Paymob HMAC secret,
-    delivered to the webhook's own entry (`receive_webhook`), which verifies it like any other.
-    Each press is a new gateway transaction."""
-    from chalicelib.adapters.gateways.sandbox import build_sandbox_callback
-
+    """The sandbox's Pay/Fail: the callback the simulated gateway signs, delivered to the
+    webhook's own entry (`receive_webhook`), which verifies it like any other. Each press is a
+    new gateway transaction."""
+    gateway = gateways("sandbox")
+    if not isinstance(gateway, SimulatedGateway):
+        raise NotFound()
     transaction_id = str(10 ** 11 + secrets.randbelow(9 * 10 ** 11))
-    query, body = build_sandbox_callback(payment.merchant_reference, payment.amount_piasters,
-                                         success, transaction_id, secret)
+    query, body = gateway.simulated_callback(payment.merchant_reference,
+                                             payment.amount_piasters, success, transaction_id)
     return receive_webhook("sandbox", {"Content-Type": "application/json"}, query, body,
                            gateways, payments, now)

@@ -13,7 +13,7 @@ from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.licences import Licence
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.errors import Conflict, NotFound
-from chalicelib.ports import OnceStore
+from chalicelib.ports import ApplicationStore, LicenceStore, PointerStore
 from chalicelib.usecases.applications import (audit_record, check_live, new_application,
                                               validate_details)
 from chalicelib.usecases.licences import readable_licence
@@ -24,13 +24,14 @@ if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into ever
 
 
 def request_renewal(number: str, caller: Principal, catalogue: Catalogue,
-                    rollout: Mapping[str, tuple[str, ...]], licences, applications,
-                    once: OnceStore, now: datetime) -> Application:
+                    rollout: Mapping[str, tuple[str, ...]], licences: LicenceStore,
+                    applications: ApplicationStore, pointers: PointerStore,
+                    now: datetime) -> Application:
     licence = readable_licence(number, caller, licences, "licence.renew")
     case = lifecycle.renewal_case(licence, cairo_date(now))
     app = (_renewal(licence, caller, catalogue, rollout, now) if case == lifecycle.RENEW
            else _late(licence, caller, catalogue, rollout, now))
-    _hold_term(licence, app, applications, once, now)
+    _hold_term(licence, app, applications, pointers, now)
     created = applications.create(app, audit=[audit_record(app, None, caller,
                                                             action=f"request_{case}")])
     if case == lifecycle.LATE:
@@ -66,18 +67,18 @@ def _applicant(licence: Licence) -> dict:
             "mobile": licence.holder_mobile}
 
 
-def _hold_term(licence: Licence, app: Application, applications, once: OnceStore,
-               now: datetime) -> None:
-    """One open renewal per term: the once table points the term at its application."""
+def _hold_term(licence: Licence, app: Application, applications: ApplicationStore,
+               pointers: PointerStore, now: datetime) -> None:
+    """One open renewal per term: the term points at its application."""
     key = lifecycle.renewal_key(licence)
-    previous = once.ref(key)
+    previous = pointers.ref(key)
     if previous and _still_open(previous, applications):
         raise _already_open(previous)
-    if not once.point(key, app.id, now, replacing=previous):
-        raise _already_open(once.ref(key) or "")
+    if not pointers.point(key, app.id, now, replacing=previous):
+        raise _already_open(pointers.ref(key) or "")
 
 
-def _still_open(application_id: str, applications) -> bool:
+def _still_open(application_id: str, applications: ApplicationStore) -> bool:
     try:
         return applications.get(application_id).status not in FINAL_STATUSES
     except NotFound:
@@ -90,7 +91,7 @@ def _already_open(application_id: str) -> Conflict:
                     message_ar=f"يوجد طلب تجديد مفتوح لهذه الرخصة: {application_id}")
 
 
-def _supersede(number: str, application_id: str, licences) -> None:
+def _supersede(number: str, application_id: str, licences: LicenceStore) -> None:
     """The late licence stops accruing fines once its holder has come forward (its fines are
     on the new application); if that application is cancelled or rejected, accrual resumes."""
     def attempt() -> None:

@@ -9,7 +9,7 @@ the NOT GENUINE view.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Mapping
+from typing import Mapping
 
 from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 
@@ -19,10 +19,11 @@ from chalicelib.domain.seal import InvalidSeal, verify_seal
 from chalicelib.domain.verification import VerificationView, mask_name, verdict_for
 from chalicelib.errors import NotFound
 from chalicelib.observability import logger
+from chalicelib.ports import LicenceReader
 
 
 def verify_token(token: str, public_keys: Mapping[str, EllipticCurvePublicKey],
-                 codes: SealCodes, licences: Any, today: date) -> VerificationView:
+                 codes: SealCodes, licences: LicenceReader, today: date) -> VerificationView:
     try:
         claims = verify_seal(token, public_keys, codes)
     except InvalidSeal as refused:

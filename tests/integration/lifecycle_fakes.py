@@ -1,4 +1,5 @@
-"""Test doubles for the nightly job: a recording SMS notifier and a licence store that dies."""
+"""Test doubles for the nightly job: a licence store that dies (the recording SMS notifier is
+tests/fakes' one)."""
 from __future__ import annotations
 
 import uuid
@@ -7,25 +8,9 @@ from typing import Optional
 
 from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.licences import ACTIVE, Licence
-from chalicelib.ports import SmsDeliveryFailed, SmsNotifier
+from tests.fakes.edges import RecordingNotifier  # noqa: F401 - the nightly tests' notifier
 
 ADVERT_DETAILS = {"sign_type": "wall", "sign_width_m": 3, "sign_height_m": 1.5, "faces": 1}
-
-
-class RecordingNotifier(SmsNotifier):
-    def __init__(self, refuse: int = 0) -> None:
-        self.sent: list[tuple[str, str]] = []
-        self.refuse = refuse  # refuse this many sends first
-
-    def send(self, phone_e164: str, text: str) -> str:
-        if self.refuse:
-            self.refuse -= 1
-            raise SmsDeliveryFailed("provider said no")
-        self.sent.append((phone_e164, text))
-        return f"msg-{len(self.sent)}"
-
-    def about(self, number: str) -> list[str]:
-        return [text for _, text in self.sent if number in text]
 
 
 class CrashBeforeLicenceWrite:

@@ -73,9 +73,9 @@ def test_a_redirect_says_nosniff(api_server, stack):
     from datetime import datetime, timezone
 
     from chalicelib.domain.issuance import short_link_key
-    from chalicelib.wiring import once_store
+    from chalicelib.wiring import pointer_store
 
-    once_store().point(short_link_key("EDGE1"), "some-token", datetime.now(timezone.utc))
+    pointer_store().point(short_link_key("EDGE1"), "some-token", datetime.now(timezone.utc))
     # WHEN it is followed THEN the 302 says nosniff too
     response = requests.get(f"{api_server}/s/EDGE1", allow_redirects=False, timeout=10)
     assert response.status_code == 302 and response.headers["Location"].endswith("/v/some-token")

@@ -186,7 +186,7 @@ def test_redelivery_after_the_number_was_chosen_but_before_the_licence_was_writt
     stack.streams.pump_until_quiet()
     # THEN the licence carries the number chosen first, and it is the holder's only one
     number = issued_number(application_id)
-    assert wiring.once_store().ref(f"issue#{application_id}") == number
+    assert wiring.pointer_store().ref(f"issue#{application_id}") == number
     assert [m.number for m in LicenceModel.by_holder.query(_sub(holder))] == [number]
 
 

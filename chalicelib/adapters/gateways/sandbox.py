@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Mapping, Optional
 
 from chalicelib.adapters.gateways.paymob import parse_paymob_callback, sign_transaction
-from chalicelib.ports import Checkout, GatewayEvent, GatewayStatus, PaymentGateway
+from chalicelib.ports import Checkout, GatewayEvent, GatewayStatus, SimulatedGateway
 
 SANDBOX_INTEGRATION_ID = 1
 SANDBOX_OWNER_ID = 1
@@ -141,8 +141,8 @@ def render_checkout_page(merchant_reference: str, amount_piasters: int, descript
                         action=html.escape(action, quote=True))
 
 
-class SandboxGateway(PaymentGateway):
-    """The sandbox behind the PaymentGateway port; webhooks verify as Paymob's do."""
+class SandboxGateway(SimulatedGateway):
+    """The sandbox behind the SimulatedGateway port; webhooks verify as Paymob's do."""
 
     def __init__(self, secret: str, public_base_url: str, name: str = "sandbox") -> None:
         if not secret:
@@ -166,6 +166,18 @@ class SandboxGateway(PaymentGateway):
         """The sandbox keeps no ledger of its own: its only record is the signed callback our
         webhook already received, so it honestly reports "unknown" here."""
         return GatewayStatus(merchant_reference=merchant_reference, state="unknown")
+
+    def simulated_callback(self, merchant_reference: str, amount_piasters: int, success: bool,
+                           transaction_id: str) -> tuple[dict[str, str], bytes]:
+        return build_sandbox_callback(merchant_reference, amount_piasters, success,
+                                      transaction_id, self._secret)
+
+    def checkout_page(self, merchant_reference: str, amount_piasters: int,
+                      description: str) -> str:
+        return render_checkout_page(merchant_reference, amount_piasters, description)
+
+    def result_page(self, merchant_reference: str, outcome: str, payment_status: str) -> str:
+        return render_result_page(merchant_reference, outcome, payment_status)
 
 
 _RESULT_PAGE = """<!DOCTYPE html>

@@ -1,0 +1,77 @@
+"""In-memory fakes of every port in chalicelib/ports.py, and one `World` that wires them.
+
+Use cases run against these in milliseconds (tests/unit/test_usecases_*.py); the contract tests
+(tests/integration/contracts/) run the same assertions against each fake and its adapter.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from tests.fakes.edges import (FakeGateway, FakePaperRenderer, FakeQrRenderer, LocalSealSigner,
+                               MemoryFileStore, RecordingDelayQueue, RecordingNotifier,
+                               RecordingTaskQueue)
+from tests.fakes.stores import (FakeApplicationStore, FakeAuditTrail, FakeLicenceStore,
+                                FakeOnceStore, FakePaymentStore, FakePointerStore,
+                                FakeReportStore, FakeRolloutAdmin, FakeRolloutStore,
+                                FakeWorkLists, Tables)
+
+VERIFY_BASE_URL = "https://verify.example.eg"
+
+
+class Clock:
+    """A clock tests move by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class World:
+    """Every port's fake, the stores sharing one set of tables as the adapters share DynamoDB."""
+
+    clock: Clock = field(default_factory=lambda: Clock(datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)))
+    tables: Tables = field(default_factory=Tables)
+    files: MemoryFileStore = field(default_factory=MemoryFileStore)
+    signer: LocalSealSigner = field(default_factory=LocalSealSigner)
+    qr: FakeQrRenderer = field(default_factory=FakeQrRenderer)
+    paper: FakePaperRenderer = field(default_factory=FakePaperRenderer)
+    notifier: RecordingNotifier = field(default_factory=RecordingNotifier)
+    sms_queue: RecordingDelayQueue = field(default_factory=RecordingDelayQueue)
+    nightly_queue: RecordingTaskQueue = field(default_factory=RecordingTaskQueue)
+    gateway: FakeGateway = field(default_factory=FakeGateway)
+
+    def __post_init__(self) -> None:
+        self.applications = FakeApplicationStore(self.tables)
+        self.licences = FakeLicenceStore(self.tables)
+        self.payments = FakePaymentStore(self.tables)
+        self.once = FakeOnceStore(self.tables)
+        self.pointers = FakePointerStore(self.tables)
+        self.audit = FakeAuditTrail(self.tables)
+        self.rollout = FakeRolloutStore(self.tables)
+        self.rollout_admin = FakeRolloutAdmin(self.tables)
+        self.reports = FakeReportStore(self.tables)
+        self.work_lists = FakeWorkLists(self.tables)
+
+    def gateways(self) -> Callable[[str], FakeGateway]:
+        """The factory the payment use cases take: only this world's gateway is configured."""
+        from chalicelib.errors import NotFound
+
+        def pick(name: str) -> FakeGateway:
+            if name != self.gateway.name:
+                raise NotFound(code="gateway_not_found", message_en="no such gateway",
+                               message_ar="بوابة الدفع هذه غير متاحة")
+            return self.gateway
+        return pick
+
+
+__all__ = ["Clock", "World", "Tables", "VERIFY_BASE_URL", "FakeApplicationStore",
+           "FakeAuditTrail", "FakeLicenceStore", "FakeOnceStore", "FakePaymentStore",
+           "FakePointerStore", "FakeReportStore", "FakeRolloutAdmin", "FakeRolloutStore",
+           "FakeWorkLists", "FakeGateway", "FakePaperRenderer", "FakeQrRenderer",
+           "LocalSealSigner", "MemoryFileStore", "RecordingDelayQueue", "RecordingNotifier",
+           "RecordingTaskQueue"]

@@ -1,0 +1,170 @@
+"""The back office (chalicelib/usecases/backoffice.py) over the fakes: decisions, returns and
+resubmissions, documents and inspections, licence status, rollout and the report. No emulator."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.domain.applications import APPROVED, REJECTED, RETURNED, UNDER_REVIEW
+from chalicelib.domain.commands import (Amendment, Decision, DocumentUpload, InspectionBooking,
+                                        InspectionResult, SiteInput)
+from chalicelib.domain.fees import STAGE_APPROVAL
+from chalicelib.errors import Conflict, Forbidden, ValidationFailed
+from chalicelib.usecases import backoffice as usecase
+from tests.fakes.builders import licence
+from tests.fakes.scenarios import (admin, apply, catalogue, citizen, live_world, officer,
+                                   pay_what_is_due)
+
+
+@pytest.fixture
+def world():
+    return live_world()
+
+
+@pytest.fixture
+def holder():
+    return citizen()
+
+
+@pytest.fixture
+def reviewed(world, holder):
+    """An application under review in EAST (its submission fees paid)."""
+    app = apply(world, holder)
+    pay_what_is_due(world, holder, app.id)
+    return world.applications.get(app.id)
+
+
+def trail(world, app_id):
+    return world.audit.list(f"APP#{app_id}", 50, None).items
+
+
+def test_an_approval_makes_the_licence_fee_due_and_is_on_record(world, reviewed):
+    # GIVEN an application under review WHEN its district's officer approves it
+    clerk = officer("EAST")
+    approved = usecase.decide(reviewed.id, Decision("approve"), clerk, catalogue(),
+                              world.applications, world.clock())
+    # THEN it is approved with the approval-stage fee due, and the trail names the officer
+    assert approved.status == APPROVED
+    assert [f.stage for f in approved.fees_due] == [STAGE_APPROVAL] * len(approved.fees_due)
+    assert approved.amount_due_piasters > 0
+    assert (trail(world, reviewed.id)[-1]["actor"], trail(world, reviewed.id)[-1]["district"],
+            trail(world, reviewed.id)[-1]["to_status"]) == (clerk.sub, "EAST", APPROVED)
+
+
+def test_a_rejection_needs_a_reason_which_the_citizen_then_sees(world, reviewed):
+    clerk = officer("EAST")
+    with pytest.raises(ValidationFailed) as refused:
+        usecase.decide(reviewed.id, Decision("reject", " no "), clerk, catalogue(),
+                       world.applications, world.clock())
+    assert "reason" in refused.value.fields
+    assert world.applications.get(reviewed.id).status == UNDER_REVIEW
+    rejected = usecase.decide(reviewed.id, Decision("reject", "the site is a  residential flat"),
+                              clerk, catalogue(), world.applications, world.clock())
+    assert (rejected.status, rejected.decision_reason) == (REJECTED,
+                                                           "the site is a residential flat")
+
+
+def test_an_officer_of_another_district_may_not_decide(world, reviewed):
+    with pytest.raises(Forbidden):
+        usecase.decide(reviewed.id, Decision("approve"), officer("WEST"), catalogue(),
+                       world.applications, world.clock())
+    assert world.applications.get(reviewed.id).status == UNDER_REVIEW
+
+
+def test_a_return_says_what_is_missing_and_the_corrected_application_goes_back_to_review(
+        world, holder, reviewed):
+    # GIVEN an application returned for a wrong site
+    returned = usecase.return_to_citizen(reviewed.id, "the map pin is on the sea", officer(),
+                                         world.applications, world.clock())
+    assert (returned.status, returned.timeline[-1].reason) == (RETURNED,
+                                                               "the map pin is on the sea")
+    # WHEN the citizen resubmits with a new site only
+    world.clock.now += timedelta(hours=1)
+    site = SiteInput(lat=31.2001, lng=29.9187, address="5 شارع النبي دانيال")
+    again = usecase.resubmit(reviewed.id, Amendment(site=site, note="moved the pin"), holder,
+                             catalogue(), world.applications, world.clock())
+    # THEN it is under review again with the new site and the old applicant, and the trail
+    # says what was amended
+    assert again.status == UNDER_REVIEW
+    assert again.site == {"lat": 31.2001, "lng": 29.9187, "address": "5 شارع النبي دانيال"}
+    assert again.applicant == reviewed.applicant
+    assert trail(world, reviewed.id)[-1]["data"] == {"amended": ["site"]}
+
+
+def test_a_resubmission_is_checked_like_a_new_application(world, holder, reviewed):
+    usecase.return_to_citizen(reviewed.id, "wrong area", officer(), world.applications,
+                              world.clock())
+    with pytest.raises(ValidationFailed) as refused:
+        usecase.resubmit(reviewed.id, Amendment(details={"activity": "x", "area_m2": -3,
+                                                         "commercial_register_no": "1"}),
+                         holder, catalogue(), world.applications, world.clock())
+    assert "details.area_m2" in refused.value.fields
+    assert world.applications.get(reviewed.id).status == RETURNED
+
+
+def test_only_a_returned_application_can_be_resubmitted(world, holder, reviewed):
+    with pytest.raises(Conflict):
+        usecase.resubmit(reviewed.id, Amendment(), holder, catalogue(), world.applications,
+                         world.clock())
+
+
+def test_a_document_upload_is_a_pinned_form_and_a_listed_document(world, holder, reviewed):
+    document, upload = usecase.request_document_upload(
+        reviewed.id, DocumentUpload("ownership_or_lease", "application/pdf"), holder, world.applications,
+        world.files, world.clock())
+    assert upload["fields"]["Content-Type"] == "application/pdf"
+    listed = usecase.list_documents(reviewed.id, officer(), world.applications, world.files)
+    assert [(d["id"], d["slot"]) for d in listed] == [(document["id"], "ownership_or_lease")]
+    assert listed[0]["download_url"].startswith("memory://files/documents/")
+
+
+def test_an_inspection_is_booked_then_its_result_recorded(world, reviewed):
+    clerk = officer()
+    booked = usecase.schedule_inspection(reviewed.id, InspectionBooking(
+        "2026-03-05T09:00:00+02:00", "م. سامي  علي"), clerk, world.applications, world.clock())
+    done = usecase.record_inspection(reviewed.id, booked["id"],
+                                     InspectionResult("passed", "all  fine"), clerk,
+                                     world.applications, world.clock())
+    assert (booked["inspector"], done["status"], done["notes"]) == ("م. سامي علي", "passed",
+                                                                    "all fine")
+    assert [r["action"] for r in trail(world, reviewed.id)][-2:] == ["schedule_inspection",
+                                                                     "record_inspection"]
+    with pytest.raises(ValidationFailed):
+        usecase.schedule_inspection(reviewed.id, InspectionBooking("tomorrow", "x y"), clerk,
+                                    world.applications, world.clock())
+
+
+def test_a_licence_is_suspended_with_a_reason_on_its_own_trail(world):
+    issued = world.licences.create(licence(district="EAST"))
+    changed = usecase.change_licence(issued.number, "suspend", "unsafe wiring", officer("EAST"),
+                                     world.licences, world.clock())
+    assert (changed.status, changed.status_reason) == ("suspended", "unsafe wiring")
+    records = world.audit.list(f"LIC#{issued.number}", 10, None).items
+    assert [(r["action"], r["to_status"], r["reason"]) for r in records] == [
+        ("suspend", "suspended", "unsafe wiring")]
+
+
+def test_an_admin_turns_a_service_off_in_a_district(world):
+    changed = usecase.set_rollout("shop-first", "EAST", False, admin(), world.rollout_admin,
+                                  catalogue(), world.clock())
+    assert changed["live"] is False and "EAST" not in changed["districts"]
+    assert "EAST" not in world.rollout.all()["shop-first"]
+    shown = {r["service_code"]: r for r in usecase.rollout(admin(), world.rollout_admin,
+                                                           catalogue())}
+    assert shown["shop-first"]["updated_by"] == "admin-1"
+    with pytest.raises(Forbidden):
+        usecase.set_rollout("shop-first", "EAST", True, officer(), world.rollout_admin,
+                            catalogue(), world.clock())
+
+
+def test_the_report_counts_what_the_stream_applied_in_the_officers_district(world):
+    world.reports.apply_once("r1", {("EAST", "COUNT#shop#under_review"): 2,
+                                    ("WEST", "COUNT#shop#under_review"): 5}, world.clock())
+    report = usecase.applications_report(officer("EAST"), None, catalogue(), world.reports,
+                                         world.clock())
+    assert report["district"] == "EAST" and report["districts"] == ["EAST"]
+    assert report["by_kind"]["shop"]["under_review"] == 2 and report["total"] == 2
+    with pytest.raises(Forbidden):
+        usecase.applications_report(officer("EAST"), "WEST", catalogue(), world.reports,
+                                    world.clock())

@@ -1,0 +1,99 @@
+"""Licences as holders and officers see them, the paper copy and an SMS resend
+(chalicelib/usecases/licences.py, licence_sms.request_resend) over the fakes."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.errors import Conflict, Forbidden, NotFound, TooManyRequests
+from chalicelib.usecases import issuance, licence_sms
+from chalicelib.usecases import licences as usecase
+from tests.fakes import VERIFY_BASE_URL
+from tests.fakes.builders import licence
+from tests.fakes.scenarios import (approved_and_paid, catalogue, citizen, issuance_ports,
+                                   live_world, officer)
+
+
+@pytest.fixture
+def world():
+    return live_world()
+
+
+@pytest.fixture
+def holder():
+    return citizen()
+
+
+@pytest.fixture
+def issued(world, holder):
+    return issuance.issue_if_paid(approved_and_paid(world, holder).id, issuance_ports(world))
+
+
+def test_the_holder_and_the_districts_officer_read_a_licence_and_nobody_else(world, holder, issued):
+    assert usecase.readable_licence(issued.number, holder, world.licences) == issued
+    assert usecase.readable_licence(issued.number, officer("EAST"), world.licences) == issued
+    with pytest.raises(NotFound) as stranger:
+        usecase.readable_licence(issued.number, citizen(), world.licences)
+    assert stranger.value.code == "licence_not_found"
+    with pytest.raises(Forbidden):
+        usecase.readable_licence(issued.number, officer("WEST"), world.licences)
+
+
+def test_the_public_view_links_the_seal_and_a_short_lived_qr(world, issued):
+    view = usecase.public_view(issued, world.files, VERIFY_BASE_URL)
+    assert view["verify_url"].startswith(f"{VERIFY_BASE_URL}/v/")
+    assert view["qr_png_url"] == world.files.presigned_get_url(issued.qr_key,
+                                                               usecase.QR_URL_SECONDS)
+    assert view["holder"]["national_id"] == issued.holder_national_id
+
+
+def test_a_holder_lists_their_own_licences_and_an_officer_their_district(world, holder):
+    mine = sorted(world.licences.create(licence(holder=holder.sub, district="GOMROK")).number
+                  for _ in range(3))
+    world.licences.create(licence(district="GOMROK"))
+    first = usecase.list_licences(holder, 2, None, world.licences)
+    rest = usecase.list_licences(holder, 2, first.next_cursor, world.licences)
+    assert [lic.number for lic in first.items + rest.items] == mine
+    district = usecase.list_licences(officer("GOMROK"), 10, None, world.licences)
+    assert len(district.items) == 4
+
+
+def test_a_paper_copy_is_rendered_from_the_licence_and_its_stored_qr(world, issued):
+    # WHEN the holder asks for the paper copy
+    url = usecase.paper_copy(issued, catalogue(), world.files, VERIFY_BASE_URL, world.paper,
+                             world.clock())
+    # THEN the page shows the licence in both languages with the ID masked, and it is stored
+    (paper,) = world.paper.rendered
+    assert (paper.number, paper.kind_ar, paper.kind_en) == (issued.number,
+                                                            *catalogue().kind_names()["shop"])
+    assert (paper.district_ar, paper.district_en) == catalogue().district_names()["EAST"]
+    assert paper.holder_national_id_masked != issued.holder_national_id
+    assert paper.holder_national_id_masked[-2:] == issued.holder_national_id[-2:]
+    stored = [key for key in world.files.objects if key.startswith(f"paper-copies/{issued.number}/")]
+    assert len(stored) == 1 and world.files.get(stored[0]).startswith(b"%PDF")
+    assert url == world.files.presigned_get_url(stored[0], usecase.PDF_URL_SECONDS)
+
+
+def test_no_paper_copy_of_a_revoked_or_unsealed_licence(world, issued):
+    with pytest.raises(Conflict) as revoked:
+        usecase.paper_copy(replace(issued, status="revoked"), catalogue(), world.files,
+                           VERIFY_BASE_URL, world.paper, world.clock())
+    with pytest.raises(Conflict) as unsealed:
+        usecase.paper_copy(replace(issued, seal_token="", qr_key=""), catalogue(), world.files,
+                           VERIFY_BASE_URL, world.paper, world.clock())
+    assert (revoked.value.code, unsealed.value.code) == ("licence_revoked", "licence_not_sealed")
+    assert world.paper.rendered == []
+
+
+def test_an_sms_resend_is_queued_once_per_ten_minutes(world, holder, issued):
+    world.sms_queue.take()
+    assert licence_sms.request_resend(issued, holder, world.pointers, world.sms_queue,
+                                      world.clock())["queued"] is True
+    with pytest.raises(TooManyRequests):
+        licence_sms.request_resend(issued, holder, world.pointers, world.sms_queue,
+                                   world.clock() + timedelta(seconds=30))
+    later = world.clock() + timedelta(minutes=licence_sms.RESEND_WINDOW_SECONDS // 60 + 1)
+    licence_sms.request_resend(issued, holder, world.pointers, world.sms_queue, later)
+    assert [task["event"] for task in world.sms_queue.take()] == ["resend", "resend"]
