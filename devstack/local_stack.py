@@ -7,6 +7,10 @@ benchmarks start it on free ports so that several copies can run side by side.
 process environment, so other ports cannot be passed in by environment. For other ports the
 stack serves the app from an overlay project directory: symlinks to app.py and chalicelib/ and a
 copy of .chalice/config.json whose local stage names those ports. The code served is the same.
+
+With a `public_port`, the stack is what people use: the same-origin front (devstack/front.py)
+serves the web app and proxies the API there, and `chalice local` listens behind it on
+`api_port`; the links the API writes (checkout, verification) name the public port.
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from urllib.request import urlopen
 
 from devstack.config import ROOT, local_environment
 from devstack.emulator import Emulator, _free_port
+from devstack.front import WEB_DIST, Front
 
 Log = Callable[[str], None]
 
@@ -59,19 +64,28 @@ class LocalStack:
     queue_thread: Optional[threading.Thread] = None
     overlay: Optional[Path] = None
     env: dict[str, str] = field(default_factory=dict)
+    front: Optional[Front] = None
+
+    @property
+    def public_url(self) -> str:
+        """Where people and the README's curl commands reach the stack."""
+        return self.front.url if self.front is not None else self.api_url
 
     @classmethod
     def start(cls, api_port: Optional[int] = None, emulator_port: Optional[int] = None,
-              log: Log = _print) -> "LocalStack":
-        """Start on the given ports (None: a free port); both default to the config's when equal."""
+              log: Log = _print, public_port: Optional[int] = None,
+              web_root: Path = WEB_DIST) -> "LocalStack":
+        """Start on the given ports (None: a free port); both default to the config's when equal.
+        `public_port`: also serve the web app there, with the API under the same origin."""
         env = local_environment()
-        configured_api_port = urlparse(env["PUBLIC_BASE_URL"]).port
+        configured_public_port = urlparse(env["PUBLIC_BASE_URL"]).port
         configured_emulator_port = urlparse(env["AWS_ENDPOINT_URL"]).port
         api_port = api_port or _free_port()
         emulator_port = emulator_port or _free_port()
+        public = public_port or api_port
         env["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{emulator_port}"
         for name in ("VERIFY_BASE_URL", "PUBLIC_BASE_URL"):
-            env[name] = f"http://127.0.0.1:{api_port}"
+            env[name] = f"http://127.0.0.1:{public}"
         emulator = Emulator.start(port=emulator_port)
         os.environ.update(env)
         log(f"emulator: moto server at {emulator.endpoint_url}")
@@ -97,7 +111,7 @@ class LocalStack:
             daemon=True)
         pump_thread.start()
         queue_thread = start_queue_pump(app_module, env["TABLE_PREFIX"], stopping, log)
-        same_ports = (api_port, emulator_port) == (configured_api_port, configured_emulator_port)
+        same_ports = (public, emulator_port) == (configured_public_port, configured_emulator_port)
         overlay = None if same_ports else overlay_project(env)
         project_dir = ROOT if overlay is None else overlay
         # `chalice local --no-autoreload`, answering what API Gateway answers itself as in AWS
@@ -105,8 +119,14 @@ class LocalStack:
             [sys.executable, "-m", "devstack.gateway", "--project-dir", str(project_dir),
              "--stage", "local", "--host", "127.0.0.1", "--port", str(api_port)],
             cwd=ROOT, env=os.environ.copy())
-        return cls(api_url=f"http://127.0.0.1:{api_port}", emulator=emulator, api=api,
-                   stopping=stopping, pump_thread=pump_thread, queue_thread=queue_thread, overlay=overlay, env=env)
+        api_url = f"http://127.0.0.1:{api_port}"
+        front = None
+        if public_port:
+            front = Front(public_port, api_url, web_root, image_origins=(emulator.endpoint_url,))
+            log(f"front: web app and API at {front.url} (chalice local at {api_url})")
+        return cls(api_url=api_url, emulator=emulator, api=api, stopping=stopping,
+                   pump_thread=pump_thread, queue_thread=queue_thread, overlay=overlay, env=env,
+                   front=front)
 
     def wait_until_ready(self, timeout_seconds: float = 60) -> None:
         deadline = time.monotonic() + timeout_seconds
@@ -129,6 +149,8 @@ class LocalStack:
 
     def stop(self) -> None:
         self.stopping.set()
+        if self.front is not None:
+            self.front.stop()
         if self.api.poll() is None:
             self.api.terminate()
             try:

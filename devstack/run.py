@@ -2,7 +2,9 @@
 
 Starts the AWS emulator (moto server) on loopback, provisions it from infra/resources.py,
 seeds the catalogue rollout, serves the API with `chalice local`, and pumps DynamoDB
-Streams into the app's stream handlers. Ctrl-C stops everything it started.
+Streams into the app's stream handlers. The web app (web/dist) and the API share one origin,
+http://127.0.0.1:8000, through devstack/front.py; `chalice local` listens behind it on 8001.
+Ctrl-C stops everything it started.
 """
 from __future__ import annotations
 
@@ -15,8 +17,16 @@ from urllib.parse import urlparse
 
 from devstack.config import local_environment
 
+# The public port: the web app and the API (the name predates the web app).
 API_PORT = int(os.environ.get("RUKHSA_API_PORT", "8000"))
 STREAM_HANDLER_NAMES = {"applications": "on_application_change", "payments": "on_payment_change"}
+
+
+def chalice_port(public_port: int) -> "int | None":
+    """`chalice local`'s own port, behind the front: 8001 next to the usual 8000 (the web app's
+    dev server proxies there), else a free one (RUKHSA_CHALICE_PORT overrides)."""
+    configured = int(os.environ.get("RUKHSA_CHALICE_PORT", "0"))
+    return configured or (8001 if public_port == 8000 else None)
 
 
 def stream_handlers(app_module: ModuleType) -> dict[str, Callable[[dict, Any], Any]]:
@@ -51,8 +61,9 @@ def main() -> int:
 
     emulator_port = int(os.environ.get("RUKHSA_EMULATOR_PORT", "0")) or \
         urlparse(local_environment()["AWS_ENDPOINT_URL"]).port
-    stack = LocalStack.start(api_port=API_PORT, emulator_port=emulator_port)
-    print(f"API: {stack.api_url}  (Ctrl-C stops everything)", flush=True)
+    stack = LocalStack.start(api_port=chalice_port(API_PORT), emulator_port=emulator_port,
+                             public_port=API_PORT)
+    print(f"Portal and API: {stack.public_url}  (Ctrl-C stops everything)", flush=True)
 
     def shutdown(*_: object) -> None:
         stack.stopping.set()

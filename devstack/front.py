@@ -1,0 +1,179 @@
+"""The same-origin front of the local stack: the built web app and the API on one port.
+
+`make run` serves http://127.0.0.1:8000/ with this front: files of web/dist, `index.html` for
+any other page path (the app routes in the browser), and the API's paths proxied to
+`chalice local` on a port of its own. In AWS a CloudFront distribution plays this part.
+"""
+from __future__ import annotations
+
+import http.client
+import mimetypes
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Optional
+from urllib.parse import urlsplit
+
+from devstack.config import ROOT
+
+WEB_DIST = ROOT / "web" / "dist"
+API_PREFIXES = ("/v1/", "/v/", "/V/", "/s/", "/sandbox/")
+API_EXACT = ("/v1", "/openapi.json")
+# Hop-by-hop headers (RFC 9110 7.6.1) are the proxy's own, never forwarded.
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+              "trailer", "transfer-encoding", "upgrade"}
+SANDBOX_COMPLETE = re.compile(r"^/sandbox/checkout/(?P<reference>[^/?]+)/complete$")
+# How long the sandbox's result page shows before the browser returns to the portal.
+SANDBOX_RETURN_SECONDS = 2
+PROXY_TIMEOUT_SECONDS = 60
+
+
+def is_api_path(path: str) -> bool:
+    return path in API_EXACT or path.startswith(API_PREFIXES)
+
+
+def content_security_policy(image_origins: tuple[str, ...] = ()) -> str:
+    """No inline script, no third-party script; images also from the file store's presigned
+    URLs (the QR code), which locally are the emulator's origin."""
+    images = " ".join(("'self'", "data:", "blob:", *image_origins))
+    return ("default-src 'self'; script-src 'self'; style-src 'self'; "
+            f"img-src {images}; connect-src 'self'; font-src 'self'; object-src 'none'; "
+            "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def _handler(upstream: str, web_root: Path, csp: str) -> type[BaseHTTPRequestHandler]:
+    target = urlsplit(upstream)
+
+    class Front(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "rukhsa-front"
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's names
+            self._route()
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            self._route()
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._route()
+
+        def do_PUT(self) -> None:  # noqa: N802
+            self._route()
+
+        def do_DELETE(self) -> None:  # noqa: N802
+            self._route()
+
+        def do_PATCH(self) -> None:  # noqa: N802
+            self._route()
+
+        def do_OPTIONS(self) -> None:  # noqa: N802
+            self._route()
+
+        def _route(self) -> None:
+            path = urlsplit(self.path).path
+            if is_api_path(path):
+                self._proxy(path)
+            elif self.command in ("GET", "HEAD"):
+                self._static(path)
+            else:
+                self._send(405, b"method not allowed\n", "text/plain; charset=utf-8",
+                           {"Allow": "GET, HEAD"})
+
+        # ---------------------------------------------------------------- the API
+        def _proxy(self, path: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            headers = {name: value for name, value in self.headers.items()
+                       if name.lower() not in HOP_BY_HOP}
+            connection = http.client.HTTPConnection(target.hostname, target.port,
+                                                    timeout=PROXY_TIMEOUT_SECONDS)
+            try:
+                connection.request(self.command, self.path, body=body, headers=headers)
+                response = connection.getresponse()
+                payload = response.read()
+                extra = self._sandbox_return(path, response.status)
+                self.send_response(response.status, response.reason)
+                for name, value in response.getheaders():
+                    if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
+                        self.send_header(name, value)
+                for name, value in extra.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
+            except OSError as error:
+                self._send(502, f"API unreachable: {error}\n".encode(), "text/plain; charset=utf-8")
+            finally:
+                connection.close()
+
+        def _sandbox_return(self, path: str, status: int) -> dict[str, str]:
+            """The sandbox stands in for a gateway, and gateways send the browser back to the
+            merchant's return URL: after its result page, back to the portal's payment return."""
+            match = SANDBOX_COMPLETE.match(path)
+            if self.command != "POST" or status != 200 or match is None:
+                return {}
+            reference = match.group("reference")
+            return {"Refresh": f"{SANDBOX_RETURN_SECONDS}; url=/payments/return?merchant_order_id={reference}"}
+
+        # ---------------------------------------------------------------- the web app
+        def _static(self, path: str) -> None:
+            index = web_root / "index.html"
+            if not index.is_file():
+                self._send(503, b"The web app is not built: run `make web` (make run does it).\n",
+                           "text/plain; charset=utf-8")
+                return
+            candidate = (web_root / path.lstrip("/")).resolve()
+            inside = candidate.is_relative_to(web_root.resolve())
+            if inside and candidate.is_file():
+                immutable = path.startswith("/assets/")
+                self._file(candidate, "public, max-age=31536000, immutable" if immutable else "no-cache")
+            elif path.startswith("/assets/") or not inside:
+                self._send(404, b"not found\n", "text/plain; charset=utf-8")
+            else:
+                self._file(index, "no-cache")  # a page of the app: the app routes it
+
+        def _file(self, file: Path, cache_control: str) -> None:
+            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+                kind += "; charset=utf-8"
+            self._send(200, file.read_bytes(), kind, {"Cache-Control": cache_control})
+
+        def _send(self, status: int, body: bytes, content_type: str,
+                  headers: Optional[dict[str, str]] = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Security-Policy", csp)
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Referrer-Policy", "same-origin")
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # the API logs requests
+            return
+
+    return Front
+
+
+class Front:
+    """A running front; `stop()` closes it."""
+
+    def __init__(self, port: int, upstream: str, web_root: Path = WEB_DIST,
+                 image_origins: tuple[str, ...] = (), host: str = "127.0.0.1") -> None:
+        mimetypes.add_type("application/javascript", ".js")
+        mimetypes.add_type("text/css", ".css")
+        handler = _handler(upstream, web_root, content_security_policy(image_origins))
+        self.server = ThreadingHTTPServer((host, port), handler)
+        self.server.daemon_threads = True
+        self.url = f"http://{host}:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

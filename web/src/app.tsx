@@ -1,0 +1,81 @@
+import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from "preact-iso";
+import { t, setLocale, useLocale } from "./i18n";
+import { signOut, useSession } from "./lib/session";
+
+// Every page is its own chunk: a citizen's first load is the shell plus one page. The staff
+// console (/staff) and the inspector (/inspect) will be lazy routes here too, never in the shell.
+const Directory = lazy(() => import("./pages/Directory"));
+const ServicePage = lazy(() => import("./pages/ServicePage"));
+const SignIn = lazy(() => import("./pages/SignIn"));
+const Apply = lazy(() => import("./pages/apply/Apply"));
+const Confirmation = lazy(() => import("./pages/Confirmation"));
+const Applications = lazy(() => import("./pages/Applications"));
+const ApplicationPage = lazy(() => import("./pages/ApplicationPage"));
+const PaymentReturn = lazy(() => import("./pages/PaymentReturn"));
+const Licences = lazy(() => import("./pages/Licences"));
+const LicencePage = lazy(() => import("./pages/LicencePage"));
+const NotFound = lazy(() => import("./pages/NotFound"));
+
+function Header() {
+  const current = useLocale();
+  const person = useSession();
+  const { route } = useLocation();
+  const other = current === "ar" ? "en" : "ar";
+  return (
+    <header class="header">
+      <div class="header-inner">
+        <a href="/" class="brand">
+          <span class="brand-name">{t("app.name")}</span>
+          <span class="brand-tagline">{t("app.tagline")}</span>
+        </a>
+        <button type="button" class="lang-toggle" lang={other} aria-label={t("app.switchLanguageLabel")}
+          onClick={() => setLocale(other)}>
+          {t("app.switchLanguage")}
+        </button>
+      </div>
+      <nav class="nav" aria-label={t("nav.label")}>
+        <ul>
+          <li><a href="/">{t("nav.services")}</a></li>
+          {person?.role === "citizen" && <li><a href="/applications">{t("nav.applications")}</a></li>}
+          {person?.role === "citizen" && <li><a href="/licences">{t("nav.licences")}</a></li>}
+          {person ? (
+            <li>
+              <button type="button" class="link-button" onClick={() => { signOut(); route("/"); }}>
+                {t("nav.signOut")}
+              </button>
+            </li>
+          ) : (
+            <li><a href="/sign-in">{t("nav.signIn")}</a></li>
+          )}
+        </ul>
+      </nav>
+    </header>
+  );
+}
+
+export function App() {
+  useLocale();
+  return (
+    <LocationProvider>
+      <a href="#main" class="skip-link">{t("app.skip")}</a>
+      <Header />
+      <main id="main" class="main">
+        <ErrorBoundary>
+          <Router>
+            <Route path="/" component={Directory} />
+            <Route path="/services/:code" component={ServicePage} />
+            <Route path="/services/:code/apply/:step" component={Apply} />
+            <Route path="/sign-in" component={SignIn} />
+            <Route path="/applications" component={Applications} />
+            <Route path="/applications/:id" component={ApplicationPage} />
+            <Route path="/applications/:id/submitted" component={Confirmation} />
+            <Route path="/payments/return" component={PaymentReturn} />
+            <Route path="/licences" component={Licences} />
+            <Route path="/licences/:number" component={LicencePage} />
+            <Route default component={NotFound} />
+          </Router>
+        </ErrorBoundary>
+      </main>
+    </LocationProvider>
+  );
+}

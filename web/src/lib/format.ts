@@ -1,0 +1,57 @@
+// Money, dates and search text, as people in Alexandria read them.
+import { FORMAT_LOCALE, type Locale, locale } from "../i18n";
+
+const CAIRO = "Africa/Cairo";
+
+/** EGP from integer piasters (100 piasters = EGP 1). */
+export function money(piasters: number, forLocale: Locale = locale()): string {
+  return new Intl.NumberFormat(FORMAT_LOCALE[forLocale], {
+    style: "currency",
+    currency: "EGP",
+    minimumFractionDigits: piasters % 100 === 0 ? 0 : 2,
+    maximumFractionDigits: 2,
+  }).format(piasters / 100);
+}
+
+/** An instant (ISO 8601, stored in UTC) as a date and time in Cairo. */
+export function dateTime(iso: string, forLocale: Locale = locale()): string {
+  return new Intl.DateTimeFormat(FORMAT_LOCALE[forLocale], {
+    timeZone: CAIRO,
+    dateStyle: "medium",
+    timeStyle: "short",
+  }).format(new Date(iso));
+}
+
+/** A business date (`YYYY-MM-DD`, already a Cairo calendar date): shown as is, never shifted. */
+export function calendarDate(day: string, forLocale: Locale = locale()): string {
+  return new Intl.DateTimeFormat(FORMAT_LOCALE[forLocale], {
+    timeZone: "UTC",
+    dateStyle: "long",
+  }).format(new Date(`${day}T00:00:00Z`));
+}
+
+/** Plain digits in the current language (Arabic-Indic in Arabic), without grouping. */
+export function digits(value: number, forLocale: Locale = locale()): string {
+  return new Intl.NumberFormat(FORMAT_LOCALE[forLocale], { useGrouping: false,
+    maximumFractionDigits: 7 }).format(value);
+}
+
+// Arabic diacritics (tashkeel), tatweel, and letter variants people type interchangeably.
+const DIACRITICS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]/g;
+
+/** Text folded for searching: no diacritics, one alef, ta marbuta as ha, ya for alef maqsura. */
+export function searchable(text: string): string {
+  return text
+    .normalize("NFC")
+    .replace(DIACRITICS, "")
+    .replace(/[إأآٱ]/g, "ا")
+    .replace(/ة/g, "ه")
+    .replace(/ى/g, "ي")
+    .toLowerCase()
+    .trim();
+}
+
+/** "East, Central and Gomrok" / "شرق ووسط والجمرك". */
+export function list(items: string[], forLocale: Locale = locale()): string {
+  return new Intl.ListFormat(FORMAT_LOCALE[forLocale], { type: "conjunction" }).format(items);
+}

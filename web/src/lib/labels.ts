@@ -1,0 +1,19 @@
+// Labels for codes the API sends (kinds, choices): from the catalogues, the code itself when a
+// new one appears before its translation does.
+import { catalogues, locale, type MessageKey } from "../i18n";
+import type { District, FieldSpec, Service } from "../api/client";
+import { pick } from "../i18n";
+
+function label(key: string, fallback: string): string {
+  return catalogues[locale()][key as MessageKey] ?? fallback;
+}
+
+export const kindLabel = (kind: string) => label(`kind.${kind}`, kind);
+export const choiceLabel = (choice: string) => label(`choice.${choice}`, choice.replace(/_/g, " "));
+export const serviceName = (service: Service) => pick(service.name_ar, service.name_en);
+export const fieldLabel = (field: FieldSpec) => pick(field.label_ar, field.label_en);
+
+export function districtName(code: string | undefined, districts: District[]): string {
+  const found = districts.find((district) => district.code === code);
+  return found ? pick(found.name_ar, found.name_en) : code ?? "";
+}

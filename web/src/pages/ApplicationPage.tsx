@@ -1,0 +1,140 @@
+import { useLocation, useRoute } from "preact-iso";
+import { useEffect, useState } from "preact/hooks";
+import { api, type Application } from "../api/client";
+import { call, type Problem } from "../api/problem";
+import { ErrorSummary } from "../components/ErrorSummary";
+import { Radios } from "../components/Fields";
+import { Page } from "../components/Page";
+import { Code, Loading, ProblemBox, StatusTag } from "../components/Status";
+import { t, useLocale, pick, type MessageKey } from "../i18n";
+import { loadCatalogue } from "../lib/catalogue";
+import { dateTime, money } from "../lib/format";
+import { useSignedIn } from "../lib/guard";
+import { districtName } from "../lib/labels";
+import { serviceTitle } from "../lib/services";
+import { useLoad } from "../lib/useLoad";
+
+const GATEWAYS = (import.meta.env.VITE_PAYMENT_GATEWAYS ?? "sandbox").split(",").map((g) => g.trim()).filter(Boolean);
+const PAYABLE = new Set(["submitted", "approved"]);
+const POLL_MS = 1500;
+const POLL_LIMIT = 40;
+
+/** One application: status, what is expected of me, fees due and pay, the timeline. */
+export default function ApplicationPage() {
+  useLocale();
+  const person = useSignedIn();
+  const { params, query } = useRoute();
+  const { route } = useLocation();
+  const catalogue = useLoad(loadCatalogue, []);
+  const [application, setApplication] = useState<Application>();
+  const [problem, setProblem] = useState<Problem>();
+  const [gateway, setGateway] = useState(GATEWAYS[0] ?? "sandbox");
+  const [paying, setPaying] = useState(false);
+  const [payProblem, setPayProblem] = useState<Problem>();
+  // Back from the gateway (?payment=PAY-…): wait for the webhook and the stream to move it on.
+  const [waitingFor, setWaitingFor] = useState<string | undefined>(query.payment);
+  const [paymentFailed, setPaymentFailed] = useState(false);
+
+  const load = async () => {
+    const result = await call(() => api.GET("/v1/applications/{application_id}",
+      { params: { path: { application_id: params.id } } }));
+    if (result.problem) setProblem(result.problem);
+    else {
+      setProblem(undefined);
+      setApplication(result.data);
+    }
+    return result.data;
+  };
+  useEffect(() => void load(), [params.id]);
+
+  useEffect(() => {
+    if (!waitingFor) return;
+    let rounds = 0;
+    const startStatus = application?.status;
+    const timer = setInterval(async () => {
+      rounds += 1;
+      const payment = await call(() => api.GET("/v1/payments/{payment_id}", { params: { path: { payment_id: waitingFor } } }));
+      const current = await load();
+      const settled = payment.data?.status && payment.data.status !== "pending";
+      const moved = current && current.status !== startStatus && current.amount_due_piasters === 0;
+      if (payment.data?.status === "failed") setPaymentFailed(true);
+      if ((settled && (moved || payment.data?.status !== "paid")) || rounds >= POLL_LIMIT) {
+        clearInterval(timer);
+        setWaitingFor(undefined);
+        route(`/applications/${params.id}`, true);
+      }
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [waitingFor]);
+
+  async function pay(event: Event) {
+    event.preventDefault();
+    setPaying(true);
+    const result = await call(() => api.POST("/v1/applications/{application_id}/payments", {
+      params: { path: { application_id: params.id } }, body: { gateway: gateway as "sandbox" } }));
+    if (result.problem) {
+      setPaying(false);
+      return setPayProblem(result.problem);
+    }
+    location.assign(result.data.checkout_url);
+  }
+
+  if (!person) return null;
+  if (problem && !application) return <ProblemBox problem={problem} onRetry={load} />;
+  if (!application) return <Loading />;
+  const due = application.amount_due_piasters;
+  const districts = catalogue.data?.districts ?? [];
+  return (
+    <Page title={t("application.title", { service: serviceTitle(application.service_code, catalogue.data) })}>
+      <dl class="summary-list">
+        <div class="summary-row"><dt>{t("application.reference")}</dt><dd><Code>{application.id}</Code></dd></div>
+        <div class="summary-row"><dt>{t("application.status")}</dt><dd><StatusTag status={application.status} /></dd></div>
+        <div class="summary-row"><dt>{t("application.district")}</dt><dd>{districtName(application.district, districts)}</dd></div>
+      </dl>
+      {waitingFor && <p class="notice notice-progress" role="status">{t("application.waiting")}</p>}
+      {paymentFailed && !waitingFor && <p class="notice notice-problem" role="alert">{t("application.paymentFailed")}</p>}
+      <h2>{t("application.next")}</h2>
+      <p>{t(`application.next.${application.status}` as MessageKey) ?? application.status}</p>
+      {application.decision_reason && <p>{t("application.reason", { reason: application.decision_reason })}</p>}
+      {application.licence_number && (
+        <p><a href={`/licences/${application.licence_number}`} class="button">
+          {t("application.viewLicence", { number: application.licence_number })}</a></p>
+      )}
+      {due > 0 && (
+        <section aria-labelledby="fees-title">
+          <h2 id="fees-title">{t("application.feesDue")}</h2>
+          <table class="table">
+            <tbody>
+              {application.fees_due.map((fee) => (
+                <tr key={fee.code}><th scope="row">{pick(fee.name_ar, fee.name_en)}</th><td class="numeric">{money(fee.amount_piasters)}</td></tr>
+              ))}
+              <tr class="total"><th scope="row">{t("application.total")}</th><td class="numeric">{money(due)}</td></tr>
+            </tbody>
+          </table>
+          {PAYABLE.has(application.status) && !waitingFor && (
+            <form onSubmit={pay}>
+              <ErrorSummary problem={payProblem} />
+              {GATEWAYS.length > 1 && (
+                <Radios name="gateway" legend={t("application.gateway")} value={gateway} onValue={setGateway}
+                  options={GATEWAYS.map((value) => ({ value, label: t(`application.gateway.${value}` as MessageKey) ?? value }))} />
+              )}
+              <button type="submit" class="button" disabled={paying}>
+                {paying ? t("application.paying") : t("application.pay", { amount: money(due) })}
+              </button>
+            </form>
+          )}
+        </section>
+      )}
+      <h2>{t("application.timeline")}</h2>
+      <ol class="timeline">
+        {[...application.timeline].reverse().map((entry, index) => (
+          <li key={`${entry.at}-${index}`}>
+            <strong>{t(`status.${entry.status}` as MessageKey) ?? entry.status}</strong>
+            <span class="hint"> {dateTime(entry.at)} · {t("application.byRole", { role: entry.by_role })}</span>
+            {entry.reason && <div class="hint">{entry.reason}</div>}
+          </li>
+        ))}
+      </ol>
+    </Page>
+  );
+}

@@ -1,0 +1,74 @@
+import { useLocation } from "preact-iso";
+import { useState } from "preact/hooks";
+import { api } from "../api/client";
+import { call, type Problem } from "../api/problem";
+import { ErrorSummary } from "../components/ErrorSummary";
+import { Radios, TextField } from "../components/Fields";
+import { Page } from "../components/Page";
+import { t, useLocale, pick } from "../i18n";
+import { loadCatalogue } from "../lib/catalogue";
+import { normaliseDigits } from "../lib/digits";
+import { signIn, type Session } from "../lib/session";
+import { useLoad } from "../lib/useLoad";
+
+type Role = Session["role"];
+
+/** Local stack only: mints a token from the local issuer (POST /v1/dev/tokens). In AWS the
+ * portal will send people to Cognito's managed login instead. */
+export default function SignIn() {
+  useLocale();
+  const { route, query } = useLocation();
+  const catalogue = useLoad(loadCatalogue, []);
+  const [role, setRole] = useState<Role>("citizen");
+  const [sub, setSub] = useState("");
+  const [district, setDistrict] = useState("");
+  const [problem, setProblem] = useState<Problem>();
+  const [staffNote, setStaffNote] = useState(false);
+  const next = query.next && query.next.startsWith("/") && !query.next.startsWith("//") ? query.next : undefined;
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    const body = { role, ...(sub.trim() ? { sub: normaliseDigits(sub) } : {}),
+      ...(role === "officer" ? { district } : {}) };
+    const result = await call(() => api.POST("/v1/dev/tokens", { body }));
+    if (result.problem) return setProblem(result.problem);
+    signIn({ token: result.data.token, role, sub: result.data.sub, district: result.data.district });
+    if (role === "citizen") route(next ?? "/applications");
+    else setStaffNote(true);
+  }
+
+  const errors = Object.entries(problem?.fields ?? {}).map(([field, message]) => ({ target: field === "district" ? "district" : "sub", message }));
+  return (
+    <Page title={t("signIn.title")}>
+      <div class="notice notice-local">
+        <strong class="tag tag-local">{t("signIn.localBanner")}</strong>
+        <p>{t("signIn.localExplain")}</p>
+      </div>
+      <ErrorSummary problem={problem} errors={errors} />
+      {staffNote ? (
+        <p class="notice" role="status">{t("signIn.staffLater")}</p>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Radios name="role" legend={t("signIn.role")} value={role} onValue={(value) => setRole(value as Role)}
+            options={(["citizen", "officer", "admin"] as const).map((value) => ({ value, label: t(`signIn.role.${value}`) }))} />
+          {role !== "admin" && (
+            <TextField id="sub" label={t("signIn.mobile")} hint={t("signIn.mobileHint")} value={sub}
+              onValue={setSub} inputMode="tel" autoComplete="tel" ltr width="short" />
+          )}
+          {role === "officer" && (
+            <div class="field">
+              <label for="district">{t("signIn.district")}</label>
+              {problem?.fields.district && <p class="error-message">{problem.fields.district}</p>}
+              <select id="district" class="input" value={district}
+                onChange={(event) => setDistrict((event.currentTarget as HTMLSelectElement).value)}>
+                <option value="" />
+                {catalogue.data?.districts.map((d) => <option key={d.code} value={d.code}>{pick(d.name_ar, d.name_en)}</option>)}
+              </select>
+            </div>
+          )}
+          <button type="submit" class="button">{t("signIn.submit")}</button>
+        </form>
+      )}
+    </Page>
+  );
+}

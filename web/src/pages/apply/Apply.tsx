@@ -1,0 +1,117 @@
+import { useLocation, useRoute } from "preact-iso";
+import { useState } from "preact/hooks";
+import type { Service } from "../../api/client";
+import { api } from "../../api/client";
+import { call, type Problem } from "../../api/problem";
+import { ErrorSummary, type FieldError } from "../../components/ErrorSummary";
+import { Page } from "../../components/Page";
+import { Loading, ProblemBox } from "../../components/Status";
+import { t, useLocale } from "../../i18n";
+import { loadCatalogue, type Catalogue } from "../../lib/catalogue";
+import { useSignedIn } from "../../lib/guard";
+import { serviceName } from "../../lib/labels";
+import { useLoad } from "../../lib/useLoad";
+import NotFound from "../NotFound";
+import { clearDraft, loadDraft, locate, saveDraft, stepsFor, toRequest, type Draft, type Step } from "./draft";
+import { ApplicantStep, CheckStep, DetailsStep, DistrictStep, SiteStep } from "./steps";
+
+export interface StepProps {
+  service: Service;
+  catalogue: Catalogue;
+  draft: Draft;
+  /** Errors of this page, by input id (the page's own checks, then the API's). */
+  errors: Record<string, string>;
+  update: (change: (draft: Draft) => void, clearing?: string[]) => void;
+}
+
+/** Apply: one step per page (district, you, the site, details), then check and send. */
+export default function Apply() {
+  useLocale();
+  const person = useSignedIn();
+  const { params } = useRoute();
+  const { route } = useLocation();
+  const catalogue = useLoad(loadCatalogue, []);
+  const [draft, setDraft] = useState<Draft>(() => loadDraft(params.code));
+  const [pageErrors, setPageErrors] = useState<FieldError[]>([]);
+  const [problem, setProblem] = useState<Problem>();
+  const [sending, setSending] = useState(false);
+
+  if (!person) return null;
+  if (catalogue.problem) return <ProblemBox problem={catalogue.problem} onRetry={catalogue.reload} />;
+  if (!catalogue.data) return <Loading />;
+  const service = catalogue.data.services.find((candidate) => candidate.code === params.code);
+  const steps = service ? stepsFor(service) : [];
+  const step = params.step as Step;
+  if (!service || !steps.includes(step)) return <NotFound />;
+  const index = steps.indexOf(step);
+  const go = (target: Step) => route(`/services/${service.code}/apply/${target}`);
+
+  const update = (change: (next: Draft) => void, clearing: string[] = []) => {
+    const next: Draft = structuredClone(draft);
+    change(next);
+    clearing.forEach((path) => delete next.errors[path]);
+    saveDraft(service.code, next);
+    setDraft(next);
+  };
+
+  // The API's errors for fields on this page, by input id.
+  const apiErrors: Record<string, string> = {};
+  for (const [path, message] of Object.entries(draft.errors)) {
+    const place = locate(path);
+    if (place?.step === step) apiErrors[place.id] = message;
+  }
+  const errors: Record<string, string> = { ...apiErrors };
+  pageErrors.forEach((error) => (errors[error.target] = error.message));
+  const summary: FieldError[] = step === "check"
+    ? Object.entries(draft.errors).map(([path, message]) => {
+        const place = locate(path);
+        return { target: place ? place.id : "submit", message, href: place && `/services/${service.code}/apply/${place.step}` };
+      })
+    : Object.entries(errors).map(([target, message]) => ({ target, message }));
+
+  async function next(event: Event) {
+    event.preventDefault();
+    const found = (await import("./checks")).checkStep(step, service!, draft);
+    setPageErrors(found);
+    if (found.length === 0) go(steps[index + 1]);
+  }
+
+  async function send(event: Event) {
+    event.preventDefault();
+    setSending(true);
+    const result = await call(() => api.POST("/v1/applications", { body: toRequest(service!, draft) }));
+    setSending(false);
+    if (result.problem) {
+      setProblem(Object.keys(result.problem.fields).length ? undefined : result.problem);
+      update((next) => (next.errors = result.problem.fields));
+      return;
+    }
+    clearDraft(service!.code);
+    route(`/applications/${result.data.id}/submitted`);
+  }
+
+  const props: StepProps = { service, catalogue: catalogue.data, draft, errors, update };
+  const back = index > 0 ? `/services/${service.code}/apply/${steps[index - 1]}` : `/services/${service.code}`;
+  const titles: Record<Step, string> = {
+    district: t("apply.district.title"), applicant: t("apply.applicant.title"), site: t("apply.site.title"),
+    details: t("apply.details.title"), check: t("apply.check.title"),
+  };
+  return (
+    <>
+      <a href={back} class="back-link">{t("common.back")}</a>
+      <Page title={titles[step]} caption={`${serviceName(service)} · ${t("apply.stepOf", { step: index + 1, total: steps.length })}`}>
+        <ErrorSummary problem={problem} errors={summary} />
+        <form onSubmit={step === "check" ? send : next} noValidate>
+          {step === "district" && <DistrictStep {...props} />}
+          {step === "applicant" && <ApplicantStep {...props} />}
+          {step === "site" && <SiteStep {...props} />}
+          {step === "details" && <DetailsStep {...props} />}
+          {step === "check" && <CheckStep {...props} steps={steps} />}
+          <button type="submit" id="submit" class="button" disabled={sending}>
+            {step === "check" ? (sending ? t("apply.check.sending") : t("apply.check.submit")) : t("common.continue")}
+          </button>
+        </form>
+      </Page>
+    </>
+  );
+}

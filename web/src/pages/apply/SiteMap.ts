@@ -1,0 +1,42 @@
+// The site map (Leaflet), in its own chunk: only the site step loads it. It needs no tiles: the
+// pin, a click to move it and dragging work on a blank map, and the typed coordinates stay the
+// source of truth. A tile layer is added only when VITE_MAP_TILES names one.
+import L from "leaflet";
+import "leaflet/dist/leaflet.css";
+
+export interface SiteMap {
+  moveTo(position: { lat: number; lng: number }): void;
+  destroy(): void;
+}
+
+export function mountSiteMap(
+  element: HTMLElement,
+  start: { lat: number; lng: number },
+  onMove: (position: { lat: number; lng: number }) => void,
+  label: string,
+): SiteMap {
+  const map = L.map(element, { center: start, zoom: 15, attributionControl: Boolean(import.meta.env.VITE_MAP_TILES) });
+  element.setAttribute("aria-label", label);
+  element.setAttribute("role", "application");
+  const tiles = import.meta.env.VITE_MAP_TILES;
+  if (tiles) {
+    L.tileLayer(tiles, { maxZoom: 19, attribution: "© OpenStreetMap contributors" }).addTo(map);
+  }
+  // A CSS pin (no image files to resolve, and it reads the same in both directions).
+  const icon = L.divIcon({ className: "site-pin", iconSize: [24, 24], iconAnchor: [12, 24] });
+  const marker = L.marker(start, { draggable: true, icon, keyboard: true, title: label }).addTo(map);
+  marker.on("dragend", () => onMove(marker.getLatLng()));
+  map.on("click", (event: L.LeafletMouseEvent) => {
+    marker.setLatLng(event.latlng);
+    onMove(event.latlng);
+  });
+  return {
+    moveTo(position) {
+      if (!marker.getLatLng().equals(position)) {
+        marker.setLatLng(position);
+        map.panTo(position);
+      }
+    },
+    destroy: () => void map.remove(),
+  };
+}

@@ -1,0 +1,170 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { Radios, TextField, yesNo } from "../../components/Fields";
+import { Code } from "../../components/Status";
+import { t, pick } from "../../i18n";
+import { fieldSpecs, liveDistricts } from "../../lib/catalogue";
+import { parseDecimal } from "../../lib/digits";
+import { choiceLabel, districtName, fieldLabel, serviceName } from "../../lib/labels";
+import type { StepProps } from "./Apply";
+import type { Step } from "./draft";
+import type { SiteMap } from "./SiteMap";
+
+export function DistrictStep({ service, catalogue, draft, errors, update }: StepProps) {
+  const options = liveDistricts(service, catalogue.districts)
+    .map((district) => ({ value: district.code, label: pick(district.name_ar, district.name_en) }));
+  if (options.length === 0) return <p class="notice">{t("apply.district.none")}</p>;
+  return (
+    <Radios name="district" legend={t("apply.district.title")} isPageHeading={false} options={options}
+      value={draft.district} error={errors.district}
+      onValue={(value) => update((next) => (next.district = value), ["district"])} />
+  );
+}
+
+export function ApplicantStep({ draft, errors, update }: StepProps) {
+  const set = (name: keyof typeof draft.applicant) => (value: string) =>
+    update((next) => (next.applicant[name] = value), [`applicant.${name}`]);
+  return (
+    <>
+      <TextField id="applicant-name" label={t("apply.applicant.name")} hint={t("apply.applicant.nameHint")}
+        value={draft.applicant.name} onValue={set("name")} autoComplete="name" error={errors["applicant-name"]} />
+      <TextField id="applicant-national_id" label={t("apply.applicant.nationalId")}
+        hint={t("apply.applicant.nationalIdHint")} value={draft.applicant.national_id} onValue={set("national_id")}
+        inputMode="numeric" ltr width="short" error={errors["applicant-national_id"]} />
+      <TextField id="applicant-mobile" label={t("apply.applicant.mobile")} hint={t("apply.applicant.mobileHint")}
+        value={draft.applicant.mobile} onValue={set("mobile")} inputMode="tel" autoComplete="tel" ltr width="short"
+        error={errors["applicant-mobile"]} />
+    </>
+  );
+}
+
+// The centre of Alexandria, where the pin starts when nothing has been chosen yet.
+const ALEXANDRIA = { lat: 31.2001, lng: 29.9187 };
+
+export function SiteStep({ draft, errors, update }: StepProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const map = useRef<SiteMap | undefined>(undefined);
+  const [mapState, setMapState] = useState<"loading" | "ready" | "failed">("loading");
+  const lat = parseDecimal(draft.site.lat);
+  const lng = parseDecimal(draft.site.lng);
+  const setCoordinates = (position: { lat: number; lng: number }) =>
+    update((next) => {
+      next.site.lat = position.lat.toFixed(6);
+      next.site.lng = position.lng.toFixed(6);
+    }, ["site.lat", "site.lng", "site"]);
+  const latest = useRef(setCoordinates);
+  latest.current = setCoordinates;
+
+  // Leaflet is loaded on this step only, in its own chunk.
+  useEffect(() => {
+    let cancelled = false;
+    import("./SiteMap")
+      .then(({ mountSiteMap }) => {
+        if (cancelled || !container.current) return;
+        map.current = mountSiteMap(container.current, lat !== null && lng !== null ? { lat, lng } : ALEXANDRIA,
+          (position) => latest.current(position), t("apply.site.mapLabel"));
+        setMapState("ready");
+      })
+      .catch(() => setMapState("failed"));
+    return () => {
+      cancelled = true;
+      map.current?.destroy();
+    };
+  }, []);
+  useEffect(() => {
+    if (lat !== null && lng !== null) map.current?.moveTo({ lat, lng });
+  }, [lat, lng]);
+
+  const set = (name: keyof typeof draft.site) => (value: string) =>
+    update((next) => (next.site[name] = value), [`site.${name}`, "site"]);
+  return (
+    <>
+      <p class="hint">{t("apply.site.mapHint")}</p>
+      <div class="map-frame">
+        <div ref={container} class="map" dir="ltr" />
+        {mapState === "loading" && <p class="map-status" role="status">{t("apply.site.mapLoading")}</p>}
+      </div>
+      {mapState === "ready" && !import.meta.env.VITE_MAP_TILES && <p class="hint">{t("apply.site.mapNoTiles")}</p>}
+      {"geolocation" in navigator && (
+        <button type="button" class="button button-secondary"
+          onClick={() => navigator.geolocation.getCurrentPosition((found) =>
+            setCoordinates({ lat: found.coords.latitude, lng: found.coords.longitude }))}>
+          {t("apply.site.useLocation")}
+        </button>
+      )}
+      <div class="field-row">
+        <TextField id="site-lat" label={t("apply.site.lat")} hint={t("apply.site.coordsHint")} value={draft.site.lat}
+          onValue={set("lat")} inputMode="decimal" ltr width="short" error={errors["site-lat"]} />
+        <TextField id="site-lng" label={t("apply.site.lng")} value={draft.site.lng} onValue={set("lng")}
+          inputMode="decimal" ltr width="short" error={errors["site-lng"]} />
+      </div>
+      <TextField id="site-address" label={t("apply.site.address")} hint={t("apply.site.addressHint")}
+        value={draft.site.address} onValue={set("address")} multiline autoComplete="street-address"
+        error={errors["site-address"]} />
+    </>
+  );
+}
+
+export function DetailsStep({ service, draft, errors, update }: StepProps) {
+  return (
+    <>
+      {errors.details && <p class="error-message">{errors.details}</p>}
+      {fieldSpecs(service).map((field) => {
+        const id = `details-${field.name}`;
+        const value = draft.details[field.name] ?? "";
+        const set = (next: string) => update((d) => (d.details[field.name] = next), [`details.${field.name}`]);
+        if (field.type === "enum") {
+          return <Radios key={id} name={id} legend={fieldLabel(field)} value={value} onValue={set}
+            error={errors[id]} options={(field.choices ?? []).map((choice) => ({ value: choice, label: choiceLabel(choice) }))} />;
+        }
+        if (field.type === "boolean") {
+          return <Radios key={id} name={id} legend={fieldLabel(field)} value={value} onValue={set}
+            error={errors[id]} options={yesNo()} />;
+        }
+        const numeric = field.type === "number" || field.type === "integer";
+        return <TextField key={id} id={id} label={fieldLabel(field)} value={value} onValue={set} error={errors[id]}
+          inputMode={field.type === "integer" ? "numeric" : field.type === "number" ? "decimal" : undefined}
+          ltr={numeric} width={numeric ? "short" : "full"} />;
+      })}
+    </>
+  );
+}
+
+export function CheckStep({ service, catalogue, draft, steps }: StepProps & { steps: Step[] }) {
+  const change = (step: Step) => `/services/${service.code}/apply/${step}`;
+  const detailText = (name: string, type: string) => {
+    const value = draft.details[name] ?? "";
+    if (type === "enum") return choiceLabel(value);
+    if (type === "boolean") return value === "true" ? t("common.yes") : t("common.no");
+    return value;
+  };
+  const rows: { key: string; label: string; value: preact.ComponentChildren; step?: Step }[] = [
+    { key: "service", label: t("apply.check.service"), value: serviceName(service) },
+    { key: "district", label: t("apply.check.district"), value: districtName(draft.district, catalogue.districts), step: "district" },
+    { key: "name", label: t("apply.applicant.name"), value: draft.applicant.name, step: "applicant" },
+    { key: "national_id", label: t("apply.applicant.nationalId"), value: <Code>{draft.applicant.national_id}</Code>, step: "applicant" },
+    { key: "mobile", label: t("apply.applicant.mobile"), value: <Code>{draft.applicant.mobile}</Code>, step: "applicant" },
+    { key: "coordinates", label: t("apply.check.site"), value: <Code>{`${draft.site.lat}, ${draft.site.lng}`}</Code>, step: "site" },
+    { key: "address", label: t("apply.site.address"), value: draft.site.address, step: "site" },
+    ...(steps.includes("details") ? fieldSpecs(service).map((field) => ({
+      key: `details-${field.name}`, label: fieldLabel(field), step: "details" as Step,
+      value: field.type === "number" || field.type === "integer"
+        ? <Code>{detailText(field.name, field.type)}</Code> : detailText(field.name, field.type),
+    })) : []),
+  ];
+  return (
+    <>
+      <dl class="summary-list">
+        {rows.map((row) => (
+          <div class="summary-row" key={row.key}>
+            <dt>{row.label}</dt>
+            <dd>{row.value}</dd>
+            <dd class="summary-action">
+              {row.step && <a href={change(row.step)} aria-label={t("common.changeWhat", { what: row.label })}>{t("common.change")}</a>}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      <p>{t("apply.check.declaration")}</p>
+    </>
+  );
+}
