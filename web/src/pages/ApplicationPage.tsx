@@ -129,7 +129,7 @@ export default function ApplicationPage() {
       <ol class="timeline">
         {[...application.timeline].reverse().map((entry, index) => (
           <li key={`${entry.at}-${index}`}>
-            <strong>{t(`status.${entry.status}` as MessageKey) ?? entry.status}</strong>
+            <strong>{t(`event.${entry.status}` as MessageKey) ?? entry.status}</strong>
             <span class="hint"> {dateTime(entry.at)} · {t("application.byRole", { role: entry.by_role })}</span>
             {entry.reason && <div class="hint">{entry.reason}</div>}
           </li>

@@ -1,5 +1,5 @@
 import { useLocation, useRoute } from "preact-iso";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Service } from "../../api/client";
 import { api } from "../../api/client";
 import { call, type Problem } from "../../api/problem";
@@ -28,13 +28,18 @@ export interface StepProps {
 export default function Apply() {
   useLocale();
   const person = useSignedIn();
-  const { params } = useRoute();
+  const { params, query } = useRoute();
   const { route } = useLocation();
   const catalogue = useLoad(loadCatalogue, []);
   const [draft, setDraft] = useState<Draft>(() => loadDraft(params.code));
   const [pageErrors, setPageErrors] = useState<FieldError[]>([]);
   const [problem, setProblem] = useState<Problem>();
   const [sending, setSending] = useState(false);
+  useEffect(() => {
+    // The router keeps this component between steps: each page starts without old errors.
+    setPageErrors([]);
+    setProblem(undefined);
+  }, [params.step]);
 
   if (!person) return null;
   if (catalogue.problem) return <ProblemBox problem={catalogue.problem} onRetry={catalogue.reload} />;
@@ -65,7 +70,7 @@ export default function Apply() {
   const summary: FieldError[] = step === "check"
     ? Object.entries(draft.errors).map(([path, message]) => {
         const place = locate(path);
-        return { target: place ? place.id : "submit", message, href: place && `/services/${service.code}/apply/${place.step}` };
+        return { target: place ? place.id : "submit", message, href: place && `/services/${service.code}/apply/${place.step}?return=check` };
       })
     : Object.entries(errors).map(([target, message]) => ({ target, message }));
 
@@ -73,7 +78,8 @@ export default function Apply() {
     event.preventDefault();
     const found = (await import("./checks")).checkStep(step, service!, draft);
     setPageErrors(found);
-    if (found.length === 0) go(steps[index + 1]);
+    // Sent here from "check your answers" (a change link, an error): straight back there.
+    if (found.length === 0) go(query.return === "check" ? "check" : steps[index + 1]);
   }
 
   async function send(event: Event) {

@@ -3,7 +3,7 @@ import { Radios, TextField, yesNo } from "../../components/Fields";
 import { Code } from "../../components/Status";
 import { t, pick } from "../../i18n";
 import { fieldSpecs, liveDistricts } from "../../lib/catalogue";
-import { parseDecimal } from "../../lib/digits";
+import { normaliseDigits, parseDecimal } from "../../lib/digits";
 import { choiceLabel, districtName, fieldLabel, serviceName } from "../../lib/labels";
 import type { StepProps } from "./Apply";
 import type { Step } from "./draft";
@@ -130,25 +130,26 @@ export function DetailsStep({ service, draft, errors, update }: StepProps) {
 }
 
 export function CheckStep({ service, catalogue, draft, steps }: StepProps & { steps: Step[] }) {
-  const change = (step: Step) => `/services/${service.code}/apply/${step}`;
+  const change = (step: Step) => `/services/${service.code}/apply/${step}?return=check`;
   const detailText = (name: string, type: string) => {
     const value = draft.details[name] ?? "";
     if (type === "enum") return choiceLabel(value);
     if (type === "boolean") return value === "true" ? t("common.yes") : t("common.no");
     return value;
   };
+  // Numbers as they will be sent (ASCII digits), whatever keyboard typed them.
   const rows: { key: string; label: string; value: preact.ComponentChildren; step?: Step }[] = [
     { key: "service", label: t("apply.check.service"), value: serviceName(service) },
     { key: "district", label: t("apply.check.district"), value: districtName(draft.district, catalogue.districts), step: "district" },
     { key: "name", label: t("apply.applicant.name"), value: draft.applicant.name, step: "applicant" },
-    { key: "national_id", label: t("apply.applicant.nationalId"), value: <Code>{draft.applicant.national_id}</Code>, step: "applicant" },
-    { key: "mobile", label: t("apply.applicant.mobile"), value: <Code>{draft.applicant.mobile}</Code>, step: "applicant" },
-    { key: "coordinates", label: t("apply.check.site"), value: <Code>{`${draft.site.lat}, ${draft.site.lng}`}</Code>, step: "site" },
+    { key: "national_id", label: t("apply.applicant.nationalId"), value: <Code>{normaliseDigits(draft.applicant.national_id)}</Code>, step: "applicant" },
+    { key: "mobile", label: t("apply.applicant.mobile"), value: <Code>{normaliseDigits(draft.applicant.mobile)}</Code>, step: "applicant" },
+    { key: "coordinates", label: t("apply.check.site"), value: <Code>{`${normaliseDigits(draft.site.lat)}, ${normaliseDigits(draft.site.lng)}`}</Code>, step: "site" },
     { key: "address", label: t("apply.site.address"), value: draft.site.address, step: "site" },
     ...(steps.includes("details") ? fieldSpecs(service).map((field) => ({
       key: `details-${field.name}`, label: fieldLabel(field), step: "details" as Step,
       value: field.type === "number" || field.type === "integer"
-        ? <Code>{detailText(field.name, field.type)}</Code> : detailText(field.name, field.type),
+        ? <Code>{normaliseDigits(detailText(field.name, field.type))}</Code> : detailText(field.name, field.type),
     })) : []),
   ];
   return (
