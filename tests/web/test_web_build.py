@@ -47,9 +47,11 @@ def test_the_generated_types_describe_the_routes_the_portal_calls(built):
         assert f'"{path}": {{' in schema, path
 
 
-def test_web_unit_tests_pass(built):
-    result = _npx("vitest", "run", "--reporter=json", "--outputFile=/dev/stdout")
-    report = json.loads(result.stdout[result.stdout.index("{"):])
+def test_web_unit_tests_pass(built, tmp_path):
+    output = tmp_path / "vitest.json"
+    result = _npx("vitest", "run", "--reporter=json", f"--outputFile={output}")
+    assert output.is_file(), result.stdout[-3000:] + result.stderr[-3000:]
+    report = json.loads(output.read_text())
     assert result.returncode == 0 and report["success"], result.stdout[-3000:] + result.stderr[-3000:]
     assert report["numPassedTests"] >= 10, report["numPassedTests"]
 

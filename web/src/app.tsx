@@ -16,6 +16,10 @@ const Licences = lazy(() => import("./pages/Licences"));
 const LicencePage = lazy(() => import("./pages/LicencePage"));
 const NotFound = lazy(() => import("./pages/NotFound"));
 
+// Links the app routes itself: its own pages. The API's pages (the verification page, the
+// sandbox checkout) and absolute URLs are left to the browser.
+const APP_SCOPE = /^\/(?!v\/|V\/|s\/|v1\/|sandbox\/|openapi\.json)/;
+
 function Header() {
   const current = useLocale();
   const person = useSession();
@@ -56,7 +60,7 @@ function Header() {
 export function App() {
   useLocale();
   return (
-    <LocationProvider>
+    <LocationProvider scope={APP_SCOPE}>
       <a href="#main" class="skip-link">{t("app.skip")}</a>
       <Header />
       <main id="main" class="main">

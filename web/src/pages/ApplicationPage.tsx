@@ -18,6 +18,8 @@ const GATEWAYS = (import.meta.env.VITE_PAYMENT_GATEWAYS ?? "sandbox").split(",")
 const PAYABLE = new Set(["submitted", "approved"]);
 const POLL_MS = 1500;
 const POLL_LIMIT = 40;
+// States the system leaves by itself within seconds (the streams apply a payment, issue a licence).
+const MOVING_ON = new Set(["paid", "licence_paid"]);
 
 /** One application: status, what is expected of me, fees due and pay, the timeline. */
 export default function ApplicationPage() {
@@ -50,15 +52,18 @@ export default function ApplicationPage() {
   useEffect(() => {
     if (!waitingFor) return;
     let rounds = 0;
-    const startStatus = application?.status;
     const timer = setInterval(async () => {
       rounds += 1;
+      // The payment first, then the application: the application is never older than the payment.
       const payment = await call(() => api.GET("/v1/payments/{payment_id}", { params: { path: { payment_id: waitingFor } } }));
       const current = await load();
-      const settled = payment.data?.status && payment.data.status !== "pending";
-      const moved = current && current.status !== startStatus && current.amount_due_piasters === 0;
-      if (payment.data?.status === "failed") setPaymentFailed(true);
-      if ((settled && (moved || payment.data?.status !== "paid")) || rounds >= POLL_LIMIT) {
+      const state = payment.data?.status;
+      const paidFor = new Set((payment.data?.lines ?? []).map((line) => line.code));
+      // Caught up: the fees this payment paid are no longer due (the stream has applied it).
+      const caughtUp = state === "paid" && current !== undefined && !current.fees_due.some((fee) => paidFor.has(fee.code));
+      const settled = caughtUp || state === "failed" || state === "flagged" || state === "refunded";
+      if (state === "failed") setPaymentFailed(true);
+      if (settled || rounds >= POLL_LIMIT) {
         clearInterval(timer);
         setWaitingFor(undefined);
         route(`/applications/${params.id}`, true);
@@ -66,6 +71,14 @@ export default function ApplicationPage() {
     }, POLL_MS);
     return () => clearInterval(timer);
   }, [waitingFor]);
+
+  // While the system itself is moving the application on, look again every few seconds.
+  const [followed, setFollowed] = useState(0);
+  useEffect(() => {
+    if (waitingFor || !application || !MOVING_ON.has(application.status) || followed >= POLL_LIMIT) return;
+    const timer = setTimeout(() => void load().then(() => setFollowed((n) => n + 1)), POLL_MS);
+    return () => clearTimeout(timer);
+  }, [application, waitingFor, followed]);
 
   async function pay(event: Event) {
     event.preventDefault();

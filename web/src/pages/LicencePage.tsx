@@ -55,9 +55,9 @@ export default function LicencePage() {
           <div class="summary-row"><dt>{t("licence.status")}</dt><dd><StatusTag status={card.status} licence /></dd></div>
           <div class="summary-row"><dt>{t("licence.validity")}</dt>
             <dd>{t("licence.validityRange", { from: calendarDate(card.valid_from), until: calendarDate(card.valid_until) })}</dd></div>
-          <div class="summary-row"><dt>{t("licence.holder")}</dt><dd>{card.holder?.name}</dd></div>
+          <div class="summary-row"><dt>{t("licence.holder")}</dt><dd><bdi>{card.holder?.name}</bdi></dd></div>
           <div class="summary-row"><dt>{t("licence.site")}</dt>
-            <dd>{card.site?.address} · {districtName(card.district, catalogue.data?.districts ?? [])}
+            <dd><bdi>{card.site?.address}</bdi> · {districtName(card.district, catalogue.data?.districts ?? [])}
               {card.site?.lat !== undefined && <div><Code>{`${card.site.lat}, ${card.site.lng}`}</Code></div>}</dd></div>
         </dl>
         {card.qr_png_url && (

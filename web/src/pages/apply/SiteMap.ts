@@ -15,7 +15,10 @@ export function mountSiteMap(
   onMove: (position: { lat: number; lng: number }) => void,
   label: string,
 ): SiteMap {
-  const map = L.map(element, { center: start, zoom: 15, attributionControl: Boolean(import.meta.env.VITE_MAP_TILES) });
+  const map = L.map(element, { center: start, zoom: 15, zoomControl: false,
+    attributionControl: Boolean(import.meta.env.VITE_MAP_TILES) });
+  // Controls on the side the page starts from: the right in Arabic.
+  L.control.zoom({ position: document.documentElement.dir === "rtl" ? "topright" : "topleft" }).addTo(map);
   element.setAttribute("aria-label", label);
   element.setAttribute("role", "application");
   const tiles = import.meta.env.VITE_MAP_TILES;
@@ -30,6 +33,12 @@ export function mountSiteMap(
     marker.setLatLng(event.latlng);
     onMove(event.latlng);
   });
+  // The container changes size (a phone turned, the page laid out again): keep the pin centred.
+  const resized = new ResizeObserver(() => {
+    map.invalidateSize({ animate: false });
+    map.setView(marker.getLatLng(), map.getZoom(), { animate: false });
+  });
+  resized.observe(element);
   return {
     moveTo(position) {
       if (!marker.getLatLng().equals(position)) {
@@ -37,6 +46,9 @@ export function mountSiteMap(
         map.panTo(position);
       }
     },
-    destroy: () => void map.remove(),
+    destroy() {
+      resized.disconnect();
+      map.remove();
+    },
   };
 }

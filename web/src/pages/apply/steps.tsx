@@ -91,8 +91,9 @@ export function SiteStep({ draft, errors, update }: StepProps) {
           {t("apply.site.useLocation")}
         </button>
       )}
+      <p class="hint">{t("apply.site.coordsHint")}</p>
       <div class="field-row">
-        <TextField id="site-lat" label={t("apply.site.lat")} hint={t("apply.site.coordsHint")} value={draft.site.lat}
+        <TextField id="site-lat" label={t("apply.site.lat")} value={draft.site.lat}
           onValue={set("lat")} inputMode="decimal" ltr width="short" error={errors["site-lat"]} />
         <TextField id="site-lng" label={t("apply.site.lng")} value={draft.site.lng} onValue={set("lng")}
           inputMode="decimal" ltr width="short" error={errors["site-lng"]} />
@@ -141,11 +142,11 @@ export function CheckStep({ service, catalogue, draft, steps }: StepProps & { st
   const rows: { key: string; label: string; value: preact.ComponentChildren; step?: Step }[] = [
     { key: "service", label: t("apply.check.service"), value: serviceName(service) },
     { key: "district", label: t("apply.check.district"), value: districtName(draft.district, catalogue.districts), step: "district" },
-    { key: "name", label: t("apply.applicant.name"), value: draft.applicant.name, step: "applicant" },
+    { key: "name", label: t("apply.applicant.name"), value: <bdi>{draft.applicant.name}</bdi>, step: "applicant" },
     { key: "national_id", label: t("apply.applicant.nationalId"), value: <Code>{normaliseDigits(draft.applicant.national_id)}</Code>, step: "applicant" },
     { key: "mobile", label: t("apply.applicant.mobile"), value: <Code>{normaliseDigits(draft.applicant.mobile)}</Code>, step: "applicant" },
     { key: "coordinates", label: t("apply.check.site"), value: <Code>{`${normaliseDigits(draft.site.lat)}, ${normaliseDigits(draft.site.lng)}`}</Code>, step: "site" },
-    { key: "address", label: t("apply.site.address"), value: draft.site.address, step: "site" },
+    { key: "address", label: t("apply.site.address"), value: <bdi>{draft.site.address}</bdi>, step: "site" },
     ...(steps.includes("details") ? fieldSpecs(service).map((field) => ({
       key: `details-${field.name}`, label: fieldLabel(field), step: "details" as Step,
       value: field.type === "number" || field.type === "integer"

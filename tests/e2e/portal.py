@@ -1,0 +1,98 @@
+"""The citizens' portal under test: the local stack exactly as `make run` serves it (web app and
+API on one origin through devstack/front.py), and Playwright driving Debian's Chromium.
+
+No `playwright install`: the Python package drives the system's Chromium by path, installed
+with apt by tests/e2e/browser.py when missing. A browser that cannot start fails the test.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+from urllib.request import Request, urlopen
+
+from tests.e2e import browser
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB_DIST = ROOT / "web" / "dist"
+SHOTS_DIR = browser.ARTIFACTS_DIR / "portal"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def portal_stack() -> Iterator["object"]:
+    """The local stack on free ports with the front, restoring this process's environment after
+    (the stack exports its AWS endpoint and table names into os.environ)."""
+    from chalicelib import wiring
+    from devstack.local_stack import LocalStack
+
+    if not (WEB_DIST / "index.html").is_file():
+        raise RuntimeError("web/dist is not built: `make test` builds it (make web)")
+    saved = dict(os.environ)
+    wiring.reset()
+    stack = LocalStack.start(public_port=free_port(), log=lambda message: None)
+    try:
+        stack.wait_until_ready()
+        yield stack
+    finally:
+        stack.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+        wiring.reset()
+
+
+def launch(playwright):
+    """Debian's Chromium through Playwright, with the flags this machine needs."""
+    return playwright.chromium.launch(executable_path=browser.ensure_chromium(),
+                                      args=CHROMIUM_FLAGS, headless=True)
+
+
+def api(base_url: str, method: str, path: str, body: object = None, token: str | None = None) -> dict:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    with urlopen(Request(f"{base_url}{path}", data=data, headers=headers, method=method),
+                 timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+class Shots:
+    """Every page the test visits, photographed at a phone's width and a desktop's."""
+
+    def __init__(self, page, prefix: str) -> None:
+        self.page = page
+        self.prefix = prefix
+        self.taken: list[Path] = []
+        self.overflow: dict[str, int] = {}
+        SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+        for old in SHOTS_DIR.glob(f"{prefix}*.png"):  # this run's pictures only
+            old.unlink()
+
+    def __call__(self, name: str) -> None:
+        viewport = self.page.viewport_size
+        for label, size in (("360", PHONE), ("1280", DESKTOP)):
+            self.page.set_viewport_size(size)
+            if label == "360":
+                self.overflow[name] = self.page.evaluate(
+                    "document.documentElement.scrollWidth - window.innerWidth")
+            target = SHOTS_DIR / f"{self.prefix}{len(self.taken) // 2:02d}-{name}-{label}.png"
+            self.page.screenshot(path=str(target), full_page=True)
+            self.taken.append(target)
+        self.page.set_viewport_size(viewport)
+
+    def too_wide_for_a_phone(self) -> dict[str, int]:
+        """Pages wider than a 360 px phone (sideways scrolling), by name, with the excess."""
+        return {name: excess for name, excess in self.overflow.items() if excess > 0}

@@ -1,0 +1,94 @@
+"""The local stack's same-origin front (devstack/front.py): the web app's files, the SPA
+fallback, the API proxied unchanged, and the sandbox's way back to the portal."""
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+from urllib.error import HTTPError
+from urllib.request import Request, urlopen
+
+import pytest
+
+from devstack.front import Front
+
+
+class FakeApi(BaseHTTPRequestHandler):
+    """Answers with what it received, so the test sees what the front forwarded."""
+
+    def _echo(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = json.dumps({"method": self.command, "path": self.path,
+                           "authorization": self.headers.get("Authorization"),
+                           "body": self.rfile.read(length).decode()}).encode()
+        self.send_response(201 if self.command == "POST" and self.path.startswith("/v1/") else 200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("X-From", "api")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _echo
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def front(tmp_path: Path) -> Iterator[str]:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text("<!doctype html><title>portal</title>")
+    (tmp_path / "assets" / "index-abc.js").write_text("console.log(1)")
+    api = ThreadingHTTPServer(("127.0.0.1", 0), FakeApi)
+    threading.Thread(target=api.serve_forever, daemon=True).start()
+    served = Front(0, f"http://127.0.0.1:{api.server_address[1]}", tmp_path,
+                   image_origins=("http://127.0.0.1:4566",))
+    yield served.url
+    served.stop()
+    api.shutdown()
+    api.server_close()
+
+
+def _get(url: str, method: str = "GET", data: bytes | None = None, headers: dict | None = None):
+    try:
+        return urlopen(Request(url, data=data, method=method, headers=headers or {}), timeout=10)
+    except HTTPError as error:
+        return error
+
+
+def test_app_pages_fall_back_to_index_html_with_a_strict_csp(front):
+    # WHEN a page of the app is asked for by its path THEN index.html answers, not cached
+    response = _get(f"{front}/applications/abc/submitted")
+    assert response.status == 200 and b"<title>portal</title>" in response.read()
+    assert response.headers["Cache-Control"] == "no-cache"
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "unsafe-inline" not in csp
+    assert "img-src 'self' data: blob: http://127.0.0.1:4566;" in csp
+
+
+def test_assets_are_immutable_and_a_missing_chunk_is_a_404_not_html(front):
+    response = _get(f"{front}/assets/index-abc.js")
+    assert response.status == 200
+    assert response.headers["Content-Type"].startswith("application/javascript")
+    assert "immutable" in response.headers["Cache-Control"]
+    assert _get(f"{front}/assets/gone-123.js").status == 404
+    assert _get(f"{front}/../../etc/passwd").status in (200, 404)  # never a file outside dist
+
+
+def test_api_paths_are_proxied_with_method_headers_and_body(front):
+    response = _get(f"{front}/v1/applications?status=submitted", "POST", b'{"a": 1}',
+                    {"Authorization": "Bearer t", "Content-Type": "application/json"})
+    assert response.status == 201 and response.headers["X-From"] == "api"
+    assert json.loads(response.read()) == {"method": "POST", "path": "/v1/applications?status=submitted",
+                                           "authorization": "Bearer t", "body": '{"a": 1}'}
+    for path in ("/openapi.json", "/v/ABC", "/V/ABC", "/s/xyz", "/v1/keys"):
+        assert _get(f"{front}{path}").headers["X-From"] == "api", path
+
+
+def test_the_sandbox_sends_the_browser_back_to_the_portal_after_paying(front):
+    response = _get(f"{front}/sandbox/checkout/PAY-1/complete", "POST", b"outcome=pay",
+                    {"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.headers["Refresh"] == "2; url=/payments/return?merchant_order_id=PAY-1"
+    assert "Refresh" not in _get(f"{front}/sandbox/checkout/PAY-1").headers
