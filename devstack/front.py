@@ -44,6 +44,33 @@ def content_security_policy(image_origins: tuple[str, ...] = ()) -> str:
 
 def _handler(upstream: str, web_root: Path, csp: str) -> type[BaseHTTPRequestHandler]:
     target = urlsplit(upstream)
+    # One kept-alive connection to the API per client connection (a thread each): no new TCP
+    # connection per request, which would add its cost to every API call.
+    pool = threading.local()
+
+    def upstream_connection(fresh: bool = False) -> http.client.HTTPConnection:
+        if fresh or getattr(pool, "connection", None) is None:
+            pool.connection = http.client.HTTPConnection(target.hostname, target.port,
+                                                         timeout=PROXY_TIMEOUT_SECONDS)
+        return pool.connection
+
+    def exchange(method: str, path: str, body: Optional[bytes],
+                 headers: dict[str, str]) -> tuple[http.client.HTTPResponse, bytes]:
+        try:
+            connection = upstream_connection()
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The API closed the idle kept-alive connection before answering: send once more
+            # on a new one (nothing was processed; browsers do the same).
+            connection = upstream_connection(fresh=True)
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+        payload = response.read()
+        if response.will_close:
+            connection.close()
+            pool.connection = None
+        return response, payload
 
     class Front(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -86,27 +113,23 @@ def _handler(upstream: str, web_root: Path, csp: str) -> type[BaseHTTPRequestHan
             body = self.rfile.read(length) if length else None
             headers = {name: value for name, value in self.headers.items()
                        if name.lower() not in HOP_BY_HOP}
-            connection = http.client.HTTPConnection(target.hostname, target.port,
-                                                    timeout=PROXY_TIMEOUT_SECONDS)
             try:
-                connection.request(self.command, self.path, body=body, headers=headers)
-                response = connection.getresponse()
-                payload = response.read()
-                extra = self._sandbox_return(path, response.status)
-                self.send_response(response.status, response.reason)
-                for name, value in response.getheaders():
-                    if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
-                        self.send_header(name, value)
-                for name, value in extra.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(payload)
-            except OSError as error:
+                response, payload = exchange(self.command, self.path, body, headers)
+            except (OSError, http.client.HTTPException) as error:
+                pool.connection = None
                 self._send(502, f"API unreachable: {error}\n".encode(), "text/plain; charset=utf-8")
-            finally:
-                connection.close()
+                return
+            extra = self._sandbox_return(path, response.status)
+            self.send_response(response.status, response.reason)
+            for name, value in response.getheaders():
+                if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
+                    self.send_header(name, value)
+            for name, value in extra.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(payload)
 
         def _sandbox_return(self, path: str, status: int) -> dict[str, str]:
             """The sandbox stands in for a gateway, and gateways send the browser back to the
