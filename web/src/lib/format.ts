@@ -55,3 +55,9 @@ export function searchable(text: string): string {
 export function list(items: string[], forLocale: Locale = locale()): string {
   return new Intl.ListFormat(FORMAT_LOCALE[forLocale], { type: "conjunction" }).format(items);
 }
+
+/** Between two facts on one line. A middle dot reads as the Arabic-Indic zero (٠) next to
+ * Arabic digits, so Arabic uses its comma. */
+export function separator(forLocale: Locale = locale()): string {
+  return forLocale === "ar" ? "، " : " · ";
+}

@@ -8,7 +8,7 @@ import { Page } from "../components/Page";
 import { Code, Loading, ProblemBox, StatusTag } from "../components/Status";
 import { t, useLocale, pick, type MessageKey } from "../i18n";
 import { loadCatalogue } from "../lib/catalogue";
-import { dateTime, money } from "../lib/format";
+import { dateTime, money, separator } from "../lib/format";
 import { useSignedIn } from "../lib/guard";
 import { districtName } from "../lib/labels";
 import { serviceTitle } from "../lib/services";
@@ -143,7 +143,7 @@ export default function ApplicationPage() {
         {[...application.timeline].reverse().map((entry, index) => (
           <li key={`${entry.at}-${index}`}>
             <strong>{t(`event.${entry.status}` as MessageKey) ?? entry.status}</strong>
-            <span class="hint"> {dateTime(entry.at)} · {t("application.byRole", { role: entry.by_role })}</span>
+            <span class="hint"> {dateTime(entry.at)}{separator()}{t("application.byRole", { role: entry.by_role })}</span>
             {entry.reason && <div class="hint">{entry.reason}</div>}
           </li>
         ))}

@@ -55,9 +55,8 @@ export default function Directory() {
                     <span class="tag tag-kind">{kindLabel(service.kind)}</span>{" "}
                     <span class="tag tag-case">{t(service.case === "renewal" ? "case.renewal" : "case.first")}</span>
                   </p>
-                  <p class="card-meta">
-                    {t("apply.check.fees")}: {money(fixed)} · {t("directory.liveIn", { count: live })}
-                  </p>
+                  <p class="card-meta">{t("apply.check.fees")}: {money(fixed)}</p>
+                  <p class="card-meta">{t("directory.liveIn", { count: live })}</p>
                 </li>
               );
             })}

@@ -7,7 +7,7 @@ import { Page } from "../components/Page";
 import { Code, Loading, ProblemBox, StatusTag } from "../components/Status";
 import { t, useLocale, pick } from "../i18n";
 import { loadCatalogue } from "../lib/catalogue";
-import { calendarDate, money } from "../lib/format";
+import { calendarDate, money, separator } from "../lib/format";
 import { useSignedIn } from "../lib/guard";
 import { districtName, kindLabel } from "../lib/labels";
 import { useLoad } from "../lib/useLoad";
@@ -57,7 +57,7 @@ export default function LicencePage() {
             <dd>{t("licence.validityRange", { from: calendarDate(card.valid_from), until: calendarDate(card.valid_until) })}</dd></div>
           <div class="summary-row"><dt>{t("licence.holder")}</dt><dd><bdi>{card.holder?.name}</bdi></dd></div>
           <div class="summary-row"><dt>{t("licence.site")}</dt>
-            <dd><bdi>{card.site?.address}</bdi> · {districtName(card.district, catalogue.data?.districts ?? [])}
+            <dd><bdi>{card.site?.address}</bdi>{separator()}{districtName(card.district, catalogue.data?.districts ?? [])}
               {card.site?.lat !== undefined && <div><Code>{`${card.site.lat}, ${card.site.lng}`}</Code></div>}</dd></div>
         </dl>
         {card.qr_png_url && (

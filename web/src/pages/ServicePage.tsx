@@ -3,7 +3,7 @@ import { Page } from "../components/Page";
 import { Loading, ProblemBox } from "../components/Status";
 import { t, useLocale, pick } from "../i18n";
 import { fieldSpecs, liveDistricts, loadCatalogue } from "../lib/catalogue";
-import { list, money } from "../lib/format";
+import { list, money, separator } from "../lib/format";
 import { fieldLabel, kindLabel, serviceName } from "../lib/labels";
 import { useSession } from "../lib/session";
 import { useLoad } from "../lib/useLoad";
@@ -22,7 +22,7 @@ export default function ServicePage() {
   const districts = liveDistricts(service, catalogue.data.districts);
   const start = `/services/${service.code}/apply/district`;
   return (
-    <Page title={serviceName(service)} caption={`${kindLabel(service.kind)} · ${t(service.case === "renewal" ? "case.renewal" : "case.first")}`}>
+    <Page title={serviceName(service)} caption={`${kindLabel(service.kind)}${separator()}${t(service.case === "renewal" ? "case.renewal" : "case.first")}`}>
       <h2>{t("service.whatYouNeed")}</h2>
       <h3>{t("service.fees")}</h3>
       <table class="table">

@@ -8,6 +8,7 @@ import { Page } from "../../components/Page";
 import { Loading, ProblemBox } from "../../components/Status";
 import { t, useLocale } from "../../i18n";
 import { loadCatalogue, type Catalogue } from "../../lib/catalogue";
+import { separator } from "../../lib/format";
 import { useSignedIn } from "../../lib/guard";
 import { serviceName } from "../../lib/labels";
 import { useLoad } from "../../lib/useLoad";
@@ -105,7 +106,7 @@ export default function Apply() {
   return (
     <>
       <a href={back} class="back-link">{t("common.back")}</a>
-      <Page title={titles[step]} caption={`${serviceName(service)} · ${t("apply.stepOf", { step: index + 1, total: steps.length })}`}>
+      <Page title={titles[step]} caption={`${serviceName(service)}${separator()}${t("apply.stepOf", { step: index + 1, total: steps.length })}`}>
         <ErrorSummary problem={problem} errors={summary} />
         <form onSubmit={step === "check" ? send : next} noValidate>
           {step === "district" && <DistrictStep {...props} />}
