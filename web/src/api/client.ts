@@ -2,7 +2,7 @@
 // build generates from the app's own OpenAPI document. Same origin: no base URL, no CORS.
 import createClient, { type Middleware } from "openapi-fetch";
 import { session } from "../lib/session";
-import type { components, paths } from "./schema";
+import type { paths } from "./schema";
 
 const bearer: Middleware = {
   onRequest({ request }) {
@@ -15,14 +15,30 @@ const bearer: Middleware = {
 export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? "" });
 api.use(bearer);
 
-type Schemas = components["schemas"];
-export type Service = Schemas["Service"];
-export type District = Schemas["District"];
-export type Application = Schemas["Application"];
-export type FeeLine = Schemas["FeeLine"];
-export type Licence = Schemas["Licence"];
-export type LicenceSummary = Schemas["LicenceSummary"];
-export type ApplicationIn = Schemas["ApplicationIn"];
+// Types named by the route and status that return them, not by the document's schema names: a
+// renamed schema changes nothing here, a changed response breaks the build.
+type Json<R> = R extends { content: { "application/json": infer Body } } ? Body : never;
+type Ok<Path extends keyof paths, Method extends "get" | "post"> =
+  Json<NonNullable<paths[Path][Method]> extends { responses: infer R }
+    ? R extends { 200: infer A } ? A : R extends { 201: infer B } ? B : never
+    : never>;
+type Body<Path extends keyof paths> = NonNullable<paths[Path]["post"]> extends {
+  requestBody?: infer B;
+} ? Json<NonNullable<B>> : never;
+
+export type Service = Ok<"/v1/services", "get">["services"][number];
+export type District = Ok<"/v1/districts", "get">["districts"][number];
+export type Application = Ok<"/v1/applications/{application_id}", "get">;
+export type FeeLine = Application["fees_due"][number];
+export type Licence = Ok<"/v1/licences/{number}", "get">;
+export type LicenceSummary = Ok<"/v1/licences", "get">["licences"][number];
+export type ApplicationIn = Body<"/v1/applications">;
+
+// A route whose type did not resolve would be `never`, and every use of it would type-check
+// vacuously: this line fails the build instead.
+type Resolved<T> = [T] extends [never] ? false : T extends object ? true : false;
+export const TYPES_RESOLVED: [Resolved<Service>, Resolved<District>, Resolved<Application>, Resolved<FeeLine>,
+  Resolved<Licence>, Resolved<LicenceSummary>, Resolved<ApplicationIn>] = [true, true, true, true, true, true, true];
 
 /** A field the catalogue asks for (`required_fields` of a service). */
 export interface FieldSpec {
