@@ -33,12 +33,13 @@ export type FeeLine = Application["fees_due"][number];
 export type Licence = Ok<"/v1/licences/{number}", "get">;
 export type LicenceSummary = Ok<"/v1/licences", "get">["licences"][number];
 export type ApplicationIn = Body<"/v1/applications">;
+export type DevTokenIn = Body<"/v1/dev/tokens">;
 
 // A route whose type did not resolve would be `never`, and every use of it would type-check
 // vacuously: this line fails the build instead.
 type Resolved<T> = [T] extends [never] ? false : T extends object ? true : false;
 export const TYPES_RESOLVED: [Resolved<Service>, Resolved<District>, Resolved<Application>, Resolved<FeeLine>,
-  Resolved<Licence>, Resolved<LicenceSummary>, Resolved<ApplicationIn>] = [true, true, true, true, true, true, true];
+  Resolved<Licence>, Resolved<LicenceSummary>, Resolved<ApplicationIn>, Resolved<DevTokenIn>] = [true, true, true, true, true, true, true, true];
 
 /** A field the catalogue asks for (`required_fields` of a service). */
 export interface FieldSpec {

@@ -46,7 +46,7 @@ export default function Directory() {
           <ul class="cards">
             {shown.map((service) => {
               const live = liveDistricts(service, catalogue.data!.districts).length;
-              const fixed = service.fees.filter((fee) => fee.due === "submission" && fee.amount_piasters !== undefined)
+              const fixed = service.fees.filter((fee) => fee.due === "submission" && typeof fee.amount_piasters === "number")
                 .reduce((sum, fee) => sum + (fee.amount_piasters ?? 0), 0);
               return (
                 <li key={service.code} class="card">

@@ -30,7 +30,7 @@ export default function ServicePage() {
           {service.fees.map((fee) => (
             <tr key={fee.code}>
               <th scope="row">{pick(fee.name_ar, fee.name_en)}<div class="hint">{t("service.feeDue", { due: fee.due })}</div></th>
-              <td class="numeric">{fee.amount_piasters !== undefined ? money(fee.amount_piasters) : t("service.feeRule")}</td>
+              <td class="numeric">{typeof fee.amount_piasters === "number" ? money(fee.amount_piasters) : t("service.feeRule")}</td>
             </tr>
           ))}
         </tbody>

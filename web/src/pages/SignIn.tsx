@@ -1,6 +1,6 @@
 import { useLocation } from "preact-iso";
 import { useState } from "preact/hooks";
-import { api } from "../api/client";
+import { api, type DevTokenIn } from "../api/client";
 import { call, type Problem } from "../api/problem";
 import { ErrorSummary } from "../components/ErrorSummary";
 import { Radios, TextField } from "../components/Fields";
@@ -28,8 +28,9 @@ export default function SignIn() {
 
   async function submit(event: Event) {
     event.preventDefault();
-    const body = { role, ...(sub.trim() ? { sub: normaliseDigits(sub) } : {}),
-      ...(role === "officer" ? { district } : {}) };
+    // Absent, not null, when not given (the API mints a subject; only officers have a district).
+    const body = { role, sub: sub.trim() ? normaliseDigits(sub) : undefined,
+      district: role === "officer" ? district : undefined } as DevTokenIn;
     const result = await call(() => api.POST("/v1/dev/tokens", { body }));
     if (result.problem) return setProblem(result.problem);
     signIn({ token: result.data.token, role, sub: result.data.sub, district: result.data.district });
