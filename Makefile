@@ -23,6 +23,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 venv: $(STAMP)
 
 $(WEB_DEPS): web/package.json web/package-lock.json
+	devstack/ensure_debian_packages.sh nodejs
+	node -e 'const [major, minor] = process.versions.node.split(".").map(Number); if (major < 20 || (major === 20 && minor < 19)) { console.error("web/ needs Node.js >= 20.19 (Vite 8); found " + process.version); process.exit(1); }'
 	cd web && npm ci --no-audit --no-fund
 	touch $@
 

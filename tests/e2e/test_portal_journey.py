@@ -134,6 +134,7 @@ def test_a_citizen_applies_pays_and_gets_the_licence(stack, page: Page):
     summary.get_by_role("link").first.click()
     mobile = page.get_by_role("textbox", name="رقم المحمول")
     expect(mobile).to_have_attribute("aria-invalid", "true")
+    expect(mobile).to_be_focused()
     expect(page.locator("#applicant-mobile-error")).to_contain_text("010 أو 011 أو 012 أو 015")
     shots("apply-applicant-api-error")
     mobile.fill("٠١٠١٢٣٤٥٦٧٨")

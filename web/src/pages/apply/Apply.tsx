@@ -40,6 +40,9 @@ export default function Apply() {
     // The router keeps this component between steps: each page starts without old errors.
     setPageErrors([]);
     setProblem(undefined);
+    // Arrived from an error link (…/applicant#applicant-mobile): the field, not the heading.
+    const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target) target.focus();
   }, [params.step]);
 
   if (!person) return null;
