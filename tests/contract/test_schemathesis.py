@@ -78,7 +78,8 @@ def _wait_for(url: str, process: subprocess.Popen, log_path: Path, timeout: floa
 
 def _roles(document: dict) -> list[str]:
     body = document["paths"]["/v1/dev/tokens"]["post"]["requestBody"]["content"]["application/json"]
-    return list(body["schema"]["properties"]["role"]["enum"])
+    name = body["schema"]["$ref"].rsplit("/", 1)[-1]
+    return list(document["components"]["schemas"][name]["properties"]["role"]["enum"])
 
 
 def _token(base_url: str, role: str) -> str:
