@@ -61,13 +61,14 @@ class Operation:
 
     @property
     def error_statuses(self) -> tuple[int, ...]:
-        statuses = set(self.errors)
+        # Chalice checks every request's Content-Type against the route's, GET included.
+        statuses = set(self.errors) | {415}
         if self.authenticated:
             statuses |= {401, 403}
         if "{" in self.path:
             statuses.add(404)
         if self.request:
-            statuses |= {400, 413, 415}
+            statuses |= {400, 413}
         if self.query:
             statuses.add(400)
         return tuple(sorted(statuses))

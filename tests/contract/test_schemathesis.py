@@ -136,8 +136,11 @@ def test_every_documented_operation_holds_its_contract(live_api):
         if secured:
             callers.update({role: {"Authorization": f"Bearer {token}"}
                             for role, token in tokens.items()})
+        # HEAD shares its GET's parameters and statuses (the GET is fuzzed both ways): one
+        # valid pass checks what it answers, and keeps the run within its budget.
+        modes = [GenerationMode.POSITIVE] if operation.method.upper() == "HEAD" else MAX_EXAMPLES
         for headers in callers.values():
-            for mode in MAX_EXAMPLES:
+            for mode in modes:
                 failure = _fuzz(operation, live_api, headers, mode, session, calls)
                 if failure:
                     failures.append(failure)
