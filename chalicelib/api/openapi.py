@@ -123,8 +123,6 @@ def _operation(op: Operation, head: bool = False) -> dict[str, Any]:
         "summary": op.summary + (" (HEAD: the GET's status and headers, no body)" if head else ""),
         "tags": [op.tag],
     }
-    if op.description:
-        document["description"] = op.description
     parameters = _parameters(op)
     if parameters:
         document["parameters"] = parameters

@@ -46,7 +46,6 @@ class Operation:
     request_required: bool = True
     content_types: tuple[str, ...] = ("application/json",)
     query: tuple[Query, ...] = ()
-    description: str = ""
     location: bool = False  # the success answer names the created resource in `Location`
     extra: Mapping[str, Any] = field(default_factory=dict)
 
