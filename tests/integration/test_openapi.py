@@ -133,3 +133,15 @@ def test_public_answers_keep_their_own_caching(stack):
     assert stack.call("GET", "/v1/services").headers["Cache-Control"] == "public, max-age=60"
     assert stack.call("GET", "/v1/keys").headers["Cache-Control"] == "public, max-age=3600"
     assert stack.call("GET", "/openapi.json").headers["Cache-Control"] == "public, max-age=300"
+
+
+def test_the_bodies_built_without_pydantic_match_their_documented_models(stack):
+    """/v/{token} and /v1/keys build their JSON with no pydantic (the verification cold start):
+    their answers still validate against the models the document describes."""
+    from chalicelib.api.responses import JwkSet, Verification
+
+    forged = stack.call("GET", "/v/not-a-seal", headers={"Accept": "application/json"})
+    assert forged.status_code == 200
+    assert Verification.model_validate(forged.json).verdict == "not_genuine"
+    keys = JwkSet.model_validate(stack.call("GET", "/v1/keys").json)
+    assert keys.keys and all(key.alg == "ES256" for key in keys.keys)
