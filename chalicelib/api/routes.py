@@ -261,8 +261,8 @@ def route_actions() -> dict[tuple[str, str], Optional[str]]:
 def route(blueprint: Any, operation_id: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a handler for its declared operation on `blueprint`.
 
-    The registered view answers errors as the contract's envelope, says `private, no-store` on
-    every answer of an authenticated route, and answers HEAD as its GET without the body.
+    The registered view answers errors as the contract's envelope, and answers HEAD as its GET
+    without the body.
     """
     operation = OPERATION_BY_ID[operation_id]
 
@@ -274,8 +274,6 @@ def route(blueprint: Any, operation_id: str) -> Callable[[Callable[..., Any]], C
         @functools.wraps(view)
         def answer(*args: Any, **kwargs: Any) -> Any:
             response = guarded(*args, **kwargs)
-            if operation.authenticated:
-                response.headers = {**response.headers, "Cache-Control": PRIVATE_CACHE_CONTROL}
             if blueprint.current_request.method == "HEAD":
                 response.body = ""
             return response
@@ -287,3 +285,16 @@ def route(blueprint: Any, operation_id: str) -> Callable[[Callable[..., Any]], C
         return view
 
     return register
+
+
+def install_private_caching(app: Any) -> None:
+    """Every answer of an authenticated route is `private, no-store`: the views' answers and
+    the refusals Chalice makes before a view runs (an unsupported Content-Type) alike."""
+    private = {route for route, action in route_actions().items() if action is not PUBLIC}
+
+    @app.middleware("http")
+    def never_stored(event: Any, get_response: Callable[[Any], Any]) -> Any:
+        response = get_response(event)
+        if (event.method, (event.context or {}).get("resourcePath")) in private:
+            response.headers = {**response.headers, "Cache-Control": PRIVATE_CACHE_CONTROL}
+        return response

@@ -127,6 +127,11 @@ def test_every_authenticated_answer_is_private_and_never_stored(stack, operation
         # THEN every answer, refusals included, tells caches not to keep it
         assert response.headers.get("Cache-Control") == PRIVATE_CACHE_CONTROL, \
             (operation.method, url, response.status_code)
+    # AND so is the refusal Chalice makes itself, before the view runs
+    refused = stack.call(operation.method, url, stack.token("citizen"),
+                         headers={"Content-Type": "image/gif"})
+    assert refused.status_code == 415
+    assert refused.headers.get("Cache-Control") == PRIVATE_CACHE_CONTROL
 
 
 def test_public_answers_keep_their_own_caching(stack):
