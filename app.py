@@ -13,6 +13,7 @@ from chalicelib.api.http import install_error_handling
 from chalicelib.api.licences import licences_api
 from chalicelib.api.payments import payments_api
 from chalicelib.api.renewals import renewals_api
+from chalicelib.api.routes import install_private_caching
 from chalicelib.api.verification import verification_api
 
 PLACEHOLDER_ARN = "arn:aws:dynamodb:eu-central-1:000000000000:table/placeholder/stream/1970-01-01T00:00:00.000"
@@ -22,6 +23,7 @@ for blueprint in (catalogue_api, applications_api, payments_api, licences_api, r
                   backoffice_api, admin_api, verification_api, dev_api, docs_api):
     app.register_blueprint(blueprint)
 install_error_handling(app)
+install_private_caching(app)
 
 
 @app.on_dynamodb_record(stream_arn=os.environ.get("APPLICATIONS_STREAM_ARN", PLACEHOLDER_ARN))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
+from chalicelib.api.routes import route_actions
 from chalicelib.errors import Forbidden, NotFound
 
 ANY, OWN, DISTRICT = "any", "own", "district"
@@ -67,57 +68,10 @@ MATRIX: Mapping[str, tuple[Grant, ...]] = {
     "reports.read": grants(OFFICER_DISTRICT, ADMIN),
 }
 
-# (method, route path as Chalice declares it) -> action. `None` marks a public route.
-# Routes of other areas are listed as the public contract fixes them, so the whole-matrix test covers them
-# the day they are served; a served route missing here fails that test.
+# (method, route path as Chalice declares it) -> action; `None` marks a public route. Derived
+# from the route registry (chalicelib/api/routes.py), where each route is declared once.
 PUBLIC = None
-ROUTES: Mapping[tuple[str, str], Optional[str]] = {
-    ("GET", "/openapi.json"): PUBLIC,
-    ("GET", "/v1/services"): PUBLIC,
-    ("GET", "/v1/districts"): PUBLIC,
-    ("GET", "/v1/districts/locate"): PUBLIC,
-    ("POST", "/v1/dev/tokens"): PUBLIC,
-    ("GET", "/v1/keys"): PUBLIC,
-    ("GET", "/v/{token}"): PUBLIC,
-    ("GET", "/V/{token}"): PUBLIC,
-    ("GET", "/s/{code}"): PUBLIC,
-    # Local stack only (404 unless SANDBOX_ENABLED): the sandbox gateway's checkout pages.
-    ("GET", "/sandbox/checkout/{merchant_reference}"): PUBLIC,
-    ("POST", "/sandbox/checkout/{merchant_reference}/complete"): PUBLIC,
-    ("POST", "/v1/webhooks/{gateway}"): PUBLIC,
-    ("POST", "/v1/applications"): "application.create",
-    ("GET", "/v1/applications"): "application.list",
-    ("GET", "/v1/applications/{application_id}"): "application.read",
-    ("POST", "/v1/applications/{application_id}/cancel"): "application.cancel",
-    ("POST", "/v1/applications/{application_id}/payments"): "application.pay",
-    ("GET", "/v1/payments/{payment_id}"): "payment.read",
-    ("POST", "/v1/payments/{payment_id}/refund"): "payment.refund",
-    ("POST", "/v1/applications/{application_id}/decision"): "application.decide",
-    ("POST", "/v1/applications/{application_id}/return"): "application.return",
-    ("POST", "/v1/applications/{application_id}/resubmit"): "application.resubmit",
-    ("POST", "/v1/applications/{application_id}/documents"): "application.upload_document",
-    ("GET", "/v1/applications/{application_id}/documents"): "application.read_documents",
-    ("POST", "/v1/applications/{application_id}/inspections"): "application.inspect",
-    ("GET", "/v1/applications/{application_id}/inspections"): "application.read_inspections",
-    ("POST", "/v1/applications/{application_id}/inspections/{inspection_id}/result"):
-        "application.inspect",
-    ("POST", "/v1/applications/{application_id}/inspections/{inspection_id}/photos"):
-        "application.inspect",
-    ("GET", "/v1/applications/{application_id}/audit"): "application.read_audit",
-    ("GET", "/v1/licences"): "licence.list",
-    ("GET", "/v1/licences/{number}"): "licence.read",
-    ("POST", "/v1/licences/{number}/renewals"): "licence.renew",
-    ("POST", "/v1/licences/{number}/paper-copy"): "licence.paper_copy",
-    ("POST", "/v1/licences/{number}/sms"): "licence.resend_sms",
-    ("POST", "/v1/licences/{number}/suspend"): "licence.change_status",
-    ("POST", "/v1/licences/{number}/revoke"): "licence.change_status",
-    ("POST", "/v1/licences/{number}/reinstate"): "licence.change_status",
-    ("GET", "/v1/licences/{number}/audit"): "licence.read_audit",
-    ("GET", "/v1/admin/rollout"): "rollout.read",
-    ("PUT", "/v1/admin/rollout/{service_code}/{district}"): "rollout.manage",
-    ("GET", "/v1/reports/applications"): "reports.read",
-    ("GET", "/v1/reports/finance"): "reports.read",
-}
+ROUTES: Mapping[tuple[str, str], Optional[str]] = route_actions()
 
 
 @dataclass(frozen=True)

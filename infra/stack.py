@@ -643,11 +643,14 @@ class RukhsaStack(Stack):
         })
         api.add_override("Properties.MethodSettings", [
             self._method_setting("/*", "*", self.config.api_throttle),
-            # Public, unauthenticated and scraped by scanners: tighter limits per stage.
-            self._method_setting("/~1v~1{token}", "GET", self.config.verify_throttle),
-            self._method_setting("/~1V~1{token}", "GET", self.config.verify_throttle),
-            self._method_setting("/~1s~1{code}", "GET", self.config.verify_throttle),
-            self._method_setting("/~1v1~1keys", "GET", self.config.keys_throttle),
+            # Public, unauthenticated and scraped by scanners: tighter limits per stage, on
+            # the GET and on the HEAD that answers beside it.
+            *(self._method_setting(path, method, throttle)
+              for path, throttle in (("/~1v~1{token}", self.config.verify_throttle),
+                                     ("/~1V~1{token}", self.config.verify_throttle),
+                                     ("/~1s~1{code}", self.config.verify_throttle),
+                                     ("/~1v1~1keys", self.config.keys_throttle))
+              for method in ("GET", "HEAD")),
         ])
         # What API Gateway answers itself (unknown path 404, throttled 429, ...) in the error
         # contract with nosniff; part of the API definition, so each change is redeployed.

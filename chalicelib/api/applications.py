@@ -3,29 +3,33 @@ from chalice import Blueprint
 
 from chalicelib.api.http import (caller_of, json_response, limit_param, parse_body,
                                  query_param)
+from chalicelib.api.routes import route
 from chalicelib.wiring import application_store, clock, rollout_store
 
 applications_api = Blueprint(__name__)
 
 
-@applications_api.route("/v1/applications", methods=["POST"])
+@route(applications_api, "createApplication")
 def create_application():
-    from chalicelib.api import commands
-    from chalicelib.api.schemas import ApplicationIn
     from chalicelib import wiring
+    from chalicelib.api import commands
+    from chalicelib.api.responses import Application, body
+    from chalicelib.api.schemas import ApplicationIn
     from chalicelib.usecases import applications as usecase
 
     request = applications_api.current_request
     caller = caller_of(request)
-    body = parse_body(request, ApplicationIn)
-    app = usecase.create_application(commands.new_application(body), caller, wiring.catalogue(),
-                                     rollout_store().all(), application_store(), clock())
-    return json_response(usecase.public_view(app, caller), status=201,
+    parsed = parse_body(request, ApplicationIn)
+    app = usecase.create_application(commands.new_application(parsed), caller,
+                                     wiring.catalogue(), rollout_store().all(),
+                                     application_store(), clock())
+    return json_response(body(Application.of(app)), status=201,
                          headers={"Location": f"/v1/applications/{app.id}"})
 
 
-@applications_api.route("/v1/applications", methods=["GET"])
+@route(applications_api, "listApplications")
 def list_applications():
+    from chalicelib.api.responses import Application, ApplicationList, body
     from chalicelib.usecases import applications as usecase
 
     request = applications_api.current_request
@@ -33,21 +37,24 @@ def list_applications():
     page = usecase.list_applications(caller, query_param(request, "status"), limit_param(request),
                                      query_param(request, "cursor"), application_store(),
                                      district=query_param(request, "district"))
-    return json_response({"applications": [usecase.public_view(a, caller) for a in page.items],
-                          "next_cursor": page.next_cursor})
+    answer = ApplicationList(applications=[Application.of(a) for a in page.items],
+                             next_cursor=page.next_cursor)
+    return json_response(body(answer))
 
 
-@applications_api.route("/v1/applications/{application_id}", methods=["GET"])
+@route(applications_api, "getApplication")
 def get_application(application_id: str):
+    from chalicelib.api.responses import Application, body
     from chalicelib.usecases import applications as usecase
 
     caller = caller_of(applications_api.current_request)
     app = usecase.get_application(application_id, caller, application_store())
-    return json_response(usecase.public_view(app, caller))
+    return json_response(body(Application.of(app)))
 
 
-@applications_api.route("/v1/applications/{application_id}/cancel", methods=["POST"])
+@route(applications_api, "cancelApplication")
 def cancel_application(application_id: str):
+    from chalicelib.api.responses import Application, body
     from chalicelib.api.schemas import OptionalReasonIn
     from chalicelib.usecases import applications as usecase
 
@@ -56,4 +63,4 @@ def cancel_application(application_id: str):
     reason = parse_body(request, OptionalReasonIn).reason if request.raw_body else None
     app = usecase.cancel_application(application_id, caller, application_store(), clock(),
                                      reason or "")
-    return json_response(usecase.public_view(app, caller))
+    return json_response(body(Application.of(app)))

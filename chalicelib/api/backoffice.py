@@ -3,137 +3,146 @@ resubmission, documents, site inspections, audit trail."""
 from chalice import Blueprint
 
 from chalicelib.api.http import caller_of, json_response, limit_param, parse_body, query_param
+from chalicelib.api.routes import route
 from chalicelib.wiring import application_store, audit_trail, clock, file_store
 
 backoffice_api = Blueprint(__name__)
-APP = "/v1/applications/{application_id}"
 
 
-@backoffice_api.route(f"{APP}/decision", methods=["POST"])
+@route(backoffice_api, "decideApplication")
 def decide(application_id: str):
-    from chalicelib.api import commands
-    from chalicelib.api.schemas import DecisionIn
     from chalicelib import wiring
+    from chalicelib.api import commands
+    from chalicelib.api.responses import Application, body
+    from chalicelib.api.schemas import DecisionIn
     from chalicelib.usecases import backoffice as usecase
-    from chalicelib.usecases.applications import public_view
 
     request = backoffice_api.current_request
     caller = caller_of(request)
-    body = parse_body(request, DecisionIn)
-    app = usecase.decide(application_id, commands.decision(body), caller, wiring.catalogue(),
+    parsed = parse_body(request, DecisionIn)
+    app = usecase.decide(application_id, commands.decision(parsed), caller, wiring.catalogue(),
                          application_store(), clock())
-    return json_response(public_view(app, caller))
+    return json_response(body(Application.of(app)))
 
 
-@backoffice_api.route(f"{APP}/return", methods=["POST"])
+@route(backoffice_api, "returnApplication")
 def return_to_citizen(application_id: str):
+    from chalicelib.api.responses import Application, body
     from chalicelib.api.schemas import OptionalReasonIn
     from chalicelib.usecases import backoffice as usecase
-    from chalicelib.usecases.applications import public_view
 
     request = backoffice_api.current_request
     caller = caller_of(request)
-    body = parse_body(request, OptionalReasonIn)
-    app = usecase.return_to_citizen(application_id, body.reason, caller, application_store(),
+    parsed = parse_body(request, OptionalReasonIn)
+    app = usecase.return_to_citizen(application_id, parsed.reason, caller, application_store(),
                                     clock())
-    return json_response(public_view(app, caller))
+    return json_response(body(Application.of(app)))
 
 
-@backoffice_api.route(f"{APP}/resubmit", methods=["POST"])
+@route(backoffice_api, "resubmitApplication")
 def resubmit(application_id: str):
+    from chalicelib import wiring
     from chalicelib.api import commands
     from chalicelib.api.backoffice_schemas import ResubmitIn
-    from chalicelib import wiring
+    from chalicelib.api.responses import Application, body
     from chalicelib.usecases import backoffice as usecase
-    from chalicelib.usecases.applications import public_view
 
     request = backoffice_api.current_request
     caller = caller_of(request)
-    body = parse_body(request, ResubmitIn) if request.raw_body else ResubmitIn()
-    app = usecase.resubmit(application_id, commands.amendment(body), caller, wiring.catalogue(),
+    parsed = parse_body(request, ResubmitIn) if request.raw_body else ResubmitIn()
+    app = usecase.resubmit(application_id, commands.amendment(parsed), caller, wiring.catalogue(),
                            application_store(), clock())
-    return json_response(public_view(app, caller))
+    return json_response(body(Application.of(app)))
 
 
-@backoffice_api.route(f"{APP}/documents", methods=["POST"])
+@route(backoffice_api, "requestDocumentUpload")
 def upload_document(application_id: str):
     from chalicelib.api import commands
     from chalicelib.api.backoffice_schemas import DocumentIn
+    from chalicelib.api.responses import DocumentUpload, body
     from chalicelib.usecases import backoffice as usecase
 
     request = backoffice_api.current_request
     caller = caller_of(request)
-    body = parse_body(request, DocumentIn)
+    parsed = parse_body(request, DocumentIn)
     document, upload = usecase.request_document_upload(application_id,
-                                                       commands.document_upload(body), caller,
+                                                       commands.document_upload(parsed), caller,
                                                        application_store(), file_store(), clock())
-    return json_response({"document": document, "upload": upload}, status=201)
+    answer = DocumentUpload.model_validate({"document": document, "upload": upload})
+    return json_response(body(answer), status=201)
 
 
-@backoffice_api.route(f"{APP}/documents", methods=["GET"])
+@route(backoffice_api, "listDocuments")
 def list_documents(application_id: str):
+    from chalicelib.api.responses import DocumentList, body
     from chalicelib.usecases import backoffice as usecase
 
     caller = caller_of(backoffice_api.current_request)
     documents = usecase.list_documents(application_id, caller, application_store(), file_store())
-    return json_response({"documents": documents})
+    return json_response(body(DocumentList.model_validate({"documents": documents})))
 
 
-@backoffice_api.route(f"{APP}/inspections", methods=["POST"])
+@route(backoffice_api, "scheduleInspection")
 def schedule_inspection(application_id: str):
     from chalicelib.api import commands
     from chalicelib.api.backoffice_schemas import InspectionIn
+    from chalicelib.api.responses import Inspection, body
     from chalicelib.usecases import backoffice as usecase
 
     request = backoffice_api.current_request
     caller = caller_of(request)
-    body = parse_body(request, InspectionIn)
-    inspection = usecase.schedule_inspection(application_id, commands.inspection_booking(body),
+    parsed = parse_body(request, InspectionIn)
+    inspection = usecase.schedule_inspection(application_id, commands.inspection_booking(parsed),
                                              caller, application_store(), clock())
-    return json_response(inspection, status=201)
+    return json_response(body(Inspection.model_validate(inspection)), status=201)
 
 
-@backoffice_api.route(f"{APP}/inspections", methods=["GET"])
+@route(backoffice_api, "listInspections")
 def list_inspections(application_id: str):
+    from chalicelib.api.responses import InspectionList, body
     from chalicelib.usecases import backoffice as usecase
 
     caller = caller_of(backoffice_api.current_request)
     inspections = usecase.list_inspections(application_id, caller, application_store(),
                                            file_store())
-    return json_response({"inspections": inspections})
+    return json_response(body(InspectionList.model_validate({"inspections": inspections})))
 
 
-@backoffice_api.route(f"{APP}/inspections/{{inspection_id}}/result", methods=["POST"])
+@route(backoffice_api, "recordInspectionResult")
 def record_inspection(application_id: str, inspection_id: str):
     from chalicelib.api import commands
     from chalicelib.api.backoffice_schemas import InspectionResultIn
+    from chalicelib.api.responses import Inspection, body
     from chalicelib.usecases import backoffice as usecase
 
     request = backoffice_api.current_request
     caller = caller_of(request)
-    body = parse_body(request, InspectionResultIn)
+    parsed = parse_body(request, InspectionResultIn)
     inspection = usecase.record_inspection(application_id, inspection_id,
-                                           commands.inspection_result(body), caller,
+                                           commands.inspection_result(parsed), caller,
                                            application_store(), clock())
-    return json_response(inspection)
+    return json_response(body(Inspection.model_validate(inspection)))
 
 
-@backoffice_api.route(f"{APP}/inspections/{{inspection_id}}/photos", methods=["POST"])
+@route(backoffice_api, "requestInspectionPhotoUpload")
 def add_inspection_photo(application_id: str, inspection_id: str):
     from chalicelib.api.backoffice_schemas import PhotoIn
+    from chalicelib.api.responses import PhotoUpload, body
     from chalicelib.usecases import backoffice as usecase
 
     request = backoffice_api.current_request
     caller = caller_of(request)
-    body = parse_body(request, PhotoIn)
+    parsed = parse_body(request, PhotoIn)
     photo, upload = usecase.request_inspection_photo(application_id, inspection_id,
-                                                     body.content_type, caller,
+                                                     parsed.content_type, caller,
                                                      application_store(), file_store(), clock())
-    return json_response({"photo": photo, "upload": upload}, status=201)
+    answer = PhotoUpload.model_validate({"photo": photo, "upload": upload})
+    return json_response(body(answer), status=201)
 
 
-@backoffice_api.route(f"{APP}/audit", methods=["GET"])
+@route(backoffice_api, "listApplicationAudit")
 def application_audit(application_id: str):
+    from chalicelib.api.responses import AuditPage, body
     from chalicelib.usecases import backoffice as usecase
 
     request = backoffice_api.current_request
@@ -141,4 +150,5 @@ def application_audit(application_id: str):
     page = usecase.application_audit(application_id, caller, application_store(), audit_trail(),
                                      limit_param(request, default=50),
                                      query_param(request, "cursor"))
-    return json_response({"records": page.items, "next_cursor": page.next_cursor})
+    answer = AuditPage.model_validate({"records": page.items, "next_cursor": page.next_cursor})
+    return json_response(body(answer))

@@ -1,11 +1,11 @@
 """Shapes of the back office's request bodies (the shared ones live in schemas.py)."""
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Literal, Optional
 
 from pydantic import Field, StrictBool, StrictStr
 
-from chalicelib.api.schemas import ApplicantIn, SiteIn, Strict
+from chalicelib.api.schemas import ApplicantIn, Details, SiteIn, Strict
 
 
 class ResubmitIn(Strict):
@@ -13,7 +13,7 @@ class ResubmitIn(Strict):
 
     applicant: Optional[ApplicantIn] = None
     site: Optional[SiteIn] = None
-    details: Optional[dict[str, Any]] = None
+    details: Optional[Details] = None
     note: Optional[StrictStr] = Field(default=None, max_length=1000)
 
 

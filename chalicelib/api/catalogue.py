@@ -1,7 +1,8 @@
-"""Public catalogue: services and districts."""
+"""Public catalogue: services, districts, and which district a point lies in."""
 from chalice import Blueprint
 
 from chalicelib.api.http import json_response, query_param
+from chalicelib.api.routes import route
 from chalicelib.wiring import rollout_store
 
 catalogue_api = Blueprint(__name__)
@@ -10,32 +11,36 @@ CATALOGUE_CACHE = {"Cache-Control": "public, max-age=60"}
 LOCATE_CACHE = {"Cache-Control": "public, max-age=86400"}
 
 
-@catalogue_api.route("/v1/services", methods=["GET"])
+@route(catalogue_api, "listServices")
 def list_services():
     from chalicelib import wiring
+    from chalicelib.api.responses import Service, ServiceList, body
 
     catalogue, rollout = wiring.catalogue(), rollout_store().all()
-    services = [s.public(rollout.get(s.code, ())) for s in catalogue.services]
-    return json_response({"services": services, "catalogue_version": catalogue.version},
-                         headers=CATALOGUE_CACHE)
+    answer = ServiceList(services=[Service.of(s, rollout.get(s.code, ()))
+                                   for s in catalogue.services],
+                         catalogue_version=catalogue.version)
+    return json_response(body(answer), headers=CATALOGUE_CACHE)
 
 
-@catalogue_api.route("/v1/districts", methods=["GET"])
+@route(catalogue_api, "listDistricts")
 def list_districts():
     from chalicelib import wiring
+    from chalicelib.api.responses import District, DistrictList, body
 
     catalogue, rollout = wiring.catalogue(), rollout_store().all()
     live = {district for districts in rollout.values() for district in districts}
-    districts = [{"code": d.code, "name_ar": d.name_ar, "name_en": d.name_en,
-                  "live": d.code in live} for d in catalogue.districts]
-    return json_response({"districts": districts}, headers=CATALOGUE_CACHE)
+    answer = DistrictList(districts=[District(code=d.code, name_ar=d.name_ar, name_en=d.name_en,
+                                              live=d.code in live) for d in catalogue.districts])
+    return json_response(body(answer), headers=CATALOGUE_CACHE)
 
 
-@catalogue_api.route("/v1/districts/locate", methods=["GET"])
+@route(catalogue_api, "locatePoint")
 def locate_point():
+    from chalicelib.api.responses import LocatedPoint, body
     from chalicelib.domain.geography import alexandria_map
     from chalicelib.usecases.places import locate
 
     request = catalogue_api.current_request
     answer = locate(query_param(request, "lat"), query_param(request, "lng"), alexandria_map())
-    return json_response(answer, headers=LOCATE_CACHE)
+    return json_response(body(LocatedPoint.model_validate(answer)), headers=LOCATE_CACHE)

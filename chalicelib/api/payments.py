@@ -6,34 +6,35 @@ from chalice import Blueprint, Response
 
 from chalicelib import wiring
 from chalicelib.api.http import MAX_BODY_BYTES, caller_of, json_response, parse_body, query_param
+from chalicelib.api.routes import route
 from chalicelib.errors import NotFound, PayloadTooLarge, ValidationFailed
 
 payments_api = Blueprint(__name__)
-
-WEBHOOK_CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded"]
 HTML_HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
 
 
-@payments_api.route("/v1/applications/{application_id}/payments", methods=["POST"])
+@route(payments_api, "startPayment")
 def start_payment(application_id: str):
+    from chalicelib.api.responses import PaymentStarted, body
     from chalicelib.api.schemas import PaymentIn
     from chalicelib.usecases import payments as usecase
 
     request = payments_api.current_request
     caller = caller_of(request)
-    body = parse_body(request, PaymentIn)
-    payment = usecase.start_payment(application_id, body.gateway, caller,
+    parsed = parse_body(request, PaymentIn)
+    payment = usecase.start_payment(application_id, parsed.gateway, caller,
                                     wiring.application_store(), wiring.payment_store(),
                                     wiring.payment_gateway, wiring.clock())
-    return json_response({"payment_id": payment.id, "amount_piasters": payment.amount_piasters,
-                          "checkout_url": payment.checkout_url,
-                          "merchant_reference": payment.merchant_reference,
-                          "status": payment.status},
-                         status=201, headers={"Location": f"/v1/payments/{payment.id}"})
+    answer = PaymentStarted(payment_id=payment.id, amount_piasters=payment.amount_piasters,
+                            checkout_url=payment.checkout_url,
+                            merchant_reference=payment.merchant_reference, status=payment.status)
+    return json_response(body(answer), status=201,
+                         headers={"Location": f"/v1/payments/{payment.id}"})
 
 
-@payments_api.route("/v1/webhooks/{gateway}", methods=["POST"], content_types=WEBHOOK_CONTENT_TYPES)
+@route(payments_api, "receiveGatewayWebhook")
 def gateway_webhook(gateway: str):
+    from chalicelib.api.responses import WebhookResult, body
     from chalicelib.usecases import payments as usecase
 
     request = payments_api.current_request
@@ -44,35 +45,36 @@ def gateway_webhook(gateway: str):
                                       dict(request.query_params or {}), raw,
                                       wiring.payment_gateway, wiring.payment_store(),
                                       wiring.clock())
-    return json_response(outcome.body())
+    return json_response(body(WebhookResult.model_validate(outcome.body())))
 
 
-@payments_api.route("/v1/payments/{payment_id}", methods=["GET"])
+@route(payments_api, "getPayment")
 def get_payment(payment_id: str):
-    from chalicelib.domain.payments import public_view
+    from chalicelib.api.responses import Payment, body
     from chalicelib.usecases import payments as usecase
 
     caller = caller_of(payments_api.current_request)
     payment = usecase.get_payment(payment_id, caller, wiring.payment_store())
-    return json_response(public_view(payment))
+    return json_response(body(Payment.of(payment)))
 
 
-@payments_api.route("/v1/payments/{payment_id}/refund", methods=["POST"])
+@route(payments_api, "recordRefund")
 def record_refund(payment_id: str):
+    from chalicelib.api.responses import Payment, body
     from chalicelib.api.schemas import RefundIn
-    from chalicelib.domain.payments import public_view
     from chalicelib.usecases import payments as usecase
 
     request = payments_api.current_request
     caller = caller_of(request)
-    body = parse_body(request, RefundIn)
-    payment = usecase.record_refund(payment_id, body.refund_reference, body.note.strip(),
+    parsed = parse_body(request, RefundIn)
+    payment = usecase.record_refund(payment_id, parsed.refund_reference, parsed.note.strip(),
                                     caller, wiring.payment_store(), wiring.clock())
-    return json_response(public_view(payment))
+    return json_response(body(Payment.of(payment)))
 
 
-@payments_api.route("/v1/reports/finance", methods=["GET"])
+@route(payments_api, "getFinanceReport")
 def finance_report():
+    from chalicelib.api.responses import FinanceReport, body
     from chalicelib.usecases import payments as usecase
 
     request = payments_api.current_request
@@ -80,7 +82,7 @@ def finance_report():
     report = usecase.finance(caller, query_param(request, "from"), query_param(request, "to"),
                              query_param(request, "district"), wiring.payment_store(),
                              wiring.clock())
-    return json_response(report)
+    return json_response(body(FinanceReport.model_validate(report)))
 
 
 # ------------------------------------------------------------------ sandbox (local stack only)
@@ -109,7 +111,7 @@ def _sandbox_payment(merchant_reference: str):
     return payment
 
 
-@payments_api.route("/sandbox/checkout/{merchant_reference}", methods=["GET"])
+@route(payments_api, "showSandboxCheckout")
 def sandbox_checkout(merchant_reference: str):
     _sandbox_settings()
     payment = _sandbox_payment(merchant_reference)
@@ -119,8 +121,7 @@ def sandbox_checkout(merchant_reference: str):
     return Response(body=page, status_code=200, headers=HTML_HEADERS)
 
 
-@payments_api.route("/sandbox/checkout/{merchant_reference}/complete", methods=["POST"],
-                    content_types=["application/x-www-form-urlencoded"])
+@route(payments_api, "completeSandboxCheckout")
 def sandbox_complete(merchant_reference: str):
     from chalicelib.usecases import payments as usecase
 

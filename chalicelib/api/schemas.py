@@ -1,9 +1,14 @@
 """Shapes of request bodies. Types and unknown fields are checked here; meaning in domain/."""
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt,
+                      StrictStr)
+
+# An application's details: the service's required_fields by name, scalar values only (their
+# meaning is checked by domain/validation.py against the catalogue).
+Details = dict[str, Union[StrictStr, StrictBool, StrictInt, StrictFloat, None]]
 
 
 class Strict(BaseModel):
@@ -27,7 +32,7 @@ class ApplicationIn(Strict):
     district: StrictStr = Field(max_length=32)
     applicant: ApplicantIn
     site: SiteIn
-    details: dict[str, Any] = Field(default_factory=dict)
+    details: Details = Field(default_factory=dict)
 
 
 class OptionalReasonIn(Strict):

@@ -7,6 +7,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.api.http import json_response
 from chalicelib.api.negotiation import best_media_type
+from chalicelib.api.routes import route
 from chalicelib.errors import NotFound
 from chalicelib.wiring import bound_settings, clock, licence_reader, pointer_store, seal_public_keys
 from chalicelib.wiring import catalogue as served_catalogue
@@ -51,18 +52,18 @@ def _verification(token: str) -> Response:
                     headers={"Content-Type": PAGE_TYPE, **headers})
 
 
-@verification_api.route("/v/{token}", methods=["GET"])
+@route(verification_api, "verifySeal")
 def verify(token: str):
     return _verification(token)
 
 
-@verification_api.route("/V/{token}", methods=["GET"])
+@route(verification_api, "verifySealUpperCaseAlias")
 def verify_upper_case(token: str):
     """An upper-cased or hand-typed URL (`/V/...`) answers the same."""
     return _verification(token)
 
 
-@verification_api.route("/s/{code}", methods=["GET"])
+@route(verification_api, "followShortLink")
 def short_link(code: str):
     """The SMS's short link: a redirect to the seal's verification page."""
     from chalicelib.domain.issuance import short_link_key
@@ -76,7 +77,7 @@ def short_link(code: str):
                              "Cache-Control": SHORT_LINK_CACHE_CONTROL})
 
 
-@verification_api.route("/v1/keys", methods=["GET"])
+@route(verification_api, "getSealKeys")
 def keys():
     from chalicelib.domain.seal import public_jwk_set
 

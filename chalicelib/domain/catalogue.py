@@ -30,15 +30,6 @@ class FeeSpec:
     amount_piasters: Optional[int] = None
     rule: Optional[Mapping[str, Any]] = None
 
-    def public(self) -> dict:
-        fee: dict[str, Any] = {"code": self.code, "name_ar": self.name_ar, "name_en": self.name_en,
-                               "due": self.due, "source": self.source}
-        if self.amount_piasters is not None:
-            fee["amount_piasters"] = self.amount_piasters
-        if self.rule is not None:
-            fee["rule"] = dict(self.rule)
-        return fee
-
 
 @dataclass(frozen=True)
 class FineRule:
@@ -65,24 +56,6 @@ class Service:
     required_fields: tuple[Mapping[str, Any], ...]
     default_districts: tuple[str, ...]
     late_fine: Optional[FineRule] = None
-
-    def public(self, districts: tuple[str, ...]) -> dict:
-        body = {
-            "code": self.code, "kind": self.kind, "case": self.case,
-            "name_ar": self.name_ar, "name_en": self.name_en,
-            "fees": [f.public() for f in self.fees],
-            "validity_months": self.validity_months,
-            "review_required": self.review_required,
-            "required_fields": [dict(f) for f in self.required_fields],
-            "districts": list(districts),
-        }
-        if self.late_fine:
-            body["late_fine"] = {"type": self.late_fine.type,
-                                 "amount_piasters": self.late_fine.amount_piasters,
-                                 "cap_piasters": self.late_fine.cap_piasters,
-                                 "name_ar": self.late_fine.name_ar,
-                                 "name_en": self.late_fine.name_en}
-        return body
 
 
 @dataclass(frozen=True)

@@ -264,18 +264,6 @@ def _line(line: FeeLine) -> dict:
             "stage": line.stage, "amount_piasters": line.amount_piasters}
 
 
-def public_view(payment: Payment) -> dict:
-    return {
-        "payment_id": payment.id, "merchant_reference": payment.merchant_reference,
-        "application_id": payment.application_id, "gateway": payment.gateway,
-        "status": payment.status, "amount_piasters": payment.amount_piasters,
-        "currency": payment.currency, "lines": [_line(line) for line in payment.lines],
-        "transaction_id": payment.transaction_id or None, "paid_at": payment.paid_at or None,
-        "flag_reason": payment.flag_reason or None, "created_at": payment.created_at,
-        "updated_at": payment.updated_at, "receipt": receipt(payment),
-    }
-
-
 # ------------------------------------------------------------------------------ finance report
 
 @dataclass

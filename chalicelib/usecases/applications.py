@@ -163,23 +163,3 @@ def cancel_application(application_id: str, caller: Principal, store: Applicatio
     app = get_application(application_id, caller, store, "application.cancel")
     changed = transition(app, "cancel", Actor(caller.sub, caller.role), now, reason)
     return store.save(changed, [audit_record(changed, app.status, caller)])
-
-
-def public_view(app: Application, caller: Principal) -> dict:
-    body = {
-        "id": app.id, "service_code": app.service_code, "kind": app.kind, "case": app.case,
-        "district": app.district, "status": app.status, "applicant": dict(app.applicant),
-        "site": dict(app.site), "details": dict(app.details),
-        "fees": [f.as_dict() for f in app.fees],
-        "fees_due": [f.as_dict() for f in app.fees_due],
-        "amount_due_piasters": app.amount_due_piasters,
-        "timeline": [t.as_dict() for t in app.timeline],
-        "created_at": app.created_at, "updated_at": app.updated_at,
-    }
-    if app.decision_reason:
-        body["decision_reason"] = app.decision_reason
-    if app.licence_number:
-        body["licence_number"] = app.licence_number
-    if app.renewal_of:
-        body["renewal_of"] = app.renewal_of
-    return body

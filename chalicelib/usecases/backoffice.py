@@ -245,12 +245,6 @@ def change_licence(number: str, action: str, reason: Optional[str], caller: Prin
     return licences.save(changed, [record])
 
 
-def licence_view(licence: Licence) -> dict:
-    return {"number": licence.number, "kind": licence.kind, "district": licence.district,
-            "status": licence.status, "status_reason": licence.status_reason,
-            "valid_from": licence.valid_from, "valid_until": licence.valid_until}
-
-
 # --------------------------------------------------------------------------------------------
 # Rollout
 

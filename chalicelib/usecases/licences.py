@@ -45,35 +45,12 @@ def list_licences(caller: Principal, limit: int, cursor: Optional[str], licences
     return licences.list_by_district(listed, limit, cursor)
 
 
-def public_view(licence: Licence, files: FileStore, verify_base_url: str) -> dict:
-    """The contract's licence fields, plus issue time, fines total, renewals and the SMS state."""
-    sealed = bool(licence.seal_token)
-    return {
-        "number": licence.number, "kind": licence.kind, "district": licence.district,
-        "status": licence.status, "valid_from": licence.valid_from,
-        "valid_until": licence.valid_until,
-        "site": {"lat": licence.site.get("lat"), "lng": licence.site.get("lng"),
-                 "address": licence.site.get("address")},
-        "holder": {"name": licence.holder_name, "national_id": licence.holder_national_id,
-                   "mobile": licence.holder_mobile},
-        "verify_url": verify_url(verify_base_url, licence.seal_token) if sealed else None,
-        "qr_png_url": files.presigned_get_url(licence.qr_key, QR_URL_SECONDS)
-        if licence.qr_key else None,
-        "fines": [f.as_dict() for f in licence.fines],
-        "outstanding_fines_piasters": licence.outstanding_fines_piasters,
-        "service_code": licence.service_code, "application_id": licence.application_id,
-        "issued_at": licence.issued_at, "status_reason": licence.status_reason or None,
-        "renewals": [dict(r) for r in licence.renewals],
-        "sms": dict(licence.sms) or None,
-    }
-
-
-def summary_view(licence: Licence) -> dict:
-    """A list row: no presigned URLs (they cost a signature each and expire anyway)."""
-    return {"number": licence.number, "kind": licence.kind, "district": licence.district,
-            "status": licence.status, "valid_from": licence.valid_from,
-            "valid_until": licence.valid_until, "holder": {"name": licence.holder_name},
-            "outstanding_fines_piasters": licence.outstanding_fines_piasters}
+def licence_links(licence: Licence, files: FileStore,
+                  verify_base_url: str) -> tuple[Optional[str], Optional[str]]:
+    """The seal's verification URL and a short-lived URL of its QR image (None until sealed)."""
+    sealed = verify_url(verify_base_url, licence.seal_token) if licence.seal_token else None
+    qr_png = files.presigned_get_url(licence.qr_key, QR_URL_SECONDS) if licence.qr_key else None
+    return sealed, qr_png
 
 
 def paper_copy(licence: Licence, catalogue: Catalogue, files: FileStore, verify_base_url: str,

@@ -10,6 +10,7 @@ Nothing reaches AWS: no credentials, no lookups, no version reporting, notices o
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -354,8 +355,9 @@ def test_api_is_throttled_and_tighter_on_verification_and_keys(synth: Synth) -> 
     api = synth.resources["RestAPI"]["Properties"]
     settings = {(m["ResourcePath"], m["HttpMethod"]): m for m in api["MethodSettings"]}
     default = settings[("/*", "*")]
-    for path in ("/~1v~1{token}", "/~1V~1{token}", "/~1s~1{code}", "/~1v1~1keys"):
-        tight = settings[(path, "GET")]
+    for path, method in itertools.product(
+            ("/~1v~1{token}", "/~1V~1{token}", "/~1s~1{code}", "/~1v1~1keys"), ("GET", "HEAD")):
+        tight = settings[(path, method)]
         assert tight["ThrottlingRateLimit"] < default["ThrottlingRateLimit"]
         assert tight["ThrottlingBurstLimit"] < default["ThrottlingBurstLimit"]
     assert api["TracingEnabled"] is True

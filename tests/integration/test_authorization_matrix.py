@@ -137,7 +137,7 @@ def test_matrix(stack, world, method, path, caller):
     token = stack.token("citizen", sub=owner) if caller == "owner" else tokens[caller]
     url = path.format(application_id=application_id, inspection_id=inspection_id, number=number,
                       payment_id=payment_id, service_code="advertisement-first", district="EAST", gateway="sandbox",
-                      token="x") + QUERIES.get((method, path), "")
+                      token="x") + QUERIES.get(("GET" if method == "HEAD" else method, path), "")
     # WHEN the caller calls the route with a well-formed request
     response = stack.call(method, url, token, BODIES.get((method, path)))
     # THEN it answers as the matrix is designed
@@ -147,4 +147,7 @@ def test_matrix(stack, world, method, path, caller):
         assert response.status_code in (200, 201, 202, 409, 429), (caller, method, url, response.body)
     else:
         assert response.status_code == expected, (caller, method, url, response.body)
+        if method == "HEAD":  # the GET's refusal, without its body
+            assert not response.body
+            return
         assert response.json["error"]["message_ar"] and response.json["error"]["message_en"]

@@ -330,7 +330,7 @@ def test_rollout_toggle_takes_effect_at_once(stack, citizen):
 def test_no_route_can_change_the_audit_trail(stack):
     for path, methods in stack.app.app.routes.items():
         if "audit" in path:
-            assert set(methods) == {"GET"}, path
+            assert set(methods) == {"GET", "HEAD"}, path  # reads only: HEAD is a bodiless GET
 
 
 # --- reports ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ HEAVY = ("pydantic", "jwt", "PIL", "qrcode", "fpdf", "boto3", "pynamodb", "crypt
          "chalicelib.auth", "chalicelib.api.schemas", "chalicelib.api.backoffice_schemas",
          "chalicelib.usecases.backoffice", "chalicelib.usecases.payments",
          "chalicelib.usecases.applications", "chalicelib.adapters.paper_pdf",
-         "chalicelib.domain.geography")
+         "chalicelib.domain.geography", "chalicelib.api.responses", "chalicelib.api.openapi")
 
 # What a verification request may load: the seal check (cryptography) and one botocore
 # GetItem (licence_reader); never PynamoDB, the request schemas, tokens, back office or PDF.
@@ -24,6 +24,7 @@ NOT_FOR_VERIFICATION = ("pynamodb", "boto3", "chalicelib.adapters.dynamo_models"
                         "pydantic", "jwt", "PIL", "qrcode", "fpdf", "chalicelib.auth",
                         "chalicelib.api.schemas", "chalicelib.usecases.backoffice",
                         "chalicelib.usecases.payments", "chalicelib.usecases.applications",
+                        "chalicelib.api.responses", "chalicelib.api.openapi",
                         # the map's boundaries: read on first locate, never by verification
                         "chalicelib.domain.geography")
 

@@ -41,12 +41,18 @@ def test_the_holder_and_the_districts_officer_read_a_licence_and_nobody_else(wor
         usecase.readable_licence(issued.number, officer("WEST"), world.licences)
 
 
-def test_the_public_view_links_the_seal_and_a_short_lived_qr(world, issued):
-    view = usecase.public_view(issued, world.files, VERIFY_BASE_URL)
-    assert view["verify_url"].startswith(f"{VERIFY_BASE_URL}/v/")
-    assert view["qr_png_url"] == world.files.presigned_get_url(issued.qr_key,
-                                                               usecase.QR_URL_SECONDS)
-    assert view["holder"]["national_id"] == issued.holder_national_id
+def test_the_licence_links_are_the_seal_and_a_short_lived_qr(world, issued):
+    sealed, qr_png = usecase.licence_links(issued, world.files, VERIFY_BASE_URL)
+    assert sealed.startswith(f"{VERIFY_BASE_URL}/v/")
+    assert qr_png == world.files.presigned_get_url(issued.qr_key, usecase.QR_URL_SECONDS)
+
+
+def test_the_licence_body_names_its_holder_and_links(world, issued):
+    from chalicelib.api.responses import Licence, body
+
+    answer = body(Licence.of(issued, *usecase.licence_links(issued, world.files, VERIFY_BASE_URL)))
+    assert answer["holder"]["national_id"] == issued.holder_national_id
+    assert answer["number"] == issued.number and answer["verify_url"].startswith(VERIFY_BASE_URL)
 
 
 def test_a_holder_lists_their_own_licences_and_an_officer_their_district(world, holder):
