@@ -4,7 +4,7 @@ from chalice import Blueprint
 
 from chalicelib.api.http import caller_of, json_response, limit_param, parse_body, query_param
 from chalicelib.api.routes import route
-from chalicelib.wiring import application_store, audit_trail, clock, file_store
+from chalicelib.wiring import application_store, audit_trail, clock, file_store, payment_store
 
 backoffice_api = Blueprint(__name__)
 
@@ -51,7 +51,7 @@ def resubmit(application_id: str):
     caller = caller_of(request)
     parsed = parse_body(request, ResubmitIn) if request.raw_body else ResubmitIn()
     app = usecase.resubmit(application_id, commands.amendment(parsed), caller, wiring.catalogue(),
-                           application_store(), clock())
+                           application_store(), payment_store(), clock())
     return json_response(body(Application.of(app)))
 
 

@@ -39,6 +39,8 @@ TRANSITIONS: Mapping[tuple[str, str], str] = {
     (UNDER_REVIEW, "reject"): REJECTED,
     (UNDER_REVIEW, "return"): RETURNED,
     (RETURNED, "resubmit"): UNDER_REVIEW,
+    # Amended details that cost more: the difference is paid before review continues.
+    (RETURNED, "resubmit_fees_due"): SUBMITTED,
     (APPROVED, "pay"): LICENCE_PAID,
     (LICENCE_PAID, "issue"): ISSUED,
 }

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from chalicelib.domain.applications import (PAID, RETURNED, SUBMITTED, UNDER_REVIEW,
                                             Application, iso)
+from chalicelib.domain.fees import STAGE_SUBMISSION, FeeLine, Repricing, reprice
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 
 MB = 1024 * 1024
@@ -125,6 +126,25 @@ def amend(app: Application, applicant: Optional[Mapping[str, Any]],
     return replace(app, applicant=dict(applicant if applicant is not None else app.applicant),
                    site=dict(site if site is not None else app.site),
                    details=dict(details if details is not None else app.details))
+
+
+def reprice_amendment(app: Application,
+                      owed: Iterable[FeeLine]) -> tuple[Application, Repricing]:
+    """The amended application's submission fees against what it already paid (`owed`: the
+    catalogue's submission lines for the amended details). What it adds becomes new unpaid lines
+    (the application goes back to awaiting payment); what it takes away is kept in
+    `extra["refunds_due"]` for finance. An amended application is a returned one, so every
+    submission line it carries is paid."""
+    refunded: dict[str, int] = {}
+    for refund in app.extra.get("refunds_due", ()):
+        refunded[refund["code"]] = refunded.get(refund["code"], 0) + int(refund["amount_piasters"])
+    charged = [line for line in app.fees if line.stage == STAGE_SUBMISSION]
+    repricing = reprice(charged, refunded, owed)
+    extra = dict(app.extra)
+    if repricing.refunds:
+        extra["refunds_due"] = list(app.extra.get("refunds_due", ())) + [
+            r.as_dict() for r in repricing.refunds]
+    return replace(app, fees=app.fees + repricing.difference, extra=extra), repricing
 
 
 def _reviewing(app: Application, what: str) -> None:

@@ -61,3 +61,56 @@ def outstanding(lines: Iterable[FeeLine], stages: Iterable[str]) -> list[FeeLine
 
 def total(lines: Iterable[FeeLine]) -> int:
     return sum(line.amount_piasters for line in lines)
+
+
+@dataclass(frozen=True)
+class Refund:
+    """Money paid for a fee that the amended details no longer owe; finance refunds it."""
+
+    code: str
+    amount_piasters: int
+    payment_id: Optional[str]  # the payment that paid the fee last
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Repricing:
+    """What an amendment changes in the fees of one stage: new lines for what it adds, and
+    refunds of what it takes away (nothing is ever issued for details that were not paid for)."""
+
+    difference: tuple[FeeLine, ...]
+    refunds: tuple[Refund, ...]
+
+    @property
+    def difference_piasters(self) -> int:
+        return total(self.difference)
+
+    @property
+    def refund_piasters(self) -> int:
+        return sum(r.amount_piasters for r in self.refunds)
+
+
+def reprice(charged: Iterable[FeeLine], refunded: Mapping[str, int],
+            recomputed: Iterable[FeeLine]) -> Repricing:
+    """Compare, fee by fee, what a stage already charged (less what was refunded) with what the
+    amended details owe at that stage."""
+    charged = list(charged)
+    owed = {line.code: line for line in recomputed}
+    difference: list[FeeLine] = []
+    refunds: list[Refund] = []
+    for code in sorted(set(owed) | {line.code for line in charged}):
+        mine = [line for line in charged if line.code == code]
+        asked = sum(line.amount_piasters for line in mine) - int(refunded.get(code, 0))
+        now_owed = owed[code].amount_piasters if code in owed else 0
+        if now_owed > asked:
+            model = owed[code]
+            difference.append(FeeLine(
+                code=code, name_ar=f"{model.name_ar} (فرق بعد تعديل الطلب)",
+                name_en=f"{model.name_en} (difference after the amendment)",
+                stage=model.stage, amount_piasters=now_owed - asked))
+        elif now_owed < asked:
+            payers = [line.paid_by for line in mine if line.paid_by]
+            refunds.append(Refund(code, asked - now_owed, payers[-1] if payers else None))
+    return Repricing(tuple(difference), tuple(refunds))

@@ -37,6 +37,8 @@ PAID_TWICE = "paid_twice"
 MISMATCH_AFTER_PAID = "mismatch_after_paid"
 PAID_BUT_NOT_DUE = "paid_but_not_due"
 PAID_AFTER_REFUND = "paid_after_refund"
+# Part of what it paid is no longer owed: the citizen amended the details to cost less.
+OVERPAID_AFTER_AMENDMENT = "overpaid_after_amendment"
 CURRENCY = "EGP"
 REFERENCE_PREFIX = "PAY-"
 

@@ -18,10 +18,12 @@ from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.commands import (Amendment, ApplicantInput, Decision, DocumentUpload,
                                         InspectionBooking, InspectionResult, SiteInput)
-from chalicelib.domain.fees import STAGE_APPROVAL, fee_lines
+from chalicelib.domain.fees import STAGE_APPROVAL, STAGE_SUBMISSION, Refund, fee_lines
+from chalicelib.domain.payments import OVERPAID_AFTER_AMENDMENT
 from chalicelib.domain.licences import Licence, change_status
 from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.ports import (ApplicationStore, AuditTrail, FileStore, LicenceStore, Page,
+                              PaymentStore,
                               ReportStore, RolloutAdmin)
 from chalicelib.usecases.applications import (get_application, validate_applicant_and_site,
                                               validate_details)
@@ -95,13 +97,35 @@ def return_to_citizen(application_id: str, reason: Optional[str], caller: Princi
 
 
 def resubmit(application_id: str, body: Amendment, caller: Principal, catalogue: Catalogue,
-             store: ApplicationStore, now: datetime) -> Application:
-    """The citizen's corrections, re-validated by the same rules as a new application."""
+             store: ApplicationStore, payments: PaymentStore, now: datetime) -> Application:
+    """The citizen's corrections, re-validated by the same rules as a new application and
+    re-priced: a difference goes back to awaiting payment before review continues; money no
+    longer owed flags the payment that paid it for finance to refund."""
     app = get_application(application_id, caller, store, "application.resubmit")
     amended = backoffice.amend(app, *_revalidated(app, body, catalogue, now))
-    changed = transition(amended, "resubmit", Actor(caller.sub, caller.role), now,
+    service = catalogue.service(app.service_code)
+    repriced, repricing = backoffice.reprice_amendment(
+        amended, fee_lines(service, amended.details, STAGE_SUBMISSION))
+    action = "resubmit_fees_due" if repricing.difference else "resubmit"
+    changed = transition(repriced, action, Actor(caller.sub, caller.role), now,
                          _reason(body.note, required=False))
-    return store.save(changed, trail(app, changed, caller, data={"amended": body.amended}))
+    data: dict[str, Any] = {"amended": body.amended}
+    if repricing.difference:
+        data["difference_piasters"] = repricing.difference_piasters
+    if repricing.refunds:
+        data["refunds"] = [r.as_dict() for r in repricing.refunds]
+    saved = store.save(changed, trail(app, changed, caller, data=data))
+    for refund in repricing.refunds:
+        _flag_for_refund(refund, payments, now)
+    return saved
+
+
+def _flag_for_refund(refund: Refund, payments: PaymentStore, now: datetime) -> None:
+    """Put the payment on finance's refund list, unless a flag already keeps it there."""
+    if refund.payment_id is None:
+        return
+    if not payments.get(refund.payment_id).flag_reason:
+        payments.mark(refund.payment_id, OVERPAID_AFTER_AMENDMENT, iso(now))
 
 
 def _revalidated(app: Application, body: Amendment, catalogue: Catalogue,

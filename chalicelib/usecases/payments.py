@@ -233,7 +233,8 @@ def _audit(before: Application, after: Application, payment: Payment) -> list[Au
                                    reason=entry.reason,
                                    data={"payment_id": payment.id, "gateway": payment.gateway,
                                          "transaction_id": payment.transaction_id,
-                                         "amount_piasters": payment.amount_piasters}))
+                                         "amount_piasters": payment.amount_piasters},
+                                   n=len(records)))  # pay and start_review share one instant
         previous = entry.status
     return records
 

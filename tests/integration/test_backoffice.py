@@ -152,6 +152,99 @@ def test_returned_application_is_amended_revalidated_and_resubmitted(stack):
     assert records[-1]["data"] == {"amended": ["details"]}
 
 
+BUILDING = {"floors": 1, "area_m2": 20, "plot_number": "P-17", "engineer_syndicate_no": "ENG-4411"}
+
+
+def paid_into_review(stack, app):
+    """The application's submission fees paid through the sandbox, as its owner would."""
+    from tests.integration.test_payments import sandbox_press
+
+    citizen = owner_token(stack, app)
+    started = stack.call("POST", f"/v1/applications/{app.id}/payments", citizen,
+                         {"gateway": "sandbox"})
+    assert started.status_code == 201, started.body
+    assert sandbox_press(stack, started.json["payment_id"], "pay").status_code == 200
+    stack.streams.pump_until_quiet()
+    return started.json
+
+
+def returned_building_renewal(stack, owner):
+    app = fx.submitted(owner, service_code="building-renewal", details=dict(BUILDING))
+    first = paid_into_review(stack, app)
+    assert first["amount_piasters"] == 500 + 50 * 1 * 20
+    url = f"/v1/applications/{app.id}"
+    assert stack.call("POST", f"{url}/return", officer(stack),
+                      {"reason": "the plot number is wrong"}).status_code == 200
+    return app, first
+
+
+def test_resubmitted_details_that_cost_more_are_paid_before_review_continues(stack):
+    # GIVEN a building renewal paid for 1 floor on 20 m2, under review, returned to the citizen
+    app, first = returned_building_renewal(stack, f"c-reprice-{uuid.uuid4().hex[:6]}")
+    citizen, url = owner_token(stack, app), f"/v1/applications/{app.id}"
+    # WHEN the citizen resubmits it as 40 floors on 100,000 m2
+    bigger = {**BUILDING, "floors": 40, "area_m2": 100000}
+    response = stack.call("POST", f"{url}/resubmit", citizen, {"details": bigger})
+    # THEN the difference is due and the application awaits its payment, not review
+    assert response.status_code == 200, response.body
+    difference = 50 * 40 * 100000 - 50 * 1 * 20
+    assert response.json["status"] == "submitted"
+    assert response.json["amount_due_piasters"] == difference
+    assert [(f["code"], f["stage"], f["amount_piasters"]) for f in response.json["fees_due"]] == \
+        [("licence", "submission", difference)]
+    records = assert_audited(stack, app.id, citizen)
+    assert records[-1]["action"] == "resubmit_fees_due"
+    assert records[-1]["data"] == {"amended": ["details"], "difference_piasters": difference}
+    # AND no officer can decide it before the difference is paid
+    decided = stack.call("POST", f"{url}/decision", officer(stack),
+                         {"decision": "approve", "reason": "all in order"})
+    assert decided.status_code == 409
+    stack.streams.pump_until_quiet()
+    assert stack.call("GET", url, citizen).json["status"] == "submitted"
+    # WHEN the citizen pays the difference
+    second = paid_into_review(stack, app)
+    # THEN it asked exactly the difference, and review continues
+    assert second["amount_piasters"] == difference
+    assert stack.call("GET", url, citizen).json["status"] == "under_review"
+    # AND only then can it be approved towards the licence
+    approved = stack.call("POST", f"{url}/decision", officer(stack),
+                          {"decision": "approve", "reason": "all in order"})
+    assert approved.status_code == 200 and approved.json["status"] == "licence_paid"
+    assert approved.json["details"]["floors"] == 40
+    assert first["payment_id"] != second["payment_id"]
+
+
+def test_resubmitted_details_that_cost_less_flag_the_payment_for_refund(stack):
+    # GIVEN a building renewal paid for 2 floors on 500 m2, returned
+    owner = f"c-refund-{uuid.uuid4().hex[:6]}"
+    app = fx.submitted(owner, service_code="building-renewal",
+                       details={**BUILDING, "floors": 2, "area_m2": 500})
+    paid = paid_into_review(stack, app)
+    url = f"/v1/applications/{app.id}"
+    stack.call("POST", f"{url}/return", officer(stack), {"reason": "area is wrong"})
+    # WHEN it is resubmitted as 1 floor on 500 m2
+    response = stack.call("POST", f"{url}/resubmit", owner_token(stack, app),
+                          {"details": {**BUILDING, "floors": 1, "area_m2": 500}})
+    # THEN review continues, and the overpayment is recorded and on finance's refund list
+    assert response.status_code == 200, response.body
+    assert response.json["status"] == "under_review" and response.json["amount_due_piasters"] == 0
+    refund = 50 * 2 * 500 - 50 * 1 * 500
+    records = audit_of(stack, app.id, owner_token(stack, app))
+    assert records[-1]["data"]["refunds"] == [
+        {"code": "licence", "amount_piasters": refund, "payment_id": paid["payment_id"]}]
+    from chalicelib.wiring import payment_store
+    flagged = payment_store().get(paid["payment_id"])
+    assert flagged.status == "paid" and flagged.flag_reason == "overpaid_after_amendment"
+    report = stack.call("GET", f"/v1/reports/finance?from={flagged.day}&to={flagged.day}",
+                        stack.token("admin")).json
+    assert paid["payment_id"] in {p["payment_id"] for p in report["needs_attention"]}
+    # AND amending it back up later asks only for what was refunded, never twice
+    stack.call("POST", f"{url}/return", officer(stack), {"reason": "area is right after all"})
+    again = stack.call("POST", f"{url}/resubmit", owner_token(stack, app),
+                       {"details": {**BUILDING, "floors": 2, "area_m2": 500}})
+    assert again.json["status"] == "submitted" and again.json["amount_due_piasters"] == refund
+
+
 # --- documents -------------------------------------------------------------------------------
 
 def decoded_policy(upload):

@@ -91,3 +91,28 @@ def test_summary_adds_districts_and_averages_days():
     assert summary["average_days_to_issue"] == 2.5
     assert summary["fines"] == {"assessed_piasters": 2500, "collected_piasters": 2000,
                                 "outstanding_piasters": 500}
+
+
+def test_an_amendment_is_repriced_against_what_was_paid_less_refunds():
+    from chalicelib.domain.fees import FeeLine
+
+    def line(code, amount, paid_by=None, stage="submission"):
+        return FeeLine(code, f"{code} ar", f"{code} en", stage, amount, paid_by)
+
+    paid = application(RETURNED, **{})
+    paid = replace(paid, fees=(line("sms", 500, "P1"), line("licence", 1000, "P1"),
+                               line("fine", 700, "P1", stage="fine")))
+    # GIVEN the amended details owe 5,000 for the licence fee: the difference is a new line
+    more, repricing = backoffice.reprice_amendment(paid, [line("sms", 500), line("licence", 5000)])
+    assert [(f.code, f.amount_piasters, f.paid_by) for f in repricing.difference] == \
+        [("licence", 4000, None)]
+    assert more.fees[-1].name_en == "licence en (difference after the amendment)"
+    assert repricing.refunds == () and "refunds_due" not in more.extra
+    # GIVEN they owe 400: 600 is refunded, against the payment that paid it; fines untouched
+    less, repricing = backoffice.reprice_amendment(paid, [line("sms", 500), line("licence", 400)])
+    assert repricing.difference == () and less.fees == paid.fees
+    assert less.extra["refunds_due"] == [{"code": "licence", "amount_piasters": 600,
+                                          "payment_id": "P1"}]
+    # AND a later amendment back to 1,000 asks for the refunded 600 only
+    back, repricing = backoffice.reprice_amendment(less, [line("sms", 500), line("licence", 1000)])
+    assert repricing.difference_piasters == 600 and repricing.refunds == ()

@@ -83,7 +83,7 @@ def test_a_return_says_what_is_missing_and_the_corrected_application_goes_back_t
     world.clock.now += timedelta(hours=1)
     site = SiteInput(lat=31.2001, lng=29.9187, address="5 شارع النبي دانيال")
     again = usecase.resubmit(reviewed.id, Amendment(site=site, note="moved the pin"), holder,
-                             catalogue(), world.applications, world.clock())
+                             catalogue(), world.applications, world.payments, world.clock())
     # THEN it is under review again with the new site and the old applicant, and the trail
     # says what was amended
     assert again.status == UNDER_REVIEW
@@ -98,7 +98,8 @@ def test_a_resubmission_is_checked_like_a_new_application(world, holder, reviewe
     with pytest.raises(ValidationFailed) as refused:
         usecase.resubmit(reviewed.id, Amendment(details={"activity": "x", "area_m2": -3,
                                                          "commercial_register_no": "1"}),
-                         holder, catalogue(), world.applications, world.clock())
+                         holder, catalogue(), world.applications, world.payments,
+                         world.clock())
     assert "details.area_m2" in refused.value.fields
     assert world.applications.get(reviewed.id).status == RETURNED
 
@@ -106,7 +107,46 @@ def test_a_resubmission_is_checked_like_a_new_application(world, holder, reviewe
 def test_only_a_returned_application_can_be_resubmitted(world, holder, reviewed):
     with pytest.raises(Conflict):
         usecase.resubmit(reviewed.id, Amendment(), holder, catalogue(), world.applications,
-                         world.clock())
+                         world.payments, world.clock())
+
+
+def test_details_that_cost_more_go_back_to_payment_and_less_flag_a_refund(world, holder):
+    # GIVEN a building renewal (its licence fee is due at submission) paid for 1 floor on 20 m2,
+    # under review and returned
+    from chalicelib.usecases.applications import new_application as build
+    from tests.fakes.scenarios import pay_what_is_due
+    plot = {"floors": 1, "area_m2": 20, "plot_number": "P-17", "engineer_syndicate_no": "E-4411"}
+    renewal = world.applications.create(build(
+        catalogue().service("building-renewal"), "EAST", holder,
+        {"name": "محمد أحمد علي", "national_id": "29001010201234", "mobile": "+201012345678"},
+        {"lat": 31.2089, "lng": 29.9092, "address": "12 شارع فؤاد، الإسكندرية"},
+        plot, world.clock()))
+    pay_what_is_due(world, holder, renewal.id)
+    usecase.return_to_citizen(renewal.id, "the floors are wrong", officer(), world.applications,
+                              world.clock())
+    # WHEN resubmitted as 40 floors on 100,000 m2 THEN the difference is due before review
+    bigger = usecase.resubmit(renewal.id, Amendment(details={**plot, "floors": 40,
+                                                              "area_m2": 100000}),
+                              holder, catalogue(), world.applications, world.payments,
+                              world.clock())
+    assert bigger.status == "submitted"
+    assert bigger.amount_due_piasters == 50 * 40 * 100000 - 50 * 1 * 20
+    with pytest.raises(Conflict):
+        usecase.decide(renewal.id, Decision("approve"), officer("EAST"), catalogue(),
+                       world.applications, world.clock())
+    # WHEN that is paid, and it is returned and resubmitted as 1 floor on 20 m2 again THEN review
+    # continues, and the payment that paid the difference is flagged for the refund
+    second, _ = pay_what_is_due(world, holder, renewal.id)
+    assert world.applications.get(renewal.id).status == UNDER_REVIEW
+    usecase.return_to_citizen(renewal.id, "one floor after all", officer(), world.applications,
+                              world.clock())
+    smaller = usecase.resubmit(renewal.id, Amendment(details=plot),
+                               holder, catalogue(), world.applications, world.payments,
+                               world.clock())
+    assert smaller.status == UNDER_REVIEW and smaller.amount_due_piasters == 0
+    assert world.payments.get(second.id).flag_reason == "overpaid_after_amendment"
+    assert smaller.extra["refunds_due"] == [
+        {"code": "licence", "amount_piasters": 50 * 40 * 100000 - 50 * 20, "payment_id": second.id}]
 
 
 def test_a_document_upload_is_a_pinned_form_and_a_listed_document(world, holder, reviewed):
