@@ -377,6 +377,12 @@ class FileStore(ABC):
         """A browser upload form ({"url", "fields"}) whose policy pins the one content type
         and bounds the size; ValueError unless exactly one content type is given."""
 
+    def transaction_status(self, merchant_reference: str, transaction_id: str) -> GatewayStatus:
+        """The gateway's own word (its inquiry API) on one transaction of this payment: asked
+        before a second settlement is believed. By default the payment's status, which names
+        its transaction; gateways that can look a transaction up by id override this."""
+        return self.query_status(merchant_reference)
+
 
 @dataclass(frozen=True)
 class QrImage:

@@ -109,6 +109,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
 
 # Gateway settings beyond the typed ones (docs/gateways.md): environment name -> extra key.
 GATEWAY_EXTRA = {"PAYMOB_API_KEY": "paymob_api_key", "PAYMOB_INTEGRATION_ID": "paymob_integration_id",
+                 "PAYMOB_OWNER_ID": "paymob_owner_id",
+                 "PAYMOB_CALLBACK_INTEGRATION_IDS": "paymob_callback_integration_ids",
                  "PAYMOB_IFRAME_ID": "paymob_iframe_id", "PAYMOB_BASE_URL": "paymob_base_url",
                  "FAWRY_BASE_URL": "fawry_base_url", "FAWRY_RETURN_URL": "fawry_return_url"}
 

@@ -570,6 +570,7 @@ class RukhsaStack(Stack):
                                        ("FAWRY_MERCHANT_CODE", "fawry_merchant_code"),
                                        ("PAYMOB_API_KEY", "paymob_api_key"),
                                        ("PAYMOB_INTEGRATION_ID", "paymob_integration_id"),
+                                       ("PAYMOB_OWNER_ID", "paymob_owner_id"),
                                        ("PAYMOB_IFRAME_ID", "paymob_iframe_id")):
                 env[variable] = f"{{{{resolve:secretsmanager:{secret}:SecretString:{json_key}}}}}"
         return env

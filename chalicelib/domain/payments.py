@@ -206,6 +206,22 @@ def _next_status(payment: Payment, event: IncomingEvent, mismatch: str) -> tuple
     return FAILED, reason, FAILED if current != FAILED else RECORDED
 
 
+def second_settlement(payment: Payment, event: IncomingEvent) -> bool:
+    """True if `event` would flag the payment PAID_TWICE: a new settled, matching transaction on
+    a payment already paid. Such an event is believed only once the gateway confirms it."""
+    ours = event.gateway == payment.gateway and (
+        not payment.gateway_reference or event.gateway_order_reference == payment.gateway_reference)
+    return (ours and payment.status == PAID and event.success and not event.pending
+            and not payment.seen(event_key(event)) and not _mismatch(payment, event))
+
+
+def confirms(status_state: str, status_transaction_id: str, status_amount: int,
+             event: IncomingEvent) -> bool:
+    """The gateway's inquiry answer settles exactly this transaction for this amount."""
+    return (status_state == PAID and status_transaction_id == event.transaction_id
+            and status_amount == event.amount_piasters)
+
+
 class NothingToRefund(Exception):
     """The payment carries no flag: there is nothing for finance to settle on it."""
 

@@ -104,7 +104,22 @@ def receive_webhook(gateway_name: str, headers: Mapping[str, str], query: Mappin
         amount_piasters=event.amount_piasters, currency=event.currency, success=event.success,
         pending=event.pending,
         gateway_order_reference=str(event.raw.get("gateway_order_reference", "")))
+    _confirm_second_settlement(gateway, event.merchant_reference, incoming, payments)
     return apply_incoming(event.merchant_reference, incoming, payments, now)
+
+
+def _confirm_second_settlement(gateway: PaymentGateway, reference: str, incoming: IncomingEvent,
+                               payments: PaymentStore) -> None:
+    """A second settlement puts the payment on finance's refund list: a callback alone (which
+    a re-cut of a genuine one could imitate) is not enough; the gateway's inquiry API must
+    know the transaction, settled, for this payment and amount. Unavailable: 502, retried."""
+    if not domain.second_settlement(payments.get(reference), incoming):
+        return
+    status = gateway.transaction_status(reference, incoming.transaction_id)
+    if not domain.confirms(status.state, status.transaction_id, status.amount_piasters, incoming):
+        raise Conflict(code="settlement_unconfirmed",
+                       message_en="the gateway does not confirm this second settlement",
+                       message_ar="بوابة الدفع لا تؤكد عملية السداد الثانية هذه")
 
 
 def apply_incoming(reference: str, incoming: IncomingEvent, payments: PaymentStore,

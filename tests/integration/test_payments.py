@@ -45,6 +45,7 @@ def gateways(stack, gateway_api, monkeypatch):
     real = wiring.bound_settings()
     configured = replace(real, extra={
         "paymob_api_key": "api-key", "paymob_integration_id": "4097558", "paymob_iframe_id": "9",
+        "paymob_owner_id": "302852",
         "paymob_base_url": gateway_api.base_url, "fawry_base_url": gateway_api.base_url})
     monkeypatch.setattr(wiring, "bound_settings", lambda: configured)
     return configured
@@ -230,6 +231,46 @@ def test_a_callback_repointed_at_another_payment_is_refused(stack, citizen, gate
     # THEN the signature verifies but the signed order id does not match: refused, nothing paid
     assert response.status_code == 409 and response.json["error"]["code"] == "payment_mismatch"
     assert payment(second["payment_id"]).status == "pending"
+
+
+def test_a_re_cut_callback_is_refused_and_a_second_settlement_needs_paymobs_word(
+        stack, citizen, gateways, gateway_api):
+    # GIVEN a payment paid by a genuine Paymob callback
+    _, started = paid_setup(stack, citizen, gateways)
+    secret, reference = gateways.paymob_hmac_secret, started["payment_id"]
+    txn = 10 ** 10 + txn_id() % 10 ** 10  # 11 digits, no leading zero
+    hmac_hex, genuine = paymob_callback(started, secret, txn)
+    assert post_paymob(stack, hmac_hex, genuine).json["payment_status"] == "paid"
+    # WHEN the same callback is re-cut: a digit moved from id to integration_id, or from
+    # created_at to amount_cents (the HMAC, over a separator-less string, still verifies)
+    from_id = copy.deepcopy(genuine)
+    from_id["obj"]["id"] = int(str(txn)[:-1])
+    from_id["obj"]["integration_id"] = int(str(txn)[-1] + str(genuine["obj"]["integration_id"]))
+    from_time = copy.deepcopy(genuine)
+    from_time["obj"]["amount_cents"] = int(f"{genuine['obj']['amount_cents']}{genuine['obj']['created_at'][0]}")
+    from_time["obj"]["created_at"] = genuine["obj"]["created_at"][1:]
+    for recut, field_name in ((from_id, "integration_id"), (from_time, "created_at")):
+        assert expected_hmac(recut["obj"], secret) == hmac_hex
+        response = post_paymob(stack, hmac_hex, recut)
+        # THEN it is refused naming the field, and the payment carries no flag
+        assert response.status_code == 400, response.body
+        assert field_name in response.json["error"]["fields"]
+        assert payment(reference).flag_reason == "" and payment(reference).status == "paid"
+    # WHEN a second, validly signed settlement arrives that Paymob's inquiry API does not know
+    second_txn = txn + 1
+    response = post_paymob(stack, *paymob_callback(started, secret, second_txn))
+    # THEN it is refused without flagging the payment
+    assert response.status_code == 409 and response.json["error"]["code"] == "settlement_unconfirmed"
+    assert payment(reference).flag_reason == ""
+    # WHEN Paymob confirms that transaction, settled for this payment and amount
+    gateway_api.routes[("GET", f"/api/acceptance/transactions/{second_txn}")] = (200, {
+        "id": second_txn, "success": True, "pending": False,
+        "amount_cents": started["amount_piasters"],
+        "order": {"id": int(started["gateway_reference"]), "merchant_order_id": reference}})
+    confirmed = post_paymob(stack, *paymob_callback(started, secret, second_txn))
+    # THEN the citizen really paid twice: finance sees it
+    assert confirmed.status_code == 200, confirmed.body
+    assert payment(reference).flag_reason == "paid_twice"
 
 
 @pytest.mark.parametrize("path,body,status", [

@@ -66,8 +66,12 @@ def response_query() -> dict:
     return json.loads((EVENTS / "paymob_transaction_response_query.json").read_text())
 
 
+# The account the documented sample belongs to.
+ACCOUNT = {"integration_id": "4097558", "owner_id": "302852"}
+
+
 def gateway(**kwargs: object) -> PaymobGateway:
-    return PaymobGateway(hmac_secret=SECRET, **kwargs)
+    return PaymobGateway(hmac_secret=SECRET, **{**ACCOUNT, **kwargs})
 
 
 def deliver(document: dict, hmac_value: str | None = None):
@@ -223,6 +227,93 @@ def test_signed_but_unusable_content_is_a_validation_failure(path, value, field_
     with pytest.raises(ValidationFailed) as raised:
         deliver(document)
     assert field_name in raised.value.fields
+
+
+# ------------------------------------------------------------------ re-cut callbacks
+
+def _recut(obj: dict, left: str, right: str, moved: int = 1) -> dict:
+    """The callback with `moved` characters moved from the end of `left` to the front of
+    `right` (neighbours in the signed order): the concatenation, so the HMAC, is unchanged."""
+    recut = copy.deepcopy(obj)
+    left_text, right_text = str(recut[left]), str(recut[right])
+    recut[left] = left_text[:-moved]
+    recut[right] = left_text[-moved:] + right_text
+    for name in (left, right):  # integers stay JSON integers, as Paymob sends them
+        if isinstance(obj[name], int) and recut[name].isdigit():
+            recut[name] = int(recut[name])
+    return recut
+
+
+def _recut_front(obj: dict, left: str, right: str) -> dict:
+    """The first character of `right` moved to the end of `left`."""
+    recut = copy.deepcopy(obj)
+    left_text, right_text = str(recut[left]), str(recut[right])
+    recut[left], recut[right] = left_text + right_text[0], right_text[1:]
+    if isinstance(obj[left], int):
+        recut[left] = int(recut[left])
+    return recut
+
+
+@pytest.mark.parametrize("recut, refused_field", [
+    (lambda obj: _recut(obj, "id", "integration_id"), "integration_id"),
+    (lambda obj: _recut_front(obj, "id", "integration_id"), "integration_id"),
+    (lambda obj: _recut_front(obj, "amount_cents", "created_at"), "created_at"),
+    (lambda obj: {**_recut({**obj, "order": obj["order"]["id"]}, "order", "owner"),
+                  "order": {**obj["order"],
+                            "id": int(str(obj["order"]["id"])[:-1])}}, "owner"),
+])
+def test_a_genuine_callback_re_cut_between_neighbouring_fields_is_refused(recut, refused_field):
+    """GIVEN a genuine callback re-cut so that a digit moves between two neighbouring signed
+    fields (a "new" transaction id, or another amount) WHEN delivered with the genuine HMAC
+    THEN the HMAC still verifies, but the callback is refused naming the field out of form."""
+    document = processed_callback()
+    genuine_hmac = expected_hmac(document["obj"])
+    document["obj"] = recut(document["obj"])
+    assert expected_hmac(document["obj"]) == genuine_hmac  # the re-cut really keeps the HMAC
+    with pytest.raises(ValidationFailed) as refused:
+        deliver(document, genuine_hmac)
+    assert refused_field in refused.value.fields
+
+
+@pytest.mark.parametrize("path, value", [
+    ("amount_cents", "0100000"), ("id", "0192036465"), ("id", 0), ("integration_id", "04097558"),
+    ("owner", 1), ("order.id", "0217503754"), ("created_at", "2024-06-13 11:33:44"),
+    ("created_at", "2024-13-40T11:33:44"), ("is_3d_secure", "True"), ("is_capture", "1"),
+    ("is_standalone_payment", ""),
+])
+def test_every_signed_field_is_held_to_its_canonical_form(path, value):
+    """GIVEN a callback correctly signed but with one signed field out of its canonical form
+    (leading zeros, another account, a malformed time, a boolean spelled otherwise)
+    WHEN parsed THEN ValidationFailed naming that field."""
+    document = processed_callback()
+    parent = document["obj"]
+    *parents, leaf = path.split(".")
+    for part in parents:
+        parent = parent[part]
+    parent[leaf] = value
+    with pytest.raises(ValidationFailed) as refused:
+        deliver(document)
+    assert path in refused.value.fields
+
+
+def test_an_adapter_without_the_accounts_integration_and_owner_verifies_nothing():
+    """GIVEN an adapter configured without integration id or owner WHEN a genuine callback
+    arrives THEN BadSignature: nobody's callbacks are accepted (fail closed)."""
+    document = processed_callback()
+    query = {"hmac": expected_hmac(document["obj"])}
+    for missing in ({"integration_id": ""}, {"owner_id": ""}):
+        with pytest.raises(BadSignature):
+            gateway(**missing).parse_webhook({}, query, json.dumps(document).encode())
+
+
+def test_callbacks_of_the_accounts_other_integrations_are_accepted():
+    """GIVEN the account's wallet integration listed among the callback integration ids
+    WHEN a callback of it arrives THEN it verifies."""
+    document = processed_callback()
+    document["obj"]["integration_id"] = 4097999
+    adapter = gateway(integration_id="4097558", callback_integration_ids="4097558, 4097999")
+    query = {"hmac": expected_hmac(document["obj"])}
+    assert adapter.parse_webhook({}, query, json.dumps(document).encode()).success is True
 
 
 def test_a_callback_that_is_not_a_transaction_is_unverifiable():
@@ -428,6 +519,27 @@ def test_an_unreachable_gateway_is_unavailable():
     """GIVEN nothing listening WHEN queried THEN GatewayUnavailable."""
     with pytest.raises(GatewayUnavailable):
         gateway(api_key="k", base_url=closed_port_url(), timeout_seconds=2).query_status("PAY-1")
+
+
+def test_transaction_status_asks_paymob_about_one_transaction_by_id(paymob_api):
+    """GIVEN Paymob's retrieve-transaction API WHEN a transaction is looked up THEN it is asked
+    by id with the auth token; a settled one of this order is paid; one of another order, one
+    Paymob does not know, or a non-canonical id is unknown."""
+    paymob_api.routes[("POST", "/api/auth/tokens")] = (201, {"token": "t"})
+    paymob_api.routes[("GET", "/api/acceptance/transactions/5")] = (200, {
+        "id": 5, "success": True, "pending": False, "amount_cents": 550,
+        "order": {"id": 9, "merchant_order_id": "PAY-1"}})
+    adapter = gateway(api_key="k", base_url=paymob_api.base_url)
+    status = adapter.transaction_status("PAY-1", "5")
+    assert (status.state, status.transaction_id, status.amount_piasters) == ("paid", "5", 550)
+    assert paymob_api.requests_to("/api/acceptance/transactions/5")[0].headers[
+        "authorization"] == "Bearer t"
+    assert adapter.transaction_status("PAY-2", "5").state == "unknown"
+    assert adapter.transaction_status("PAY-1", "6").state == "unknown"
+    assert adapter.transaction_status("PAY-1", "05").state == "unknown"
+    paymob_api.routes[("GET", "/api/acceptance/transactions/7")] = (500, "oops")
+    with pytest.raises(GatewayUnavailable):
+        adapter.transaction_status("PAY-1", "7")
 
 
 def test_query_status_reads_the_flattened_inquiry_answer(paymob_api):

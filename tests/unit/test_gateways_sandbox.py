@@ -38,11 +38,12 @@ def test_create_checkout_points_at_the_sandbox_page():
 def test_the_sandbox_callback_is_signed_exactly_as_paymob_signs():
     """GIVEN a sandbox callback WHEN its HMAC is recomputed from Paymob's documented field list
     with the same secret THEN they agree, and the Paymob adapter itself accepts it."""
-    query, body = build_sandbox_callback("PAY-1", 15050, True, "tx-1", SECRET)
+    query, body = build_sandbox_callback("PAY-1", 15050, True, "700001", SECRET)
     document = json.loads(body)
     assert document["type"] == "TRANSACTION"
     assert query == {"hmac": expected_hmac(document["obj"], SECRET)}
-    event = PaymobGateway(hmac_secret=SECRET).parse_webhook({}, query, body)
+    event = PaymobGateway(hmac_secret=SECRET, integration_id="1",
+                          owner_id="1").parse_webhook({}, query, body)
     assert (event.merchant_reference, event.amount_piasters, event.success) == ("PAY-1", 15050,
                                                                                 True)
 
@@ -54,10 +55,10 @@ def test_sandbox_webhooks_verify_and_normalise_like_paymobs():
     gateway = sandbox()
     checkout = gateway.create_checkout("PAY-2", 999, "fee", "")
     for success in (True, False):
-        query, body = build_sandbox_callback("PAY-2", 999, success, f"tx-{success}", SECRET)
+        query, body = build_sandbox_callback("PAY-2", 999, success, f"70000{int(success)}", SECRET)
         event = gateway.parse_webhook({}, query, body)
         assert event.gateway == "sandbox"
-        assert (event.transaction_id, event.success, event.pending) == (f"tx-{success}", success,
+        assert (event.transaction_id, event.success, event.pending) == (f"70000{int(success)}", success,
                                                                         False)
         assert event.raw["gateway_order_reference"] == checkout.gateway_reference
 
@@ -65,7 +66,7 @@ def test_sandbox_webhooks_verify_and_normalise_like_paymobs():
 def test_the_callback_time_is_paymobs_zone_less_cairo_time():
     """GIVEN a callback built at a known Cairo local time WHEN parsed THEN occurred_at is that
     instant in UTC (Cairo is UTC+2 in January)."""
-    query, body = build_sandbox_callback("PAY-3", 100, True, "tx-3", SECRET,
+    query, body = build_sandbox_callback("PAY-3", 100, True, "700003", SECRET,
                                          created_at=datetime(2026, 1, 5, 12, 0, 0))
     assert json.loads(body)["obj"]["created_at"] == "2026-01-05T12:00:00"
     assert sandbox().parse_webhook({}, query, body).occurred_at == datetime(
@@ -75,7 +76,7 @@ def test_the_callback_time_is_paymobs_zone_less_cairo_time():
 @pytest.mark.parametrize("path", DOCUMENTED_FIELDS)
 def test_tampering_with_any_signed_field_of_a_sandbox_callback_is_refused(path):
     """GIVEN a sandbox callback WHEN any one signed field is changed THEN BadSignature."""
-    query, body = build_sandbox_callback("PAY-4", 100, True, "tx-4", SECRET)
+    query, body = build_sandbox_callback("PAY-4", 100, True, "700004", SECRET)
     document = json.loads(body)
     parent = document["obj"]
     *parents, leaf = path.split(".")
@@ -89,7 +90,7 @@ def test_tampering_with_any_signed_field_of_a_sandbox_callback_is_refused(path):
 
 def test_a_callback_signed_with_another_secret_is_refused():
     """GIVEN a callback signed with a different secret WHEN parsed THEN BadSignature."""
-    query, body = build_sandbox_callback("PAY-5", 100, True, "tx-5", "not-the-secret")
+    query, body = build_sandbox_callback("PAY-5", 100, True, "700005", "not-the-secret")
     with pytest.raises(BadSignature):
         sandbox().parse_webhook({}, query, body)
 
@@ -147,7 +148,7 @@ def test_the_factory_builds_each_named_gateway():
 def test_the_factorys_sandbox_verifies_with_the_stages_paymob_secret():
     """GIVEN the local stage's settings WHEN the sandbox verifies a callback signed with
     paymob_hmac_secret THEN it accepts it."""
-    query, body = build_sandbox_callback("PAY-8", 100, True, "tx-8", SECRET)
+    query, body = build_sandbox_callback("PAY-8", 100, True, "700008", SECRET)
     assert gateway_for("sandbox", settings()).parse_webhook({}, query, body).success is True
 
 

@@ -1,8 +1,8 @@
 """Payment gateway adapters and the one factory that picks them by name.
 
 Settings beyond the typed ones are read from `Settings.extra` (see docs/gateways.md):
-paymob_api_key, paymob_integration_id, paymob_iframe_id, paymob_base_url,
-fawry_base_url, fawry_return_url.
+paymob_api_key, paymob_integration_id, paymob_callback_integration_ids, paymob_owner_id,
+paymob_iframe_id, paymob_base_url, fawry_base_url, fawry_return_url.
 """
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ def _paymob(settings: Settings) -> PaymentGateway:
                          api_key=extra.get("paymob_api_key", ""),
                          integration_id=extra.get("paymob_integration_id", ""),
                          iframe_id=extra.get("paymob_iframe_id", ""),
+                         owner_id=extra.get("paymob_owner_id", ""),
+                         callback_integration_ids=extra.get("paymob_callback_integration_ids", ""),
                          base_url=extra.get("paymob_base_url", PAYMOB_BASE_URL))
 
 

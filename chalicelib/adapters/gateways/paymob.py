@@ -11,12 +11,20 @@ callback (the same fields, flattened into query parameters).
 Note: `order.merchant_order_id` (our merchant reference) is NOT among the signed fields. The signed
 `order.id` is returned as `Checkout.gateway_reference` and as `GatewayEvent.raw["gateway_order_reference"]`;
 the webhook handler must check that it matches the payment it settles.
+
+Because the values are concatenated without separators, digits can be moved between neighbouring
+fields (`id` | `integration_id`, `amount_cents` | `created_at`, `order.id` | `owner`) without
+changing the HMAC. Every signed field is therefore held to its one canonical form
+(`_require_canonical`): ids and amounts are integers without leading zeros, `created_at` is a
+full ISO date-time, booleans are "true"/"false", and `integration_id` and `owner` must be the
+account's own. A re-cut callback cannot satisfy all of them at once.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Mapping, Optional
 
@@ -57,6 +65,13 @@ PAYMOB_HMAC_FIELDS: tuple[str, ...] = (
 _GET_ORDER_ID_KEYS = ("order", "order_id")
 
 _DIGITS = re.compile(r"^[0-9]+$")
+_CANONICAL_INTEGER = re.compile(r"^(0|[1-9][0-9]*)$")
+_CANONICAL_ID = re.compile(r"^[1-9][0-9]*$")
+_CREATED_AT = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})?$")
+SIGNED_BOOLEANS = ("error_occured", "has_parent_transaction", "is_3d_secure", "is_auth",
+                   "is_capture", "is_refunded", "is_standalone_payment", "is_voided", "pending",
+                   "success")
 _HEX_SHA512 = re.compile(r"^[0-9a-fA-F]{128}$")
 _CAIRO_ZONE_NAME = "Africa/Cairo"
 
@@ -182,6 +197,43 @@ def _is_settled_payment(signed: Mapping[str, str]) -> bool:
     return _flag(signed, "success") and not any(_flag(signed, name) for name in reversal_or_child)
 
 
+@dataclass(frozen=True)
+class Account:
+    """Who the callbacks must come from: the account's integration ids and owner (user) id."""
+
+    integration_ids: frozenset[str]
+    owner: str
+
+    @classmethod
+    def of(cls, integration_ids: str, owner: str) -> "Account":
+        return cls(frozenset(i.strip() for i in integration_ids.split(",") if i.strip()),
+                   owner.strip())
+
+
+def _require_canonical(signed: Mapping[str, str], account: Account) -> None:
+    """Each signed value in its one canonical form (see the module docstring): a verified HMAC
+    over a separator-less concatenation proves the string, not where each field ends."""
+    if not account.integration_ids or not account.owner:
+        raise BadSignature("no Paymob integration id or owner is configured")
+    problems = []
+    if signed.get("integration_id") not in account.integration_ids:
+        problems.append("integration_id")
+    if signed.get("owner") != account.owner:
+        problems.append("owner")
+    for name in ("id", "order.id"):
+        if not _CANONICAL_ID.match(signed.get(name, "")):
+            problems.append(name)
+    if not _CANONICAL_INTEGER.match(signed.get("amount_cents", "")):
+        problems.append("amount_cents")
+    if not _CREATED_AT.match(signed.get("created_at", "")) or \
+            parse_created_at(signed["created_at"]) is None:
+        problems.append("created_at")
+    problems += [name for name in SIGNED_BOOLEANS if signed.get(name) not in ("true", "false")]
+    if problems:
+        raise ValidationFailed(fields={name: "not in Paymob's canonical form for this account / قيمة غير مقبولة من بوابة الدفع"
+                                       for name in problems})
+
+
 def _event(gateway: str, signed: Mapping[str, str], merchant_reference: object,
            payload: Mapping[str, object]) -> GatewayEvent:
     transaction_id = signed.get("id", "")
@@ -205,7 +257,7 @@ def _event(gateway: str, signed: Mapping[str, str], merchant_reference: object,
 
 
 def parse_processed_callback(query: Mapping[str, str], body: bytes, secret: str,
-                             gateway: str = "paymob") -> GatewayEvent:
+                             account: Account, gateway: str = "paymob") -> GatewayEvent:
     """Verify and normalise a POST transaction processed callback."""
     document = _decode_json_object(body)
     transaction = document.get("obj")
@@ -216,10 +268,12 @@ def parse_processed_callback(query: Mapping[str, str], body: bytes, secret: str,
     signed = {path: hmac_value(_lookup(transaction, path)) for path in PAYMOB_HMAC_FIELDS}
     order = transaction.get("order")
     merchant_reference = order.get("merchant_order_id") if isinstance(order, dict) else None
-    return _event(gateway, signed, merchant_reference, document)
+    event = _event(gateway, signed, merchant_reference, document)
+    _require_canonical(signed, account)
+    return event
 
 
-def parse_response_callback(query: Mapping[str, str], secret: str,
+def parse_response_callback(query: Mapping[str, str], secret: str, account: Account,
                             gateway: str = "paymob") -> GatewayEvent:
     """Verify and normalise a GET transaction response callback (fields in the query)."""
     if not all(isinstance(key, str) and isinstance(value, str) for key, value in query.items()):
@@ -228,19 +282,21 @@ def parse_response_callback(query: Mapping[str, str], secret: str,
     _require_valid_hmac(message, query.get("hmac"), secret)
     signed = {path: hmac_value(_query_field(query, path)) for path in PAYMOB_HMAC_FIELDS}
     payload = {key: value for key, value in query.items() if key != "hmac"}
-    return _event(gateway, signed, query.get("merchant_order_id"), payload)
+    event = _event(gateway, signed, query.get("merchant_order_id"), payload)
+    _require_canonical(signed, account)
+    return event
 
 
-def parse_paymob_callback(query: Mapping[str, str], body: bytes, secret: str,
+def parse_paymob_callback(query: Mapping[str, str], body: bytes, secret: str, account: Account,
                           gateway: str = "paymob") -> GatewayEvent:
     """Either callback: a body means the processed (POST) one, none means the response (GET)."""
     if not isinstance(query, Mapping):
         raise BadSignature("query parameters missing")
     if body is None or (isinstance(body, (bytes, bytearray, str)) and not body.strip()):
-        return parse_response_callback(query, secret, gateway)
+        return parse_response_callback(query, secret, account, gateway)
     if not isinstance(body, (bytes, bytearray, str)):
         raise BadSignature("callback body has an unexpected type")
-    return parse_processed_callback(query, body, secret, gateway)
+    return parse_processed_callback(query, body, secret, account, gateway)
 
 
 # ---------------------------------------------------------------------------- the adapter
@@ -292,13 +348,16 @@ class PaymobGateway(PaymentGateway):
     def __init__(self, hmac_secret: str, api_key: str = "", integration_id: str = "",
                  iframe_id: str = "", base_url: str = PAYMOB_BASE_URL,
                  timeout_seconds: float = _http.DEFAULT_TIMEOUT_SECONDS,
-                 name: str = "paymob") -> None:
+                 name: str = "paymob", owner_id: str = "",
+                 callback_integration_ids: str = "") -> None:
         if not hmac_secret:
             raise ValueError("PaymobGateway needs the account's HMAC secret")
         self.name = name
         self._hmac_secret = hmac_secret
         self._api_key = api_key
         self._integration_id = integration_id
+        # Callbacks may come from the checkout integration or others of the same account.
+        self._account = Account.of(callback_integration_ids or integration_id, owner_id)
         self._iframe_id = iframe_id
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout_seconds
@@ -306,7 +365,7 @@ class PaymobGateway(PaymentGateway):
     # -- webhook
     def parse_webhook(self, headers: Mapping[str, str], query: Mapping[str, str],
                       body: bytes) -> GatewayEvent:
-        return parse_paymob_callback(query, body, self._hmac_secret, self.name)
+        return parse_paymob_callback(query, body, self._hmac_secret, self._account, self.name)
 
     # -- outbound API
     def _post(self, path: str, payload: Mapping[str, object]) -> Mapping[str, object]:
@@ -368,4 +427,24 @@ class PaymobGateway(PaymentGateway):
             transaction_id="" if transaction_id is None else str(transaction_id),
             amount_piasters=_inquiry_amount(answer.get("amount_cents")),
         )
+
+    def transaction_status(self, merchant_reference: str, transaction_id: str) -> GatewayStatus:
+        """Paymob's "retrieve transaction" API: a transaction Paymob does not know, or one of
+        another order, is `unknown` for this payment."""
+        unknown = GatewayStatus(merchant_reference=merchant_reference, state="unknown")
+        if not _CANONICAL_ID.match(transaction_id):
+            return unknown
+        token = self._auth_token()
+        status, answer = _http.request_json(
+            "GET", f"{self._base_url}/api/acceptance/transactions/{transaction_id}",
+            headers={"Authorization": f"Bearer {token}"}, timeout=self._timeout)
+        if status == 404:
+            return unknown
+        if not 200 <= status < 300 or not isinstance(answer, dict):
+            raise GatewayUnavailable(f"Paymob transaction inquiry answered HTTP {status}")
+        if _inquiry_reference(answer) != merchant_reference or str(answer.get("id")) != transaction_id:
+            return unknown
+        return GatewayStatus(merchant_reference=merchant_reference,
+                             state=_state_of_transaction(answer), transaction_id=transaction_id,
+                             amount_piasters=_inquiry_amount(answer.get("amount_cents")))
 

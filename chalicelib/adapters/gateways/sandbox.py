@@ -13,11 +13,12 @@ import urllib.parse
 from datetime import datetime, timezone
 from typing import Mapping, Optional
 
-from chalicelib.adapters.gateways.paymob import parse_paymob_callback, sign_transaction
+from chalicelib.adapters.gateways.paymob import Account, parse_paymob_callback, sign_transaction
 from chalicelib.ports import Checkout, GatewayEvent, GatewayStatus, SimulatedGateway
 
 SANDBOX_INTEGRATION_ID = 1
 SANDBOX_OWNER_ID = 1
+SANDBOX_ACCOUNT = Account.of(str(SANDBOX_INTEGRATION_ID), str(SANDBOX_OWNER_ID))
 _CAIRO_ZONE_NAME = "Africa/Cairo"
 
 
@@ -160,7 +161,7 @@ class SandboxGateway(SimulatedGateway):
 
     def parse_webhook(self, headers: Mapping[str, str], query: Mapping[str, str],
                       body: bytes) -> GatewayEvent:
-        return parse_paymob_callback(query, body, self._secret, self.name)
+        return parse_paymob_callback(query, body, self._secret, SANDBOX_ACCOUNT, self.name)
 
     def query_status(self, merchant_reference: str) -> GatewayStatus:
         """The sandbox keeps no ledger of its own: its only record is the signed callback our
