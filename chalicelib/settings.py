@@ -99,12 +99,29 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         raise SettingsError("AUTH_MODE=cognito needs COGNITO_ISSUER and COGNITO_AUDIENCE")
     if auth_mode == "local" and len(settings.local_jwt_secret) < 32:
         raise SettingsError("AUTH_MODE=local needs LOCAL_JWT_SECRET of at least 32 characters")
-    if settings.stage == "prod" and (settings.sandbox_enabled or settings.dev_tokens_enabled):
-        raise SettingsError("the sandbox gateway and dev tokens are never enabled in prod")
-    if settings.stage == "prod" and settings.catalogue_dir:
-        raise SettingsError("CATALOGUE_DIR is for tests and the local stack: prod serves the "
-                            "packaged catalogue")
+    _refuse_local_conveniences(settings)
     return settings
+
+
+# The one stage that may run the conveniences of the local stack. Compared exactly: `Local`,
+# `PROD`, `staging` or any other spelling is a deployed stage.
+LOCAL_STAGE = "local"
+
+
+def _refuse_local_conveniences(settings: Settings) -> None:
+    """Dev tokens, the sandbox gateway, local auth (a shared secret anyone can read in the
+    repository) and another catalogue directory exist for the local stack only: any other stage
+    refuses to start with them."""
+    if settings.stage == LOCAL_STAGE:
+        return
+    enabled = [name for name, on in (("DEV_TOKENS_ENABLED", settings.dev_tokens_enabled),
+                                     ("SANDBOX_ENABLED", settings.sandbox_enabled),
+                                     ("AUTH_MODE=local", settings.auth_mode == "local"),
+                                     # tests and the local stack only: AWS serves the packaged one
+                                     ("CATALOGUE_DIR", bool(settings.catalogue_dir))) if on]
+    if enabled:
+        raise SettingsError(f"only the {LOCAL_STAGE!r} stage may enable {', '.join(enabled)}; "
+                            f"stage {settings.stage!r} refuses to start")
 
 
 # Gateway settings beyond the typed ones (docs/gateways.md): environment name -> extra key.

@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib.settings import SettingsError, load_settings
 
-BASE = {"STAGE": "test", "TABLE_PREFIX": "t-", "FILES_BUCKET": "t-files",
+BASE = {"STAGE": "local", "TABLE_PREFIX": "t-", "FILES_BUCKET": "t-files",
         "SEAL_KEY_IDS": "alias/new,alias/old", "VERIFY_BASE_URL": "https://v.example/",
         "PUBLIC_BASE_URL": "https://p.example", "AUTH_MODE": "local",
         "LOCAL_JWT_SECRET": "x" * 32}
@@ -45,3 +45,32 @@ def test_another_catalogue_directory_is_for_tests_and_the_local_stack_only() -> 
     assert load_settings(prod).catalogue_dir == ""
     with pytest.raises(SettingsError, match="CATALOGUE_DIR"):
         load_settings({**prod, "CATALOGUE_DIR": "/tmp/catalogue"})
+
+
+COGNITO = {**BASE, "AUTH_MODE": "cognito", "COGNITO_ISSUER": "https://cognito.example/pool",
+           "COGNITO_AUDIENCE": "client-id"}
+DEPLOYED_SPELLINGS = ["prod", "PROD", "Prod", " prod", "prod ", "production", "staging", "Staging",
+                      "dev", "test", "Local", "LOCAL", "local-prod"]
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_SPELLINGS)
+@pytest.mark.parametrize("convenience", [
+    {"DEV_TOKENS_ENABLED": "true"}, {"SANDBOX_ENABLED": "1"}, {"SANDBOX_ENABLED": "yes"},
+    {"AUTH_MODE": "local", "LOCAL_JWT_SECRET": "x" * 32}, {"CATALOGUE_DIR": "/tmp/catalogue"},
+])
+def test_every_stage_but_local_refuses_to_start_with_local_conveniences(stage, convenience):
+    """GIVEN any stage other than exactly `local`, however spelled, WHEN dev tokens, the sandbox
+    or local auth is enabled THEN the settings refuse (the function does not start)."""
+    with pytest.raises(SettingsError, match="only the 'local' stage may enable"):
+        load_settings({**COGNITO, "STAGE": stage, **convenience})
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_SPELLINGS)
+def test_a_deployed_stage_starts_without_them(stage):
+    assert load_settings({**COGNITO, "STAGE": stage}).stage == stage.strip()
+
+
+def test_the_local_stage_may_enable_them():
+    settings = load_settings({**BASE, "DEV_TOKENS_ENABLED": "true", "SANDBOX_ENABLED": "true"})
+    assert (settings.dev_tokens_enabled, settings.sandbox_enabled, settings.auth_mode) == \
+        (True, True, "local")

@@ -49,7 +49,7 @@ def _fawry(settings: Settings) -> PaymentGateway:
 def _sandbox(settings: Settings) -> PaymentGateway:
     from chalicelib.adapters.gateways.sandbox import SandboxGateway
 
-    # The sandbox exists only where settings enable it (never prod: load_settings refuses that).
+    # The sandbox exists only where settings enable it (the local stage only: load_settings refuses it elsewhere).
     if not settings.sandbox_enabled or not settings.paymob_hmac_secret:
         raise _not_configured("sandbox")
     return SandboxGateway(secret=settings.paymob_hmac_secret,
