@@ -71,6 +71,11 @@ class TooManyRequests(RukhsaError):
     message_ar = "طلبات كثيرة، حاول لاحقًا"
     message_en = "Too many requests, try again later"
 
+    def __init__(self, message_en: Optional[str] = None, message_ar: Optional[str] = None,
+                 retry_after_seconds: Optional[int] = None, code: Optional[str] = None) -> None:
+        super().__init__(message_en, message_ar, code=code)
+        self.retry_after_seconds = retry_after_seconds  # the Retry-After header
+
 
 class PayloadTooLarge(RukhsaError):
     status = 413

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # types only: the verification cold start must not load the d
     from chalicelib.domain.audit import AuditRecord
     from chalicelib.domain.licences import Fine, Licence
     from chalicelib.domain.payments import Payment
+    from chalicelib.domain.rate_limits import Limit
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,16 @@ class WorkLists(ABC):
 
 
 # ------------------------------------------------------------------------------ exactly once
+
+class RateLimiter(ABC):
+    """Sliding-window bounds per caller and action (chalicelib/domain/rate_limits.py), kept by
+    conditional writes so that concurrent requests cannot both take the last use."""
+
+    @abstractmethod
+    def take(self, key: str, limit: "Limit", now: datetime) -> int:
+        """Count one use of `key` if `limit` allows it and return 0; otherwise count nothing
+        and return the seconds until one more use is allowed."""
+
 
 class OnceStore(ABC):
     """Keys of things that must happen exactly once, by conditional writes.

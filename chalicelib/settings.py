@@ -43,6 +43,12 @@ class Settings:
     catalogue_dir: str = ""
     """CATALOGUE_DIR: a directory holding catalogue.json and districts.json to use instead of
     the packaged chalicelib/data, for tests and the local stack only (refused in prod)."""
+    applications_per_hour: int = 10
+    payment_attempts_per_hour: int = 10
+    paper_copies_per_hour: int = 10
+    """Per citizen (per caller for paper copies), over any sliding hour: 429 beyond."""
+    sms_resend_interval_seconds: int = 600
+    """One SMS resend per licence in any window of this many seconds."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def table_name(self, logical_name: str) -> str:
@@ -58,6 +64,15 @@ def _required(env: Mapping[str, str], name: str) -> str:
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in ("1", "true", "yes")
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a whole number of at least 1")
+    return int(raw)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -86,6 +101,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         dev_tokens_enabled=_flag(env, "DEV_TOKENS_ENABLED"),
         sms_queue_url=env.get("SMS_QUEUE_URL", ""),
         catalogue_dir=env.get("CATALOGUE_DIR", "").strip(),
+        applications_per_hour=_positive(env, "APPLICATIONS_PER_HOUR", 10),
+        payment_attempts_per_hour=_positive(env, "PAYMENT_ATTEMPTS_PER_HOUR", 10),
+        paper_copies_per_hour=_positive(env, "PAPER_COPIES_PER_HOUR", 10),
+        sms_resend_interval_seconds=_positive(env, "SMS_RESEND_INTERVAL_SECONDS", 600),
         extra=gateway_extra(env),
     )
     for der in settings.seal_public_keys:

@@ -12,10 +12,11 @@ if TYPE_CHECKING:  # the ports load cryptography: `import app` must not (tests/u
     from chalicelib.domain.applications import Application
     from chalicelib.domain.changes import Change
     from chalicelib.domain.payments import Payment
+    from chalicelib.usecases.bounds import Bounds
     from chalicelib.ports import (ApplicationStore, AuditTrail, DelayQueue, FileStore,
                                   LicenceReader, LicenceStore, OnceStore, PaperCopyRenderer,
                                   PaymentGateway, PaymentStore, PointerStore, QrRenderer,
-                                  ReportStore, RolloutAdmin, RolloutStore, SealSigner,
+                                  RateLimiter, ReportStore, RolloutAdmin, RolloutStore, SealSigner,
                                   SmsNotifier, TaskQueue, WorkLists)
 
 
@@ -61,6 +62,29 @@ def licence_reader() -> LicenceReader:
     settings = get_settings()
     return DynamoLicenceReader(aws_client("dynamodb", region_name=settings.region),
                                settings.table_name("licences"))
+
+
+@lru_cache(maxsize=1)
+def rate_limiter() -> RateLimiter:
+    from chalicelib.adapters.rate_limiter import DynamoRateLimiter
+
+    bound_settings()
+    return DynamoRateLimiter()
+
+
+def action_bounds() -> Bounds:
+    """Per-caller bounds with this stage's limits (read each time: tests narrow them)."""
+    from chalicelib.domain.rate_limits import Limit
+    from chalicelib.usecases import bounds
+
+    settings = bound_settings()
+    hour = 3600
+    return bounds.Bounds(rate_limiter(), {
+        bounds.APPLICATION: Limit(settings.applications_per_hour, hour),
+        bounds.PAYMENT_ATTEMPT: Limit(settings.payment_attempts_per_hour, hour),
+        bounds.PAPER_COPY: Limit(settings.paper_copies_per_hour, hour),
+        bounds.SMS_RESEND: Limit(1, settings.sms_resend_interval_seconds),
+    })
 
 
 @lru_cache(maxsize=1)
@@ -169,9 +193,9 @@ clock: Callable[[], datetime] = utc_now
 def reset() -> None:
     """Forget cached adapters (tests switch stages and endpoints)."""
     for factory in (bound_settings, application_store, rollout_store, licence_store,
-                    licence_reader, once_store, pointer_store, work_lists, sms_notifier,
-                    file_store, seal_signer, seal_public_keys, nightly_queue, sms_queue,
-                    payment_store, _botocore_session):
+                    licence_reader, once_store, rate_limiter, pointer_store, work_lists,
+                    sms_notifier, file_store, seal_signer, seal_public_keys, nightly_queue,
+                    sms_queue, payment_store, _botocore_session):
         factory.cache_clear()
     get_settings.cache_clear()
 

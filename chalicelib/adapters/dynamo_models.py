@@ -112,6 +112,9 @@ class OnceModel(Model):
     lease_until = NumberAttribute(null=True)
     # What a claim points at (the open renewal application of a licence term).
     ref = UnicodeAttribute(null=True)
+    # Rate-limit records (rate#ACTION#SUBJECT): the times of the last uses in `data`, rewritten
+    # only over the revision that was read.
+    revision = NumberAttribute(null=True)
 
 
 ALL_MODELS: dict[str, type[Model]] = {

@@ -4,7 +4,7 @@ from chalice import Blueprint
 from chalicelib.api.http import (caller_of, json_response, limit_param, parse_body,
                                  query_param)
 from chalicelib.api.routes import route
-from chalicelib.wiring import application_store, clock, rollout_store
+from chalicelib.wiring import action_bounds, application_store, clock, rollout_store
 
 applications_api = Blueprint(__name__)
 
@@ -22,7 +22,7 @@ def create_application():
     parsed = parse_body(request, ApplicationIn)
     app = usecase.create_application(commands.new_application(parsed), caller,
                                      wiring.catalogue(), rollout_store().all(),
-                                     application_store(), clock())
+                                     application_store(), action_bounds(), clock())
     return json_response(body(Application.of(app)), status=201,
                          headers={"Location": f"/v1/applications/{app.id}"})
 

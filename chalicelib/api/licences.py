@@ -3,8 +3,8 @@ from chalice import Blueprint
 
 from chalicelib.api.http import caller_of, json_response, limit_param, query_param
 from chalicelib.api.routes import route
-from chalicelib.wiring import (bound_settings, clock, file_store, licence_store, paper_renderer,
-                              pointer_store, sms_queue)
+from chalicelib.wiring import (action_bounds, bound_settings, clock, file_store, licence_store,
+                               paper_renderer, sms_queue)
 
 licences_api = Blueprint(__name__)
 
@@ -43,7 +43,8 @@ def paper_copy(number: str):
     caller = caller_of(licences_api.current_request)
     licence = usecase.readable_licence(number, caller, licence_store(), "licence.paper_copy")
     url = usecase.paper_copy(licence, wiring.catalogue(), file_store(),
-                             bound_settings().verify_base_url, paper_renderer(), clock())
+                             bound_settings().verify_base_url, paper_renderer(), caller,
+                             action_bounds(), clock())
     return json_response(body(PaperCopy(pdf_url=url)), status=201)
 
 
@@ -55,5 +56,5 @@ def resend_sms(number: str):
 
     caller = caller_of(licences_api.current_request)
     licence = usecase.readable_licence(number, caller, licence_store(), "licence.resend_sms")
-    queued = request_resend(licence, caller, pointer_store(), sms_queue(), clock())
+    queued = request_resend(licence, action_bounds(), sms_queue(), clock())
     return json_response(body(SmsQueued.model_validate(queued)), status=202)

@@ -103,7 +103,7 @@ OPERATIONS: tuple[Operation, ...] = (
     # Applications
     Operation("createApplication", "POST", "/v1/applications", "application.create",
               "تقديم طلب ترخيص / Apply for a licence (citizen)", "applications",
-              {201: "Application"}, (409, STORE), request=f"{SCHEMAS}:ApplicationIn",
+              {201: "Application"}, (409, 429, STORE), request=f"{SCHEMAS}:ApplicationIn",
               location=True),
     Operation("listApplications", "GET", "/v1/applications", "application.list",
               "الطلبات / The caller's own applications (citizen) or the district queue, oldest "
@@ -159,7 +159,7 @@ OPERATIONS: tuple[Operation, ...] = (
     # Payments
     Operation("startPayment", "POST", f"{APP}/payments", "application.pay",
               "الدفع / Start paying what the application owes now (owner)", "payments",
-              {201: "PaymentStarted"}, (409, 502, STORE), request=f"{SCHEMAS}:PaymentIn",
+              {201: "PaymentStarted"}, (409, 429, 502, STORE), request=f"{SCHEMAS}:PaymentIn",
               location=True),
     Operation("receiveGatewayWebhook", "POST", "/v1/webhooks/{gateway}", PUBLIC,
               "إشعار بوابة الدفع / Gateway callback (Paymob, Fawry, sandbox), signed by the "
@@ -202,7 +202,7 @@ OPERATIONS: tuple[Operation, ...] = (
               (409, STORE), location=True),
     Operation("requestPaperCopy", "POST", f"{LICENCE}/paper-copy", "licence.paper_copy",
               "نسخة ورقية / A printable A4 PDF copy (holder or officer of its district)",
-              "licences", {201: "PaperCopy"}, (409, STORE)),
+              "licences", {201: "PaperCopy"}, (409, 429, STORE)),
     Operation("resendLicenceSms", "POST", f"{LICENCE}/sms", "licence.resend_sms",
               "إعادة إرسال الرسالة / Send the licence SMS again", "licences",
               {202: "SmsQueued"}, (409, 429, STORE)),

@@ -16,6 +16,7 @@ from chalicelib.domain.commands import ApplicantInput, NewApplication, SiteInput
 from chalicelib.domain.fees import STAGE_SUBMISSION, FeeLine, fee_lines
 from chalicelib.errors import Conflict, ValidationFailed
 from chalicelib.ports import ApplicationStore, Page
+from chalicelib.usecases.bounds import APPLICATION, Bounds
 
 if TYPE_CHECKING:  # types only: this module pulls PyJWT into every worker
     from chalicelib.auth import Principal
@@ -109,6 +110,7 @@ def new_application(service: Service, district: str, owner: Principal, applicant
 
 def create_application(body: NewApplication, caller: Principal, catalogue: Catalogue,
                        rollout: Mapping[str, tuple[str, ...]], store: ApplicationStore,
+                       bounds: Bounds,
                        now: datetime) -> Application:
     authorize(caller, "application.create")
     service = _service(catalogue, body.service_code)
@@ -118,6 +120,7 @@ def create_application(body: NewApplication, caller: Principal, catalogue: Catal
     applicant, site = validate_applicant_and_site(body.applicant, body.site, body.district,
                                                   cairo_date(now), catalogue)
     details = validate_details(service, body.details)
+    bounds.take(APPLICATION, caller.sub, now)  # counted once valid: a typo costs no quota
     app = new_application(service, body.district, caller, applicant, site, details, now)
     return store.create(app, audit=[audit_record(app, None, caller)])
 

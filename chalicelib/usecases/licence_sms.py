@@ -10,22 +10,18 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from chalicelib.domain import issuance as rules
 from chalicelib.domain.licences import Licence
 from chalicelib.conflicts import retry_on_conflict
-from chalicelib.errors import Conflict, TooManyRequests, ValidationFailed
+from chalicelib.errors import Conflict, ValidationFailed
 from chalicelib.observability import logger, mask_phone
-from chalicelib.ports import (DelayQueue, LicenceStore, OnceStore, PointerStore, SmsDeliveryFailed,
-                              SmsNotifier)
+from chalicelib.ports import DelayQueue, LicenceStore, OnceStore, SmsDeliveryFailed, SmsNotifier
+from chalicelib.usecases.bounds import SMS_RESEND, Bounds
 from chalicelib.usecases.issuance import short_link, sms_task
 
-if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
-    from chalicelib.auth import Principal
-
 SMS_LEASE_SECONDS = 15 * 60
-RESEND_WINDOW_SECONDS = 10 * 60  # one resend per licence per ten minutes: SMS costs money
 
 SENT, RETRYING, FAILED, SKIPPED = "sent", "retrying", "failed", "skipped"
 
@@ -103,18 +99,15 @@ def _record(number: str, record: Mapping[str, object], ports: SmsPorts) -> Licen
     return retry_on_conflict(attempt)
 
 
-def request_resend(licence: Licence, caller: Principal, pointers: PointerStore,
-                   queue: DelayQueue, now: datetime) -> dict:
-    """Queue the licence SMS again (owner or officer; the caller already checked access)."""
+def request_resend(licence: Licence, bounds: Bounds, queue: DelayQueue, now: datetime) -> dict:
+    """Queue the licence SMS again (owner or officer; the caller already checked access): one
+    resend per licence in any sliding window of the configured length, else 429 + Retry-After."""
     if not licence.seal_token:
         raise Conflict(code="licence_not_sealed", message_en="this licence has no e-seal yet",
                        message_ar="لم يصدر ختم إلكتروني لهذه الرخصة بعد")
     if not licence.holder_mobile:
         raise ValidationFailed(fields={"holder.mobile": "لا يوجد رقم محمول على الرخصة / no mobile number on the licence"})
-    window = int(now.timestamp()) // RESEND_WINDOW_SECONDS
-    if not pointers.point(f"licsms-resend#{licence.number}#{window}", caller.sub, now):
-        raise TooManyRequests(message_en="an SMS was sent again a few minutes ago; try later",
-                              message_ar="تمت إعادة إرسال الرسالة منذ دقائق، حاول لاحقًا")
+    bounds.take(SMS_RESEND, licence.number, now)  # SMS costs money, whoever asks
     task = sms_task(licence, rules.RESEND_EVENT, request_id=uuid.uuid4().hex)
     queue.send(task)
     return {"queued": True, "number": licence.number}

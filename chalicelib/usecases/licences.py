@@ -11,6 +11,7 @@ from chalicelib.domain.licences import REVOKED, Licence
 from chalicelib.domain.seal import verify_url
 from chalicelib.errors import Conflict, ValidationFailed
 from chalicelib.ports import FileStore, LicenceStore, Page, PaperCopyRenderer, PaperLicence
+from chalicelib.usecases.bounds import PAPER_COPY, Bounds
 
 if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
     from chalicelib.auth import Principal
@@ -54,7 +55,8 @@ def licence_links(licence: Licence, files: FileStore,
 
 
 def paper_copy(licence: Licence, catalogue: Catalogue, files: FileStore, verify_base_url: str,
-               render_pdf: PaperCopyRenderer, now: datetime) -> str:
+               render_pdf: PaperCopyRenderer, caller: Principal, bounds: Bounds,
+               now: datetime) -> str:
     """Render the A4 copy (docs/paper-copy.md), store it, return a presigned URL to it."""
     if licence.status == REVOKED:
         raise Conflict(code="licence_revoked", message_en="a revoked licence has no paper copy",
@@ -74,6 +76,7 @@ def paper_copy(licence: Licence, catalogue: Catalogue, files: FileStore, verify_
         valid_until=licence.valid_until_date(), status=licence.status,
         issued_at=datetime.fromisoformat(licence.issued_at.replace("Z", "+00:00")),
         verify_url=verify_url(verify_base_url, licence.seal_token))
+    bounds.take(PAPER_COPY, caller.sub, now)  # a PDF render and an S3 object each
     pdf = render_pdf.render(paper, files.get(licence.qr_key))
     key = f"paper-copies/{licence.number}/{now.strftime('%Y%m%dT%H%M%S%f')}.pdf"
     files.put(key, pdf, "application/pdf")

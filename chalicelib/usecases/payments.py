@@ -24,6 +24,7 @@ from chalicelib.errors import (Conflict, NotFound, RukhsaError,
 from chalicelib.ports import (ApplicationStore, BadSignature, GatewayStatus, PaymentGateway,
                               PaymentStore, SimulatedGateway)
 from chalicelib.usecases.applications import get_application
+from chalicelib.usecases.bounds import PAYMENT_ATTEMPT, Bounds
 
 if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
     from chalicelib.auth import Principal
@@ -42,7 +43,8 @@ def new_payment_id() -> str:
 
 def start_payment(application_id: str, gateway_name: str, caller: Principal,
                   apps: ApplicationStore, payments: PaymentStore, gateways: GatewayFactory,
-                  now: datetime, new_id: Callable[[], str] = new_payment_id) -> Payment:
+                  bounds: Bounds, now: datetime,
+                  new_id: Callable[[], str] = new_payment_id) -> Payment:
     """A new attempt to pay exactly what the application owes now; 409 if nothing is due."""
     caller.require("citizen")
     app = get_application(application_id, caller, apps)
@@ -56,6 +58,7 @@ def start_payment(application_id: str, gateway_name: str, caller: Principal,
                        message_en="these fees are already paid; the application moves on shortly",
                        message_ar="تم دفع هذه الرسوم بالفعل، وستتحدث حالة الطلب خلال لحظات")
     gateway = _gateway_for_checkout(gateway_name, gateways)
+    bounds.take(PAYMENT_ATTEMPT, caller.sub, now)  # each attempt is an order at the gateway
     payment = domain.new_payment(new_id(), app.id, app.owner, app.district, app.status, due,
                                  gateway.name, now)
     checkout = gateway.create_checkout(payment.merchant_reference, payment.amount_piasters,

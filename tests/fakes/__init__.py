@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
+from chalicelib.domain.rate_limits import Limit
+from chalicelib.usecases.bounds import APPLICATION, PAPER_COPY, PAYMENT_ATTEMPT, SMS_RESEND, Bounds
 from tests.fakes.edges import (FakeGateway, FakePaperRenderer, FakeQrRenderer, LocalSealSigner,
                                MemoryFileStore, RecordingDelayQueue, RecordingNotifier,
                                RecordingTaskQueue)
 from tests.fakes.stores import (FakeApplicationStore, FakeAuditTrail, FakeLicenceStore,
                                 FakeOnceStore, FakePaymentStore, FakePointerStore,
-                                FakeReportStore, FakeRolloutAdmin, FakeRolloutStore,
+                                FakeRateLimiter, FakeReportStore, FakeRolloutAdmin, FakeRolloutStore,
                                 FakeWorkLists, Tables)
 
 VERIFY_BASE_URL = "https://verify.example.eg"
@@ -51,11 +53,19 @@ class World:
         self.payments = FakePaymentStore(self.tables)
         self.once = FakeOnceStore(self.tables)
         self.pointers = FakePointerStore(self.tables)
+        self.rate_limiter = FakeRateLimiter(self.tables)
         self.audit = FakeAuditTrail(self.tables)
         self.rollout = FakeRolloutStore(self.tables)
         self.rollout_admin = FakeRolloutAdmin(self.tables)
         self.reports = FakeReportStore(self.tables)
         self.work_lists = FakeWorkLists(self.tables)
+
+    def bounds(self, per_hour: int = 10, resend_seconds: int = 600) -> Bounds:
+        """Per-caller bounds over this world's rate limiter (the settings' defaults)."""
+        hour = 3600
+        return Bounds(self.rate_limiter, {
+            APPLICATION: Limit(per_hour, hour), PAYMENT_ATTEMPT: Limit(per_hour, hour),
+            PAPER_COPY: Limit(per_hour, hour), SMS_RESEND: Limit(1, resend_seconds)})
 
     def gateways(self) -> Callable[[str], FakeGateway]:
         """The factory the payment use cases take: only this world's gateway is configured."""
@@ -71,7 +81,7 @@ class World:
 
 __all__ = ["Clock", "World", "Tables", "VERIFY_BASE_URL", "FakeApplicationStore",
            "FakeAuditTrail", "FakeLicenceStore", "FakeOnceStore", "FakePaymentStore",
-           "FakePointerStore", "FakeReportStore", "FakeRolloutAdmin", "FakeRolloutStore",
+           "FakePointerStore", "FakeRateLimiter", "FakeReportStore", "FakeRolloutAdmin", "FakeRolloutStore",
            "FakeWorkLists", "FakeGateway", "FakePaperRenderer", "FakeQrRenderer",
            "LocalSealSigner", "MemoryFileStore", "RecordingDelayQueue", "RecordingNotifier",
            "RecordingTaskQueue"]

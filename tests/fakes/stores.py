@@ -19,9 +19,11 @@ from chalicelib.domain.licences import Fine, Licence
 from chalicelib.domain.payments import PENDING, Payment
 from chalicelib.domain.licence_numbers import format_number
 from chalicelib.errors import ConcurrentUpdate, NotFound, ValidationFailed
+from chalicelib.domain.rate_limits import Limit
+from chalicelib.domain.rate_limits import take as take_use
 from chalicelib.ports import (ApplicationStore, AuditTrail, LicenceStore, OnceStore,
-                              Page, PaymentStore, PointerStore, ReportStore, RolloutAdmin,
-                              RolloutStore, WorkLists)
+                              Page, PaymentStore, PointerStore, RateLimiter, ReportStore,
+                              RolloutAdmin, RolloutStore, WorkLists)
 
 SENT, CLAIMED = "sent", "claimed"
 
@@ -238,6 +240,21 @@ class FakePointerStore(PointerStore):
 
     def ref(self, key: str) -> Optional[str]:
         return (self.tables.once.get(key) or {}).get("ref")
+
+
+class FakeRateLimiter(RateLimiter):
+    """The once table's rate# items as a dict: the same sliding-window rule, under the lock."""
+
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    def take(self, key: str, limit: Limit, now: datetime) -> int:
+        with self.tables.lock:
+            taken = take_use(self.tables.once.get(key, {}).get("uses", []), limit,
+                             now.timestamp())
+            if taken.allowed:
+                self.tables.once[key] = {"uses": list(taken.uses)}
+            return taken.retry_after_seconds
 
 
 def _payment_not_found() -> NotFound:

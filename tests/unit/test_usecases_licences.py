@@ -66,10 +66,14 @@ def test_a_holder_lists_their_own_licences_and_an_officer_their_district(world, 
     assert len(district.items) == 4
 
 
+def holder_of(licence):
+    return citizen(licence.holder)
+
+
 def test_a_paper_copy_is_rendered_from_the_licence_and_its_stored_qr(world, issued):
     # WHEN the holder asks for the paper copy
     url = usecase.paper_copy(issued, catalogue(), world.files, VERIFY_BASE_URL, world.paper,
-                             world.clock())
+                             holder_of(issued), world.bounds(), world.clock())
     # THEN the page shows the licence in both languages with the ID masked, and it is stored
     (paper,) = world.paper.rendered
     assert (paper.number, paper.kind_ar, paper.kind_en) == (issued.number,
@@ -85,21 +89,25 @@ def test_a_paper_copy_is_rendered_from_the_licence_and_its_stored_qr(world, issu
 def test_no_paper_copy_of_a_revoked_or_unsealed_licence(world, issued):
     with pytest.raises(Conflict) as revoked:
         usecase.paper_copy(replace(issued, status="revoked"), catalogue(), world.files,
-                           VERIFY_BASE_URL, world.paper, world.clock())
+                           VERIFY_BASE_URL, world.paper, holder_of(issued), world.bounds(),
+                           world.clock())
     with pytest.raises(Conflict) as unsealed:
         usecase.paper_copy(replace(issued, seal_token="", qr_key=""), catalogue(), world.files,
-                           VERIFY_BASE_URL, world.paper, world.clock())
+                           VERIFY_BASE_URL, world.paper, holder_of(issued), world.bounds(),
+                           world.clock())
     assert (revoked.value.code, unsealed.value.code) == ("licence_revoked", "licence_not_sealed")
     assert world.paper.rendered == []
 
 
-def test_an_sms_resend_is_queued_once_per_ten_minutes(world, holder, issued):
+def test_an_sms_resend_is_queued_once_in_any_ten_minutes(world, holder, issued):
     world.sms_queue.take()
-    assert licence_sms.request_resend(issued, holder, world.pointers, world.sms_queue,
+    bounds = world.bounds(resend_seconds=600)
+    assert licence_sms.request_resend(issued, bounds, world.sms_queue,
                                       world.clock())["queued"] is True
-    with pytest.raises(TooManyRequests):
-        licence_sms.request_resend(issued, holder, world.pointers, world.sms_queue,
-                                   world.clock() + timedelta(seconds=30))
-    later = world.clock() + timedelta(minutes=licence_sms.RESEND_WINDOW_SECONDS // 60 + 1)
-    licence_sms.request_resend(issued, holder, world.pointers, world.sms_queue, later)
+    with pytest.raises(TooManyRequests) as refused:
+        licence_sms.request_resend(issued, bounds, world.sms_queue,
+                                   world.clock() + timedelta(minutes=9))
+    assert refused.value.retry_after_seconds == 60
+    later = world.clock() + timedelta(minutes=10, seconds=1)
+    licence_sms.request_resend(issued, bounds, world.sms_queue, later)
     assert [task["event"] for task in world.sms_queue.take()] == ["resend", "resend"]

@@ -21,7 +21,7 @@ def world():
 
 def checkout(world, holder, application_id):
     return usecase.start_payment(application_id, world.gateway.name, holder, world.applications,
-                                 world.payments, world.gateways(), world.clock())
+                                 world.payments, world.gateways(), world.bounds(), world.clock())
 
 
 def webhook(world, query, body):
@@ -47,7 +47,7 @@ def test_nothing_due_and_an_unknown_gateway_are_refused_before_any_checkout(worl
     app = apply(world, holder)
     with pytest.raises(ValidationFailed) as refused:
         usecase.start_payment(app.id, "nowhere", holder, world.applications, world.payments,
-                              world.gateways(), world.clock())
+                              world.gateways(), world.bounds(), world.clock())
     assert "gateway" in refused.value.fields
     pay_what_is_due(world, holder, app.id)  # now under review: nothing is due until approval
     with pytest.raises(Conflict) as nothing_due:

@@ -228,6 +228,21 @@ class TestPointerStore:
         assert ports.pointers.ref(key) == "B"
 
 
+class TestRateLimiter:
+    def test_uses_are_counted_until_the_window_is_full_and_it_slides(self, ports):
+        from chalicelib.domain.rate_limits import Limit
+
+        key, limit = unique("rate#test"), Limit(2, 600)
+        assert ports.rate_limiter.take(key, limit, T0) == 0
+        assert ports.rate_limiter.take(key, limit, T0 + timedelta(seconds=100)) == 0
+        # full: refused, told when the first use leaves the window, and nothing is counted
+        assert ports.rate_limiter.take(key, limit, T0 + timedelta(seconds=200)) == 400
+        assert ports.rate_limiter.take(key, limit, T0 + timedelta(seconds=599)) == 1
+        assert ports.rate_limiter.take(key, limit, T0 + timedelta(seconds=601)) == 0
+        assert ports.rate_limiter.take(key, limit, T0 + timedelta(seconds=650)) == 50
+        assert ports.rate_limiter.take(unique("rate#test"), limit, T0) == 0  # keys are apart
+
+
 class TestPaymentStore:
     def test_a_created_payment_reads_back_and_its_id_cannot_be_created_again(self, ports):
         created = ports.payments.create(payment(ports))
