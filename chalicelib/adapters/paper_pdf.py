@@ -55,6 +55,21 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def font_code_points() -> frozenset[int]:
+    """Every code point the paper copy can draw: those with a glyph in both weights of Noto Sans
+    or (the fallback) of Noto Naskh Arabic, read from the fonts' cmap tables with fontTools
+    (which fpdf2 depends on). chalicelib/data/fonts/printable.json holds the same set for the
+    input checks (tests/unit/test_paper_pdf.py keeps them equal)."""
+    from fontTools.ttLib import TTFont
+
+    printable: set[int] = set()
+    for family in (LATIN_FAMILY, ARABIC_FAMILY):
+        weights = [set(TTFont(str(FONTS_DIR / f"{family}-{weight}.ttf"), lazy=True)
+                       .getBestCmap()) for weight in ("Regular", "Bold")]
+        printable |= set.intersection(*weights)
+    return frozenset(printable)
+
+
 def render_paper_copy(licence: PaperLicence, qr_png: bytes) -> bytes:
     """Render the licence's printable copy as a one-page A4 PDF and return its bytes.
 

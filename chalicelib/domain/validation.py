@@ -8,12 +8,15 @@ citizen fixes the form in one round trip rather than one field at a time.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping, Optional, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Container, Mapping, Optional, Sequence
 
 from chalicelib.domain.geography import alexandria_map
 
@@ -30,6 +33,10 @@ class FieldInvalid(ValueError):
         self.message_en = message_en
         self.message_ar = message_ar
         self.field = field
+
+    def bilingual(self) -> str:
+        """The field message a client reads: Arabic, then English."""
+        return f"{self.message_ar} / {self.message_en}"
 
 
 class DetailsInvalid(ValueError):
@@ -189,33 +196,80 @@ def normalise_mobile(value: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Free text and names
 
-# Bidirectional embedding/override/isolate controls: invisible, and they can make a name or an
-# address printed on a licence read differently from what was stored ("Trojan Source").
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Characters nobody sees: controls (Cc), format characters (Cf: zero-width spaces and joiners,
+# bidi embeddings/overrides/isolates and marks, the BOM, tag characters), lone surrogates (Cs),
+# private-use (Co) and unassigned (Cn) code points. They let a name or an address printed on a
+# licence read differently from what was stored ("Trojan Source"), or hide text in plain sight.
+_INVISIBLE_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn"))
+# Arabic stacks at most a shadda and a vowel (and rarely a superscript alef) on one letter;
+# more than this is "Zalgo" text that overflows the lines around it.
+MAX_COMBINING_RUN = 3
+
+
+def refuse_hidden_characters(text: str) -> None:
+    """FieldInvalid if `text` holds an invisible or control character, or more than
+    MAX_COMBINING_RUN combining marks in a row."""
+    run = 0
+    for char in text:
+        category = unicodedata.category(char)
+        if category in _INVISIBLE_CATEGORIES:
+            raise FieldInvalid(
+                f"must not contain invisible or control characters (U+{ord(char):04X})",
+                f"يجب ألا يحتوي النص على رموز خفية أو رموز تحكم (U+{ord(char):04X})")
+        run = run + 1 if category[0] == "M" else 0
+        if run > MAX_COMBINING_RUN:
+            raise FieldInvalid(
+                f"must not stack more than {MAX_COMBINING_RUN} marks on one letter",
+                f"يجب ألا يحمل الحرف الواحد أكثر من {MAX_COMBINING_RUN} علامات تشكيل")
+
+
+def free_text(value: object, field_max: int) -> str:
+    """Optional free text (a reason, a note): NFC, whitespace collapsed, nothing hidden; may be
+    empty."""
+    if not isinstance(value, str):
+        raise FieldInvalid("must be text", "يجب أن تكون القيمة نصًا")
+    text = " ".join(unicodedata.normalize("NFC", value).split())
+    refuse_hidden_characters(text)
+    if len(text) > field_max:
+        raise FieldInvalid(f"must be at most {field_max} characters",
+                           f"يجب ألا يزيد عن {field_max} حرفًا")
+    return text
 
 
 def clean_text(value: object, field_max: int, field_min: int = 1) -> str:
     """Trim, collapse runs of whitespace to one space, NFC-normalise and check the length.
 
-    Rejects control characters, bidi overrides and lone surrogates (the last cannot even be
-    encoded to store). Newlines and tabs are whitespace, so they collapse into a space.
+    Refuses what nobody sees (`refuse_hidden_characters`). Newlines and tabs are whitespace,
+    so they collapse into a space.
     """
-    if not isinstance(value, str):
-        raise FieldInvalid("must be text", "يجب أن تكون القيمة نصًا")
-    text = " ".join(unicodedata.normalize("NFC", value).split())
-    for char in text:
-        if unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI_CONTROLS:
-            raise FieldInvalid("must not contain control characters",
-                               "يجب ألا يحتوي النص على رموز تحكم")
+    text = free_text(value, field_max=field_max)
     if not text:
         raise FieldInvalid("must not be empty", "يجب ألا يكون فارغًا")
     if len(text) < field_min:
         raise FieldInvalid(f"must be at least {field_min} characters",
                            f"يجب ألا يقل عن {field_min} حروف")
-    if len(text) > field_max:
-        raise FieldInvalid(f"must be at most {field_max} characters",
-                           f"يجب ألا يزيد عن {field_max} حرفًا")
     return text
+
+
+_PRINTABLE_FILE = Path(__file__).resolve().parent.parent / "data" / "fonts" / "printable.json"
+
+
+@lru_cache(maxsize=1)
+def printable_code_points() -> frozenset[int]:
+    """The code points the paper copy's fonts can draw, as inclusive ranges in packaged data
+    (chalicelib/data/fonts/printable.json, read from the fonts' cmaps; a test keeps it equal)."""
+    ranges = json.loads(_PRINTABLE_FILE.read_text(encoding="utf-8"))["ranges"]
+    return frozenset(c for low, high in ranges for c in range(low, high + 1))
+
+
+def refuse_unprintable(text: str, printable: Container[int], field: Optional[str] = None) -> None:
+    """FieldInvalid naming the characters of `text` outside `printable` (the code points the
+    paper copy's fonts have glyphs for): refused now rather than silently dropped on paper."""
+    missing = sorted({char for char in text if not char.isspace() and ord(char) not in printable})
+    if missing:
+        shown = " ".join(f"U+{ord(char):04X}" for char in missing[:5])
+        raise FieldInvalid(f"contains characters the printed licence cannot show: {shown}",
+                           f"يحتوي على رموز لا يمكن طباعتها على الرخصة: {shown}", field=field)
 
 
 # Letters (and the combining marks of Arabic diacritics) of the Arabic and Latin scripts.

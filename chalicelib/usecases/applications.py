@@ -41,10 +41,14 @@ def check_live(rollout: Mapping[str, tuple[str, ...]], service: Service, distric
 
 def validate_applicant_and_site(given: ApplicantInput, place: SiteInput, district: str,
                                 today: date, catalogue: Catalogue) -> tuple[dict, dict]:
+    """The applicant and the site, cleaned; the name and the address are printed on the paper
+    copy, so they must be printable with its fonts too."""
+    printable = validation.printable_code_points()
     errors: dict[str, str] = {}
     applicant: dict[str, str] = {}
     checks = (
-        ("applicant.name", lambda: validation.validate_person_name(given.name), "name"),
+        ("applicant.name", lambda: _printed(validation.validate_person_name(given.name),
+                                            printable), "name"),
         ("applicant.national_id",
          lambda: validation.parse_national_id(given.national_id, today).value, "national_id"),
         ("applicant.mobile", lambda: validation.normalise_mobile(given.mobile), "mobile"),
@@ -58,7 +62,7 @@ def validate_applicant_and_site(given: ApplicantInput, place: SiteInput, distric
     try:
         checked = validation.validate_site(place.lat, place.lng, place.address)
         site = {"lat": round(float(checked.lat), 5), "lng": round(float(checked.lng), 5),
-                "address": checked.address}
+                "address": _printed(checked.address, printable, "address")}
     except validation.FieldInvalid as error:
         errors[f"site.{error.field}" if error.field else "site"] = _bilingual(error)
     if site:
@@ -78,6 +82,11 @@ def _check_site_district(site: Mapping[str, Any], district_code: str,
         return
     geography.check_site_in_district(geography.alexandria_map(), site["lat"], site["lng"],
                                      district.code, district.name_ar, district.name_en)
+
+
+def _printed(text: str, printable: frozenset[int], field: Optional[str] = None) -> str:
+    validation.refuse_unprintable(text, printable, field)
+    return text
 
 
 def validate_details(service: Service, details: Mapping[str, Any]) -> dict:
@@ -164,5 +173,9 @@ def list_applications(caller: Principal, status: Optional[str], limit: int,
 def cancel_application(application_id: str, caller: Principal, store: ApplicationStore,
                        now: datetime, reason: str = "") -> Application:
     app = get_application(application_id, caller, store, "application.cancel")
+    try:
+        reason = validation.free_text(reason, 1000)
+    except validation.FieldInvalid as error:
+        raise ValidationFailed(fields={"reason": _bilingual(error)}) from None
     changed = transition(app, "cancel", Actor(caller.sub, caller.role), now, reason)
     return store.save(changed, [audit_record(changed, app.status, caller)])

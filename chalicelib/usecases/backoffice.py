@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Optional
 
 from chalicelib.authorization import authorize, district_in_scope
-from chalicelib.domain import backoffice, reports
+from chalicelib.domain import backoffice, reports, validation
 from chalicelib.domain.applications import Actor, Application, approve, iso, parse_iso, transition
 from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.calendar import cairo_date
@@ -63,8 +63,16 @@ def trail(before: Application, after: Application, caller: Principal, action: st
     return records
 
 
-def _reason(reason: Optional[str], required: bool) -> str:
-    text = " ".join((reason or "").split())
+def _text(value: Optional[str], field: str, field_max: int = 2000) -> str:
+    """Free text people will read (reasons, notes, names): NFC, nothing hidden; else 400."""
+    try:
+        return validation.free_text(value or "", field_max)
+    except validation.FieldInvalid as error:
+        raise ValidationFailed(fields={field: error.bilingual()}) from None
+
+
+def _reason(reason: Optional[str], required: bool, field: str = "reason") -> str:
+    text = _text(reason, field)
     if required and len(text) < MIN_REASON:
         raise ValidationFailed(fields={"reason": f"يلزم ذكر السبب في {MIN_REASON} أحرف على الأقل / a reason of at least {MIN_REASON} characters is required"})
     return text
@@ -108,7 +116,7 @@ def resubmit(application_id: str, body: Amendment, caller: Principal, catalogue:
         amended, fee_lines(service, amended.details, STAGE_SUBMISSION))
     action = "resubmit_fees_due" if repricing.difference else "resubmit"
     changed = transition(repriced, action, Actor(caller.sub, caller.role), now,
-                         _reason(body.note, required=False))
+                         _reason(body.note, required=False, field="note"))
     data: dict[str, Any] = {"amended": body.amended}
     if repricing.difference:
         data["difference_piasters"] = repricing.difference_piasters
@@ -176,7 +184,7 @@ def schedule_inspection(application_id: str, body: InspectionBooking, caller: Pr
     app = get_application(application_id, caller, store, "application.inspect")
     when = _moment(body.scheduled_for, "scheduled_for")
     changed, inspection = backoffice.schedule_inspection(
-        app, uuid.uuid4().hex, when, " ".join(body.inspector.split()), caller.sub, now)
+        app, uuid.uuid4().hex, when, _text(body.inspector, "inspector"), caller.sub, now)
     store.save(changed, trail(app, changed, caller, action="schedule_inspection",
                               data={"inspection_id": inspection["id"],
                                     "scheduled_for": inspection["scheduled_for"],
@@ -188,7 +196,7 @@ def record_inspection(application_id: str, inspection_id: str, body: InspectionR
                       caller: Principal, store: ApplicationStore, now: datetime) -> dict:
     app = get_application(application_id, caller, store, "application.inspect")
     changed, inspection = backoffice.record_result(app, inspection_id, body.result,
-                                                   " ".join(body.notes.split()), caller.sub, now)
+                                                   _text(body.notes, "notes"), caller.sub, now)
     store.save(changed, trail(app, changed, caller, action="record_inspection",
                               reason=inspection["notes"],
                               data={"inspection_id": inspection_id, "result": body.result}))

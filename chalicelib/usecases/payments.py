@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Mapping, Optional
 
 from chalicelib.domain import payments as domain
+from chalicelib.domain import validation
 from chalicelib.domain.applications import (SUBMITTED, SYSTEM, Application,
                                             advance_after_payment, after_paid, iso)
 from chalicelib.domain.audit import AuditRecord
@@ -275,6 +276,10 @@ def record_refund(payment_id: str, refund_reference: str, note: str, caller: Pri
     flagged for; the application's audit trail keeps who, when, the gateway's refund reference
     and why. 409 if the payment carries no flag (already settled, or never flagged)."""
     authorize(caller, "payment.refund")
+    try:
+        note = validation.free_text(note, 500)
+    except validation.FieldInvalid as error:
+        raise ValidationFailed(fields={"note": error.bilingual()}) from None
 
     def attempt() -> Payment:
         payment = payments.get(payment_id)

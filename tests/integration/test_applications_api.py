@@ -164,3 +164,45 @@ def test_dev_tokens_mint_working_tokens(stack):
     queue = stack.call("GET", "/v1/applications?status=submitted", minted.json["token"])
     assert queue.status_code == 200
     assert stack.call("POST", "/v1/dev/tokens", None, {"role": "officer"}).status_code == 400
+
+
+def with_change(path, value):
+    body = copy.deepcopy(VALID)
+    holder, *rest = path.split(".")
+    body[holder][rest[0]] = value
+    return body
+
+
+@pytest.mark.parametrize("path, value, says", [
+    ("site.address", "12 شارع\u200b فؤاد، الإسكندرية", "U+200B"),         # zero-width space
+    ("site.address", "12 شارع \u202eفؤاد، الإسكندرية", "U+202E"),        # right-to-left override
+    ("site.address", "\ufeff12 شارع فؤاد، الإسكندرية", "U+FEFF"),        # byte order mark
+    ("site.address", "12 شارع فؤاد\U000e0069\U000e0067", "U+E0069"),     # tag characters
+    ("site.address", "12 شارع فؤاد \ue000", "U+E000"),                    # private use
+    ("applicant.name", "محمد" + "\u064b" * 60 + " علي", "marks on one letter"),
+    ("site.address", "12 شارع فؤاد 😀 الإسكندرية", "U+1F600"),           # the PDF cannot print it
+    ("applicant.name", "Aȸ Ahmed", "U+0238"),                             # a letter, but no glyph
+])
+def test_hostile_or_unprintable_text_is_refused_naming_the_field(stack, citizen, path, value, says):
+    # WHEN an application carries invisible, stacked or unprintable characters
+    response = apply(stack, citizen, with_change(path, value))
+    # THEN 400 naming the field, Arabic first then English, saying what is wrong
+    assert response.status_code == 400, response.body
+    message = response.json["error"]["fields"][path]
+    arabic, english = message.split(" / ", 1)
+    assert says in english and any("\u0600" <= c <= "\u06ff" for c in arabic)
+
+
+def test_text_is_stored_in_nfc(stack, citizen):
+    decomposed = with_change("site.address", "12 rue de la Gare\u0301, الإسكندرية")
+    response = apply(stack, citizen, decomposed)
+    assert response.status_code == 201, response.body
+    assert response.json["site"]["address"] == "12 rue de la Garé, الإسكندرية"
+
+
+def test_free_text_reasons_hide_nothing(stack, citizen):
+    created = apply(stack, citizen).json
+    refused = stack.call("POST", f"/v1/applications/{created['id']}/cancel", citizen,
+                         {"reason": "changed my mind\u202e"})
+    assert refused.status_code == 400 and "reason" in refused.json["error"]["fields"]
+    assert stack.call("GET", f"/v1/applications/{created['id']}", citizen).json["status"] == "submitted"

@@ -288,3 +288,14 @@ def test_very_long_values_never_push_the_qr_off_the_page(tmp_path: Path, poppler
     assert scanned == [VERIFY_URL]
     # poppler moves the spaces around numbers inside RTL text, so compare without spaces
     assert "عمارة79الدور7" in re.sub(r"\s+", "", pdf_text(pdf))
+
+
+def test_the_printable_set_of_the_input_checks_is_the_fonts_own():
+    """GIVEN the fonts' cmap tables WHEN read with fontTools THEN they map exactly the code points
+    chalicelib/data/fonts/printable.json lists (what names and addresses are checked against)."""
+    from chalicelib.adapters.paper_pdf import font_code_points
+    from chalicelib.domain.validation import printable_code_points
+
+    assert printable_code_points() == font_code_points()
+    assert {ord(c) for c in "محمد ﻻ é – 0123"} <= printable_code_points()
+    assert not {0x1F600, 0x0238} & printable_code_points()

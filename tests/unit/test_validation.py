@@ -15,9 +15,11 @@ from chalicelib.domain.validation import (
     NationalId,
     Site,
     clean_text,
+    free_text,
     normalise_digits,
     normalise_mobile,
     parse_national_id,
+    refuse_unprintable,
     site_in_alexandria,
     validate_details,
     validate_person_name,
@@ -296,10 +298,55 @@ def test_clean_text_rejects(value: object, field_max: int, fragment: str) -> Non
     assert fragment in caught.value.message_en
 
 
-def test_clean_text_keeps_arabic_joiners_that_are_not_controls() -> None:
-    # GIVEN Arabic text with a zero-width non-joiner (format char, used in some spellings)
-    # WHEN cleaned THEN it is kept: only controls and bidi overrides are refused
-    assert clean_text("بر\u200cنامج", 50) == "بر\u200cنامج"
+@pytest.mark.parametrize("hidden", [
+    "\u200b",  # zero-width space
+    "\u200c", "\u200d",  # zero-width non-joiner / joiner: two identical-looking names differ
+    "\u200e", "\u200f", "\u061c",  # left-to-right, right-to-left and Arabic letter marks
+    "\u2066", "\u202b",  # bidi isolate and embedding
+    "\ufeff",  # byte order mark (zero-width no-break space)
+    "\u2060", "\u00ad",  # word joiner, soft hyphen
+    "\U000e0041", "\U000e007f",  # tag characters (hidden text, "ASCII smuggling")
+    "\ue000", "\U000f0000",  # private use
+    "\u0378",  # unassigned
+])
+def test_clean_text_refuses_what_nobody_sees(hidden: str) -> None:
+    # GIVEN an address with one invisible character inside it WHEN cleaned THEN refused
+    with pytest.raises(FieldInvalid) as caught:
+        clean_text(f"شارع فؤاد{hidden} 12", 100)
+    assert f"U+{ord(hidden):04X}" in caught.value.message_en
+    assert "invisible or control characters" in caught.value.message_en
+    assert "رموز خفية" in caught.value.message_ar
+
+
+def test_clean_text_normalises_to_nfc_and_bounds_stacked_marks() -> None:
+    # GIVEN a decomposed é and Arabic letters with a shadda and a vowel
+    assert clean_text("Cafe\u0301 مُحَمَّد", 50) == "Café مُحَمَّد"
+    # AND three marks on one letter are allowed, four are not, sixty are not
+    assert clean_text("ب\u064e\u0651\u0670 علي", 50) == "ب\u064e\u0651\u0670 علي"
+    for marks in (4, 60):
+        with pytest.raises(FieldInvalid) as caught:
+            clean_text("ب" + "\u0651" * marks + " علي", 200)
+        assert "marks on one letter" in caught.value.message_en
+
+
+def test_a_name_with_stacked_diacritics_is_refused() -> None:
+    with pytest.raises(FieldInvalid):
+        validate_person_name("محمد" + "\u064b" * 60 + " علي")
+
+
+def test_free_text_may_be_empty_but_hides_nothing() -> None:
+    assert free_text("  ", 10) == ""
+    assert free_text(" the   lease\n is missing ", 100) == "the lease is missing"
+    with pytest.raises(FieldInvalid):
+        free_text("ok\u202e", 100)
+
+
+def test_unprintable_characters_are_named() -> None:
+    printable = {ord(c) for c in "abc "}
+    refuse_unprintable("abc cab", printable)
+    with pytest.raises(FieldInvalid) as caught:
+        refuse_unprintable("ab😀c", printable, field="address")
+    assert caught.value.field == "address" and "U+1F600" in caught.value.message_en
 
 
 @pytest.mark.parametrize("typed, expected", [
