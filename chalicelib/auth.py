@@ -22,6 +22,7 @@ class Principal:
     sub: str
     role: str
     district: str = ""
+    name: str = ""  # display name (the id token's `name`), shown to citizens in audit trails
 
     def require(self, *roles: str) -> "Principal":
         if self.role not in roles:
@@ -43,7 +44,9 @@ def principal_from_claims(claims: Mapping[str, object]) -> Principal:
     if role == "officer" and not district:
         raise Unauthenticated(message_en="officer token has no district",
                               message_ar="رمز دخول الموظف لا يحدد الحي")
-    return Principal(sub=sub, role=role, district=str(district))
+    name = claims.get("name")
+    return Principal(sub=sub, role=role, district=str(district),
+                     name=" ".join(name.split())[:100] if isinstance(name, str) else "")
 
 
 def bearer_token(headers: Mapping[str, str]) -> str:
@@ -83,7 +86,7 @@ def _jwks_client(issuer: str) -> "jwt.PyJWKClient":
 
 
 def issue_local_token(settings: Settings, role: str, sub: str, district: Optional[str] = None,
-                      ttl_seconds: int = 3600) -> str:
+                      ttl_seconds: int = 3600, name: Optional[str] = None) -> str:
     """The local stack's issuer: the same claims a Cognito id token carries."""
     now = int(time.time())
     claims: dict[str, object] = {"sub": sub, "cognito:groups": [role], "iss": LOCAL_ISSUER,
@@ -91,4 +94,6 @@ def issue_local_token(settings: Settings, role: str, sub: str, district: Optiona
                                  "token_use": "id"}
     if district:
         claims["custom:district"] = district
+    if name:
+        claims["name"] = name
     return jwt.encode(claims, settings.local_jwt_secret, algorithm="HS256")

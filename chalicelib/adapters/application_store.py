@@ -59,6 +59,7 @@ def audit_model(subject: str, record: AuditRecord) -> AuditModel:
     return AuditModel(subject=record.subject or subject,
                       seq=f"{record.at}#{record.n}{uuid.uuid4().hex[:8]}",
                       at=record.at, actor=record.actor, role=record.role,
+                      actor_name=record.actor_name or None,
                       district=record.district or None, action=record.action,
                       from_status=record.from_status, to_status=record.to_status,
                       reason=record.reason or None,

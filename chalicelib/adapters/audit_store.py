@@ -17,7 +17,8 @@ def record_view(model: AuditModel) -> dict:
     return AuditRecord(at=model.at, actor=model.actor, role=model.role,
                        district=model.district or "", action=model.action,
                        from_status=model.from_status, to_status=model.to_status,
-                       reason=model.reason or "", data=model.data, subject=model.subject).public()
+                       reason=model.reason or "", data=model.data, subject=model.subject,
+                       actor_name=model.actor_name or "").public()
 
 
 class DynamoAuditTrail(AuditTrail):

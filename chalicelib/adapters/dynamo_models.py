@@ -74,6 +74,8 @@ class AuditModel(Model):
     seq = UnicodeAttribute(range_key=True)
     at = UnicodeAttribute()
     actor = UnicodeAttribute()
+    # The officer's or admin's display name when they acted (shown to citizens instead of `actor`).
+    actor_name = UnicodeAttribute(null=True)
     role = UnicodeAttribute()
     district = UnicodeAttribute(null=True)
     action = UnicodeAttribute()

@@ -148,7 +148,16 @@ def _contract_shaped(response: Response) -> Response:
 
 
 def caller_of(request: Request) -> "Principal":
+    """The authenticated caller, already let through the route's role gate (the matrix's
+    action for this route, without a resource): a role that may never call it gets its 403
+    before the body is even read, whatever the body holds."""
     from chalicelib.auth import authenticate
+    from chalicelib.authorization import ROUTES, authorize
     from chalicelib.wiring import bound_settings
 
-    return authenticate(request.headers, bound_settings())
+    caller = authenticate(request.headers, bound_settings())
+    route = ((request.method or "").upper(), (request.context or {}).get("resourcePath", ""))
+    action = ROUTES.get(route)
+    if action:
+        authorize(caller, action)
+    return caller

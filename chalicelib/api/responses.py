@@ -288,7 +288,12 @@ class InspectionList(Body):
 
 class AuditRecord(Body):
     at: str
-    actor: str
+    actor: Optional[str] = Field(
+        default=None, description="Who acted (a subject id): staff only; absent in a citizen's "
+                                  "view of their own application's trail")
+    actor_name: Optional[str] = Field(
+        default=None, description="The officer's or admin's display name when they acted "
+                                  "(a citizen sees this and the role, never a subject id)")
     role: str
     district: Optional[str]
     action: str

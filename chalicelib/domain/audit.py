@@ -24,10 +24,12 @@ class AuditRecord:
     data: Optional[Mapping[str, Any]] = None
     n: int = 0  # orders records written together at the same instant
     subject: str = ""  # APP#id, LIC#number, ROLLOUT#code; empty: the saved item's own
+    actor_name: str = ""  # an officer's or admin's display name when they acted (citizens see it)
 
     def public(self) -> dict:
         """What GET .../audit shows of a record."""
-        return {"at": self.at, "actor": self.actor, "role": self.role,
+        return {"at": self.at, "actor": self.actor, "actor_name": self.actor_name or None,
+                "role": self.role,
                 "district": self.district or None, "action": self.action,
                 "from_status": self.from_status, "to_status": self.to_status,
                 "reason": self.reason or None,

@@ -44,11 +44,13 @@ def trail(before: Application, after: Application, caller: Principal, action: st
     """One record per new timeline entry (each state change), or one record of an officer's
     or citizen's action that changes no state."""
     district = caller.district or after.district
+    name = getattr(caller, "name", "")  # the system (an Actor) has no display name
     new_entries = after.timeline[len(before.timeline):]
     if not new_entries:
         return [AuditRecord(at=after.updated_at, actor=caller.sub, role=caller.role,
                             district=district, action=action, from_status=before.status,
-                            to_status=after.status, reason=reason, data=data)]
+                            to_status=after.status, reason=reason, data=data,
+                            actor_name=name)]
     records: list[AuditRecord] = []
     previous = before.status
     for entry in new_entries:
@@ -58,7 +60,8 @@ def trail(before: Application, after: Application, caller: Principal, action: st
                                    district=district if own else after.district,
                                    action=entry.action, from_status=previous,
                                    to_status=entry.status, reason=entry.reason or "",
-                                   data=data if own else None, n=len(records)))
+                                   data=data if own else None, n=len(records),
+                                   actor_name=name if own else ""))
         previous = entry.status
     return records
 
@@ -120,8 +123,10 @@ def resubmit(application_id: str, body: Amendment, caller: Principal, catalogue:
     data: dict[str, Any] = {"amended": body.amended}
     if repricing.difference:
         data["difference_piasters"] = repricing.difference_piasters
-    if repricing.refunds:
-        data["refunds"] = [r.as_dict() for r in repricing.refunds]
+    if repricing.refunds:  # audit data holds scalars and lists of names (api/responses.py)
+        data["refund_piasters"] = repricing.refund_piasters
+        data["refunded_fees"] = [r.code for r in repricing.refunds]
+        data["refund_payments"] = sorted({r.payment_id for r in repricing.refunds if r.payment_id})
     saved = store.save(changed, trail(app, changed, caller, data=data))
     for refund in repricing.refunds:
         _flag_for_refund(refund, payments, now)
@@ -253,13 +258,23 @@ def _moment(text: str, field: str) -> datetime:
 def application_audit(application_id: str, caller: Principal, store: ApplicationStore,
                       audit: AuditTrail, limit: int, cursor: Optional[str]) -> Page:
     app = get_application(application_id, caller, store, "application.read_audit")
-    return audit.list(f"APP#{app.id}", limit, cursor)
+    return readable_by(caller, audit.list(f"APP#{app.id}", limit, cursor))
+
+
+def readable_by(caller: Principal, page: Page) -> Page:
+    """Staff see who acted (subject ids, for accountability); a citizen sees each record's role
+    and the officer's display name, never a subject id."""
+    if caller.role != "citizen":
+        return page
+    return Page(items=[{**{k: v for k, v in record.items() if k != "actor"},
+                        "actor_name": record.get("actor_name") or None}
+                       for record in page.items], next_cursor=page.next_cursor)
 
 
 def licence_audit(number: str, caller: Principal, licences: LicenceStore, audit: AuditTrail,
                   limit: int, cursor: Optional[str]) -> Page:
     licence = readable_licence(number, caller, licences, "licence.read_audit")
-    return audit.list(f"LIC#{licence.number}", limit, cursor)
+    return readable_by(caller, audit.list(f"LIC#{licence.number}", limit, cursor))
 
 
 # --------------------------------------------------------------------------------------------
@@ -273,7 +288,8 @@ def change_licence(number: str, action: str, reason: Optional[str], caller: Prin
     changed = change_status(licence, action, text)
     record = AuditRecord(at=iso(now), actor=caller.sub, role=caller.role,
                          district=caller.district or licence.district, action=action,
-                         from_status=licence.status, to_status=changed.status, reason=text)
+                         from_status=licence.status, to_status=changed.status, reason=text,
+                         actor_name=caller.name)
     return licences.save(changed, [record])
 
 

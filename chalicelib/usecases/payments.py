@@ -295,7 +295,8 @@ def record_refund(payment_id: str, refund_reference: str, note: str, caller: Pri
                             data={"payment_id": payment.id, "gateway": payment.gateway,
                                   "refunded_flag": payment.flag_reason,
                                   "refund_reference": refund_reference,
-                                  "amount_piasters": payment.amount_piasters})
+                                  "amount_piasters": payment.amount_piasters},
+                            actor_name=caller.name)
         payments.record_refund(refunded, audit)
         return refunded
 

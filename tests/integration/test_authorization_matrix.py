@@ -151,3 +151,25 @@ def test_matrix(stack, world, method, path, caller):
             assert not response.body
             return
         assert response.json["error"]["message_ar"] and response.json["error"]["message_en"]
+
+
+def role_refusals(stack_routes):
+    """(method, path, role) for every route with a body whose action never grants the role."""
+    return [(method, path, caller) for method, path in stack_routes
+            if method in ("POST", "PUT") and ROUTES.get((method, path))
+            for caller in ("other_citizen", "officer_here", "admin")
+            # in-district officers, other citizens and admins get 403 only for a role not granted
+            if EXPECTED[ROUTES[(method, path)]][caller] == 403]
+
+
+@pytest.mark.parametrize("method, path, caller", role_refusals(_routes_for_collection()))
+@pytest.mark.parametrize("body", [b"{not json", b'{"unexpected": ["field"]}', b"[]"])
+def test_a_role_never_granted_gets_403_whatever_the_body(stack, world, method, path, caller, body):
+    # GIVEN a caller whose role the route never grants
+    _, tokens = world
+    url = path.format(application_id="a" * 32, inspection_id="i" * 32, number="ALX-EAST-2026-000001",
+                      payment_id="PAY-NOPE", service_code="advertisement-first", district="EAST")
+    # WHEN it sends a malformed or wrong body
+    response = stack.call(method, url, tokens[caller], raw=body)
+    # THEN the role check answers first: 403, not a 400 about the body
+    assert response.status_code == 403, (caller, method, url, response.body)

@@ -230,8 +230,9 @@ def test_resubmitted_details_that_cost_less_flag_the_payment_for_refund(stack):
     assert response.json["status"] == "under_review" and response.json["amount_due_piasters"] == 0
     refund = 50 * 2 * 500 - 50 * 1 * 500
     records = audit_of(stack, app.id, owner_token(stack, app))
-    assert records[-1]["data"]["refunds"] == [
-        {"code": "licence", "amount_piasters": refund, "payment_id": paid["payment_id"]}]
+    assert records[-1]["data"] == {"amended": ["details"], "refund_piasters": refund,
+                                   "refunded_fees": ["licence"],
+                                   "refund_payments": [paid["payment_id"]]}
     from chalicelib.wiring import payment_store
     flagged = payment_store().get(paid["payment_id"])
     assert flagged.status == "paid" and flagged.flag_reason == "overpaid_after_amendment"
@@ -243,6 +244,37 @@ def test_resubmitted_details_that_cost_less_flag_the_payment_for_refund(stack):
     again = stack.call("POST", f"{url}/resubmit", owner_token(stack, app),
                        {"details": {**BUILDING, "floors": 2, "area_m2": 500}})
     assert again.json["status"] == "submitted" and again.json["amount_due_piasters"] == refund
+
+
+def test_a_citizen_reads_roles_and_officer_names_never_subject_ids(stack):
+    from chalicelib.auth import issue_local_token
+    from chalicelib.wiring import bound_settings
+    # GIVEN an application returned by a named officer, inspected, then resubmitted
+    app = fx.reviewing(f"c-audit-{uuid.uuid4().hex[:6]}")
+    officer_sub = f"officer-sub-{uuid.uuid4().hex}"
+    named = issue_local_token(bound_settings(), "officer", officer_sub, "EAST",
+                              name="Eng. Mona Adel")
+    url = f"/v1/applications/{app.id}"
+    assert stack.call("POST", f"{url}/inspections", named,
+                      {"scheduled_for": (fx.now() + timedelta(days=2)).isoformat(),
+                       "inspector": "Eng. Samir"}).status_code == 201
+    assert stack.call("POST", f"{url}/return", named, {"reason": "lease missing"}).status_code == 200
+    citizen = owner_token(stack, app)
+    assert stack.call("POST", f"{url}/resubmit", citizen, {}).status_code == 200
+    # WHEN the citizen reads the audit trail
+    response = stack.call("GET", f"{url}/audit?limit=100", citizen)
+    # THEN no record carries a subject id: each shows its role, and the officer's name
+    assert response.status_code == 200
+    assert officer_sub not in response.body.decode() and app.owner not in response.body.decode()
+    records = response.json["records"]
+    assert all("actor" not in r for r in records)
+    by_officer = [r for r in records if r["role"] == "officer"]
+    assert [r["action"] for r in by_officer] == ["schedule_inspection", "return"]
+    assert {r["actor_name"] for r in by_officer} == {"Eng. Mona Adel"}
+    assert [r["role"] for r in records][-1] == "citizen"
+    # AND staff still see who acted, for accountability
+    staff = audit_of(stack, app.id, officer(stack))
+    assert officer_sub in {r["actor"] for r in staff}
 
 
 # --- documents -------------------------------------------------------------------------------
