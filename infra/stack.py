@@ -33,6 +33,7 @@ from aws_cdk import (
     aws_sns as sns,
     aws_sns_subscriptions as subscriptions,
     aws_sqs as sqs,
+    aws_wafv2 as wafv2,
     custom_resources as cr,
 )
 from constructs import Construct
@@ -80,6 +81,10 @@ class RukhsaConfig:
     api_throttle: Throttle = Throttle(rate=50, burst=100)
     verify_throttle: Throttle = Throttle(rate=20, burst=40)
     keys_throttle: Throttle = Throttle(rate=5, burst=10)
+    # AWS WAF rate-based rules: requests per client IP in any 5 minutes. Generous, because
+    # Egyptian mobile networks put many people behind one carrier-grade NAT address.
+    waf_api_limit: int = 1500
+    waf_verify_limit: int = 300
 
     @property
     def table_prefix(self) -> str:
@@ -105,6 +110,8 @@ class RukhsaConfig:
             api_throttle=Throttle(float(ctx("apiRate", "50")), int(ctx("apiBurst", "100"))),
             verify_throttle=Throttle(float(ctx("verifyRate", "20")), int(ctx("verifyBurst", "40"))),
             keys_throttle=Throttle(float(ctx("keysRate", "5")), int(ctx("keysBurst", "10"))),
+            waf_api_limit=int(ctx("wafApiLimit", "1500")),
+            waf_verify_limit=int(ctx("wafVerifyLimit", "300")),
         )
 
 
@@ -658,11 +665,92 @@ class RukhsaStack(Stack):
         api.add_override("Properties.GatewayResponses", sam_gateway_responses())
         skip_checkov(api, ("CKV_AWS_120", "responses are per-user or per-token and must be "
                                           "fresh (licence status); caching would serve stale data"))
+        self._web_acl()
         self._alarm("ApiServerErrorsAlarm",
                     cloudwatch.Metric(namespace="AWS/ApiGateway", metric_name="5XXError",
                                       dimensions_map={"ApiName": "rukhsa"}, statistic="Sum",
                                       period=Duration.minutes(5)),
                     "the REST API answered 5xx")
+
+    def _web_acl(self) -> wafv2.CfnWebACL:
+        """Per-client limits at the edge (stage throttling is shared by every client): AWS WAF
+        rate-based rules keyed by source IP on the API stage, stricter on the public QR routes
+        (/v/{token}, /V/{token}, /s/{code}) that one script could otherwise take offline for
+        every scanner. Over the limit: 429 with Retry-After and the API's bilingual error body."""
+        limited = wafv2.CfnWebACL.CustomResponseProperty(
+            response_code=429, custom_response_body_key="rate_limited",
+            response_headers=[
+                wafv2.CfnWebACL.CustomHTTPHeaderProperty(name="Retry-After", value="300"),
+                # as every answer of the gateway itself (infra/gateway_responses.py)
+                wafv2.CfnWebACL.CustomHTTPHeaderProperty(name="X-Content-Type-Options",
+                                                         value="nosniff")])
+        body = json.dumps({"error": {
+            "code": "rate_limited",
+            "message_ar": "طلبات كثيرة من عنوانك، حاول مرة أخرى بعد خمس دقائق",
+            "message_en": "Too many requests from your address; try again in five minutes"}},
+            ensure_ascii=False)
+
+        def visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+            return wafv2.CfnWebACL.VisibilityConfigProperty(
+                cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True)
+
+        def per_ip(name: str, priority: int, limit: int,
+                   scope_down: Any = None) -> wafv2.CfnWebACL.RuleProperty:
+            return wafv2.CfnWebACL.RuleProperty(
+                name=name, priority=priority, visibility_config=visibility(name),
+                action=wafv2.CfnWebACL.RuleActionProperty(
+                    block=wafv2.CfnWebACL.BlockActionProperty(custom_response=limited)),
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                        aggregate_key_type="IP", limit=limit, evaluation_window_sec=300,
+                        scope_down_statement=scope_down)))
+
+        # The URI WAF sees may carry the stage (/v1/v/...) or not (a custom domain's mapping).
+        qr_routes = wafv2.CfnWebACL.StatementProperty(
+            regex_match_statement=wafv2.CfnWebACL.RegexMatchStatementProperty(
+                regex_string=r"^(/[A-Za-z0-9_-]+)?/[vVs]/[^/]+/?$",
+                field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(uri_path={}),
+                text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(
+                    priority=0, type="NONE")]))
+        known_bad_inputs = wafv2.CfnWebACL.RuleProperty(
+            name="known-bad-inputs", priority=0, visibility_config=visibility("known-bad-inputs"),
+            override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+            statement=wafv2.CfnWebACL.StatementProperty(
+                managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                    vendor_name="AWS", name="AWSManagedRulesKnownBadInputsRuleSet")))
+        acl = wafv2.CfnWebACL(
+            self, "ApiWebAcl", scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=visibility("rukhsa-api"),
+            custom_response_bodies={"rate_limited": wafv2.CfnWebACL.CustomResponseBodyProperty(
+                content_type="APPLICATION_JSON", content=body)},
+            rules=[known_bad_inputs,
+                   per_ip("verify-per-ip", 1, self.config.waf_verify_limit, qr_routes),
+                   per_ip("api-per-ip", 2, self.config.waf_api_limit)])
+        # `RestAPI.Stage` is SAM's reference to the stage it generates (and a dependency on it).
+        stage_arn = Fn.sub("arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/"
+                           "${RestAPI}/stages/${RestAPI.Stage}")
+        wafv2.CfnWebACLAssociation(self, "ApiWebAclAssociation", resource_arn=stage_arn,
+                                   web_acl_arn=acl.attr_arn)
+        self._web_acl_logging(acl)
+        return acl
+
+    def _web_acl_logging(self, acl: wafv2.CfnWebACL) -> None:
+        """Blocked requests only (what an abuse report needs), to a log group WAF requires to be
+        named aws-waf-logs-*."""
+        name = f"aws-waf-logs-rukhsa-{self.config.stage}-api"
+        group = logs.LogGroup(self, "ApiWebAclLogs", log_group_name=name,
+                              retention=LOG_RETENTION, encryption_key=self.data_key,
+                              removal_policy=RemovalPolicy.RETAIN)
+        logging = wafv2.CfnLoggingConfiguration(
+            self, "ApiWebAclLogging", resource_arn=acl.attr_arn,
+            # WAF wants the group's ARN without the ":*" that the Arn attribute ends with.
+            log_destination_configs=[Fn.sub(
+                "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:" + name)],
+            logging_filter={"DefaultBehavior": "DROP", "Filters": [{
+                "Behavior": "KEEP", "Requirement": "MEETS_ANY",
+                "Conditions": [{"ActionCondition": {"Action": "BLOCK"}}]}]})
+        logging.node.add_dependency(group)
 
     @staticmethod
     def _method_setting(path: str, method: str, throttle: Throttle) -> dict[str, Any]:

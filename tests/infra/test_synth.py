@@ -387,6 +387,41 @@ def test_the_gateway_answers_in_the_error_contract_with_nosniff(synth: Synth) ->
     assert responses["THROTTLED"]["ResponseParameters"]["Headers"]["Retry-After"] == "'1'"
 
 
+def test_waf_limits_each_client_ip_and_tighter_on_the_qr_routes(synth: Synth) -> None:
+    """GIVEN the stack WHEN synthesised THEN a regional web ACL on the API stage blocks a client
+    IP over its rate (429, Retry-After, the API's bilingual error body), with a stricter limit
+    on /v/{token}, /V/{token} and /s/{code}, and logs what it blocks."""
+    import re
+
+    (acl_id, acl), = synth.of_type("AWS::WAFv2::WebACL").items()
+    props = acl["Properties"]
+    assert props["Scope"] == "REGIONAL" and props["DefaultAction"] == {"Allow": {}}
+    rules = {rule["Name"]: rule for rule in props["Rules"]}
+    verify = rules["verify-per-ip"]["Statement"]["RateBasedStatement"]
+    everything = rules["api-per-ip"]["Statement"]["RateBasedStatement"]
+    assert verify["AggregateKeyType"] == everything["AggregateKeyType"] == "IP"
+    assert "ScopeDownStatement" not in everything
+    assert 10 <= verify["Limit"] < everything["Limit"]
+    pattern = re.compile(verify["ScopeDownStatement"]["RegexMatchStatement"]["RegexString"])
+    for path in ("/v/eyJhbGciOi.abc", "/v1/v/eyJ.abc", "/V/TOKEN", "/s/Ab3dE", "/v1/s/Ab3dE"):
+        assert pattern.match(path), path
+    for path in ("/v1/applications", "/v1/keys", "/v1/licences/ALX-1/sms", "/v/", "/v/a/b"):
+        assert not pattern.match(path), path
+    for name in ("verify-per-ip", "api-per-ip"):
+        response = rules[name]["Action"]["Block"]["CustomResponse"]
+        assert response["ResponseCode"] == 429
+        headers = {h["Name"]: h["Value"] for h in response["ResponseHeaders"]}
+        assert headers == {"Retry-After": "300", "X-Content-Type-Options": "nosniff"}
+        body = json.loads(props["CustomResponseBodies"][response["CustomResponseBodyKey"]]["Content"])
+        assert body["error"]["message_ar"] and body["error"]["message_en"]
+    # AND it is associated with the API's stage (SAM's RestAPI.Stage, so after the stage exists)
+    (association,) = synth.of_type("AWS::WAFv2::WebACLAssociation").values()
+    assert "${RestAPI.Stage}" in association["Properties"]["ResourceArn"]["Fn::Sub"]
+    assert _ref_id(association["Properties"]["WebACLArn"]) == acl_id
+    (logging,) = synth.of_type("AWS::WAFv2::LoggingConfiguration").values()
+    assert _ref_id(logging["Properties"]["ResourceArn"]) == acl_id
+
+
 def test_cognito_pool_has_the_roles_and_a_district_attribute(synth: Synth) -> None:
     """GIVEN ROLES WHEN synthesised THEN one group per role and a custom `district` attribute."""
     groups = {g["Properties"]["GroupName"] for g in synth.of_type("AWS::Cognito::UserPoolGroup")
