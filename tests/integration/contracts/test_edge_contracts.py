@@ -150,17 +150,18 @@ class TestSimulatedGateway:
     def test_its_own_callback_verifies_and_names_the_checkout(self, gateway):
         # GIVEN a checkout WHEN the gateway produces the callback of a successful payment
         checkout = gateway.create_checkout("PAY-CONTRACT1", 15_050, "fees", "+201012345678")
-        query, body = gateway.simulated_callback("PAY-CONTRACT1", 15_050, True, "tx-1")
+        # (a Paymob-shaped transaction id: a canonical integer, as the adapter requires)
+        query, body = gateway.simulated_callback("PAY-CONTRACT1", 15_050, True, "700001")
         event = gateway.parse_webhook({"Content-Type": "application/json"}, query, body)
         # THEN the webhook reads it back as that payment's event, tied to the checkout's order
         assert (event.gateway, event.merchant_reference, event.amount_piasters, event.currency,
                 event.success, event.transaction_id) == (gateway.name, "PAY-CONTRACT1", 15_050,
-                                                         "EGP", True, "tx-1")
+                                                         "EGP", True, "700001")
         assert str(event.raw["gateway_order_reference"]) == checkout.gateway_reference
         assert checkout.checkout_url.startswith("https://")
 
     def test_a_tampered_callback_is_refused(self, gateway):
-        query, body = gateway.simulated_callback("PAY-CONTRACT2", 100, False, "tx-2")
+        query, body = gateway.simulated_callback("PAY-CONTRACT2", 100, False, "700002")
         with pytest.raises(BadSignature):
             gateway.parse_webhook({}, query, body.replace(b"100", b"999"))
 

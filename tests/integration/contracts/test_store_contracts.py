@@ -307,8 +307,8 @@ class TestAuditTrail:
         ports.applications.create(app, records)
         listed = all_pages(lambda limit, cursor: ports.audit.list(f"APP#{app.id}", limit, cursor), 2)
         assert [r["action"] for r in listed] == ["step-0", "step-1", "step-2"]
-        assert set(listed[0]) == {"at", "actor", "role", "district", "action", "from_status",
-                                  "to_status", "reason", "data"}
+        assert set(listed[0]) == {"at", "actor", "actor_name", "role", "district", "action",
+                                  "from_status", "to_status", "reason", "data"}
 
 
 class TestRollout:
