@@ -51,9 +51,9 @@ def nightly_worker(event):
 
 @app.on_sqs_message(queue=os.environ.get("SMS_QUEUE_NAME", "rukhsa-sms"), batch_size=1)
 def sms_sender(event):
-    from chalicelib.events.licence_sms import on_sms_messages
+    from chalicelib.events.outbox import on_notification_messages
 
-    return on_sms_messages(event)
+    return on_notification_messages(event)
 
 
 @app.on_dynamodb_record(stream_arn=os.environ.get("PAYMENTS_STREAM_ARN", PLACEHOLDER_ARN))

@@ -439,6 +439,23 @@ class SmsNotifier(ABC):
         """Send and return the provider's message id; SmsDeliveryFailed if the provider refuses."""
 
 
+class Notifications(ABC):
+    """Tells a citizen something that happened: one message per event occurrence.
+
+    The caller has durably recorded the change the message is about; the message is queued,
+    not sent (chalicelib/usecases/outbox.py sends it, retries it and keeps it out of quiet
+    hours), so a slow or failing provider never fails the caller."""
+
+    @abstractmethod
+    def notify(self, key: str, channel: str, recipient: str, template: str,
+               values: Mapping[str, str], licence: str = "") -> bool:
+        """Queue `template` (chalicelib/domain/notifications.py) rendered with `values` for
+        `recipient` on `channel`. `key` names the event occurrence: however often it is
+        queued, at most one message is delivered for it. `licence`: the licence whose `sms`
+        record reports this message's state. False (nothing queued) if there is no recipient;
+        KeyError if a value the template needs is missing, UnknownTemplate for a bad name."""
+
+
 class TaskQueue(ABC):
     """A work queue (SQS in AWS) carrying small JSON tasks to workers."""
 

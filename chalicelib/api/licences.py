@@ -4,7 +4,7 @@ from chalice import Blueprint
 from chalicelib.api.http import caller_of, json_response, limit_param, query_param
 from chalicelib.api.routes import route
 from chalicelib.wiring import (bound_settings, clock, file_store, licence_store, paper_renderer,
-                              pointer_store, sms_queue)
+                              notifications, pointer_store)
 
 licences_api = Blueprint(__name__)
 
@@ -43,7 +43,8 @@ def paper_copy(number: str):
     caller = caller_of(licences_api.current_request)
     licence = usecase.readable_licence(number, caller, licence_store(), "licence.paper_copy")
     url = usecase.paper_copy(licence, wiring.catalogue(), file_store(),
-                             bound_settings().verify_base_url, paper_renderer(), clock())
+                             bound_settings().verify_base_url, paper_renderer(), clock(),
+                             notifications())
     return json_response(body(PaperCopy(pdf_url=url)), status=201)
 
 
@@ -51,9 +52,9 @@ def paper_copy(number: str):
 def resend_sms(number: str):
     from chalicelib.api.responses import SmsQueued, body
     from chalicelib.usecases import licences as usecase
-    from chalicelib.usecases.licence_sms import request_resend
 
     caller = caller_of(licences_api.current_request)
     licence = usecase.readable_licence(number, caller, licence_store(), "licence.resend_sms")
-    queued = request_resend(licence, caller, pointer_store(), sms_queue(), clock())
+    queued = usecase.request_resend(licence, caller, pointer_store(), notifications(),
+                                    bound_settings().short_link_host, clock())
     return json_response(body(SmsQueued.model_validate(queued)), status=202)

@@ -1,20 +1,25 @@
 """Licences as their holder, their district's officers and admins see them; the paper copy."""
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
 from chalicelib.authorization import Resource, authorize, district_in_scope
 from chalicelib.domain.catalogue import Catalogue
-from chalicelib.domain.issuance import mask_national_id
+from chalicelib.domain import notifications as notices
+from chalicelib.domain.issuance import RESEND_EVENT, mask_national_id
 from chalicelib.domain.licences import REVOKED, Licence
 from chalicelib.domain.seal import verify_url
-from chalicelib.errors import Conflict, ValidationFailed
-from chalicelib.ports import FileStore, LicenceStore, Page, PaperCopyRenderer, PaperLicence
+from chalicelib.errors import Conflict, TooManyRequests, ValidationFailed
+from chalicelib.ports import (FileStore, LicenceStore, Notifications, Page, PaperCopyRenderer,
+                              PaperLicence, PointerStore)
+from chalicelib.usecases.issuance import notify_licence
 
 if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
     from chalicelib.auth import Principal
 
+RESEND_WINDOW_SECONDS = 10 * 60  # one resend per licence per ten minutes: SMS costs money
 QR_URL_SECONDS = 300  # the QR link is for showing or downloading now, not for sharing
 PDF_URL_SECONDS = 900
 
@@ -54,8 +59,10 @@ def licence_links(licence: Licence, files: FileStore,
 
 
 def paper_copy(licence: Licence, catalogue: Catalogue, files: FileStore, verify_base_url: str,
-               render_pdf: PaperCopyRenderer, now: datetime) -> str:
-    """Render the A4 copy (docs/paper-copy.md), store it, return a presigned URL to it."""
+               render_pdf: PaperCopyRenderer, now: datetime, notifications: Notifications) -> str:
+    """Render the A4 copy (docs/paper-copy.md), store it, return a presigned URL to it, and
+    tell the holder by SMS once per licence state (printing the same licence again is silent:
+    each SMS costs money)."""
     if licence.status == REVOKED:
         raise Conflict(code="licence_revoked", message_en="a revoked licence has no paper copy",
                        message_ar="لا تصدر نسخة ورقية لرخصة ملغاة")
@@ -77,4 +84,24 @@ def paper_copy(licence: Licence, catalogue: Catalogue, files: FileStore, verify_
     pdf = render_pdf.render(paper, files.get(licence.qr_key))
     key = f"paper-copies/{licence.number}/{now.strftime('%Y%m%dT%H%M%S%f')}.pdf"
     files.put(key, pdf, "application/pdf")
+    notifications.notify(f"paper#{licence.number}#{licence.version}", notices.SMS,
+                         licence.holder_mobile, notices.PAPER_COPY_READY,
+                         {"number": licence.number})
     return files.presigned_get_url(key, PDF_URL_SECONDS)
+
+
+def request_resend(licence: Licence, caller: Principal, pointers: PointerStore,
+                   notifications: Notifications, short_link_host: str, now: datetime) -> dict:
+    """Queue the licence SMS again (owner or officer; the caller already checked access)."""
+    if not licence.seal_token:
+        raise Conflict(code="licence_not_sealed", message_en="this licence has no e-seal yet",
+                       message_ar="لم يصدر ختم إلكتروني لهذه الرخصة بعد")
+    if not licence.holder_mobile:
+        raise ValidationFailed(fields={"holder.mobile": "لا يوجد رقم محمول على الرخصة / no mobile number on the licence"})
+    window = int(now.timestamp()) // RESEND_WINDOW_SECONDS
+    if not pointers.point(f"licsms-resend#{licence.number}#{window}", caller.sub, now):
+        raise TooManyRequests(message_en="an SMS was sent again a few minutes ago; try later",
+                              message_ar="تمت إعادة إرسال الرسالة منذ دقائق، حاول لاحقًا")
+    notify_licence(licence, RESEND_EVENT, notifications, short_link_host,
+                   request_id=uuid.uuid4().hex)
+    return {"queued": True, "number": licence.number}
