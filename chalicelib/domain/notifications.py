@@ -20,6 +20,8 @@ from chalicelib.domain.sms_segments import UCS2_PART, UCS2_SINGLE, size
 SMS = "sms"
 CHANNELS = (SMS,)
 ELLIPSIS = "…"
+# The longest short-link host the one-part templates were measured with (settings, docs).
+SHORT_LINK_HOST_MAX = 20
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ TEMPLATES: dict[str, Template] = _templates(
     Template(LICENCE_REINSTATED, "أعيد تفعيل رخصتك {number} Reinstated"),
     Template(RENEWAL_REMINDER, "رخصتك {number} تنتهي {valid_until}، جددها. Renew"),
     Template(FINE_NOTICE, "غرامة تأخير {amount} ج على {number} Late fine"),
-    Template(PAPER_COPY_READY, "النسخة الورقية لرخصتك {number} جاهزة Paper copy ready"),
+    Template(PAPER_COPY_READY, "النسخة الورقية من {number} جاهزة Paper copy ready"),
 )
 
 
@@ -162,8 +164,8 @@ class Notification:
 
 # ---------------------------------------------------------------------- retries and backoff
 
-# Minutes before attempt 2, 3, ...: doubling to an hour, then hourly. 30 attempts span about
-# 26 hours, so a provider down for a day still gets every message out (docs/notifications.md).
+# Minutes before attempt 2, 3, ...: doubling to an hour, then hourly. The 30 attempts span 24
+# hours, so a provider down for up to a day still gets every message out (docs/notifications.md).
 RETRY_MINUTES = (1, 2, 4, 8, 15, 30) + (60,) * 23
 MAX_ATTEMPTS = len(RETRY_MINUTES) + 1
 

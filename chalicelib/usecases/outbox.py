@@ -11,7 +11,7 @@ Delivery (`deliver`, the queue's worker), one policy for every message:
 - claim `notify#<key>` in the once table (a leased conditional write: at most one message per
   event occurrence, whoever queued it how often), send, complete the claim;
 - the provider refuses: release the claim and queue the next attempt after the backoff
-  (domain/notifications.RETRY_MINUTES, about 26 hours in all); after the last attempt the
+  (domain/notifications.RETRY_MINUTES, 24 hours in all); after the last attempt the
   worker raises, and the queue's redrive policy moves the message to its dead-letter queue.
 """
 from __future__ import annotations
