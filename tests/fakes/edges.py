@@ -192,16 +192,19 @@ class FakeGateway(SimulatedGateway):
 class OutageNotifier(SmsNotifier):
     """Fault injection: refuses every message while the clock is in [down_from, down_until),
     as a provider outage would; otherwise hands the message to `inner` (the real adapter in the
-    emulator tests). Counts what it refused."""
+    emulator tests). Counts what it refused and records who was sent what when."""
 
     def __init__(self, inner: SmsNotifier, clock: Callable[[], datetime], down_from: datetime,
                  down_until: datetime) -> None:
         self.inner, self.clock = inner, clock
         self.down_from, self.down_until = down_from, down_until
         self.refused = 0
+        self.delivered: list[tuple[str, datetime]] = []
 
     def send(self, phone_e164: str, text: str) -> str:
         if self.down_from <= self.clock() < self.down_until:
             self.refused += 1
             raise SmsDeliveryFailed("provider unavailable (injected outage)")
-        return self.inner.send(phone_e164, text)
+        message_id = self.inner.send(phone_e164, text)
+        self.delivered.append((phone_e164, self.clock()))
+        return message_id
