@@ -45,3 +45,16 @@ def test_another_catalogue_directory_is_for_tests_and_the_local_stack_only() -> 
     assert load_settings(prod).catalogue_dir == ""
     with pytest.raises(SettingsError, match="CATALOGUE_DIR"):
         load_settings({**prod, "CATALOGUE_DIR": "/tmp/catalogue"})
+
+
+def test_quiet_hours_and_the_short_link_host_are_settings() -> None:
+    # GIVEN no notification settings THEN 21:00-09:00 and the verification host
+    settings = load_settings(BASE)
+    assert (settings.quiet_hours, settings.short_link_host) == ("21:00-09:00", "v.example")
+    # GIVEN both set THEN they are taken, the host without its scheme
+    chosen = load_settings({**BASE, "QUIET_HOURS": "22:00-08:00",
+                            "SHORT_LINK_HOST": "https://rukhsa.alexandria.eg/"})
+    assert (chosen.quiet_hours, chosen.short_link_host) == ("22:00-08:00", "rukhsa.alexandria.eg")
+    # GIVEN malformed quiet hours THEN the function does not start
+    with pytest.raises(SettingsError, match="QUIET_HOURS"):
+        load_settings({**BASE, "QUIET_HOURS": "night"})
