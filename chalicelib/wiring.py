@@ -12,7 +12,8 @@ if TYPE_CHECKING:  # the ports load cryptography: `import app` must not (tests/u
     from chalicelib.domain.applications import Application
     from chalicelib.domain.changes import Change
     from chalicelib.domain.payments import Payment
-    from chalicelib.ports import (ApplicationStore, AuditTrail, DelayQueue, FileStore,
+    from chalicelib.ports import (ApplicationStore, AuditTrail, CounterStore, DelayQueue,
+                                  FileStore, ReceiptRenderer,
                                   LicenceReader, LicenceStore, OnceStore, PaperCopyRenderer,
                                   PaymentGateway, PaymentStore, PointerStore, QrRenderer,
                                   ReportStore, RolloutAdmin, RolloutStore, SealSigner,
@@ -228,6 +229,20 @@ def qr_renderer() -> QrRenderer:
     from chalicelib.adapters.qr_png import PngQrRenderer
 
     return PngQrRenderer()
+
+
+@lru_cache(maxsize=1)
+def counter_store() -> CounterStore:
+    from chalicelib.adapters.counter_store import DynamoCounterStore
+
+    bound_settings()
+    return DynamoCounterStore()
+
+
+def receipt_renderer() -> ReceiptRenderer:
+    from chalicelib.adapters.receipt_pdf import FpdfReceiptRenderer
+
+    return FpdfReceiptRenderer()
 
 
 def paper_renderer() -> PaperCopyRenderer:
