@@ -42,5 +42,5 @@ def _citizen_mobile(raw: str) -> str:
 
     try:
         return normalise_mobile(raw)
-    except FieldInvalid as error:
-        raise ValidationFailed(fields={"mobile": f"{error.message_ar} / {error.message_en}"}) from None
+    except FieldInvalid:
+        raise ValidationFailed(fields={"mobile": "رقم محمول مصري من 11 رقمًا مثل 01012345678 / an Egyptian mobile number such as 01012345678"}) from None
