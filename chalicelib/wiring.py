@@ -12,9 +12,9 @@ if TYPE_CHECKING:  # the ports load cryptography: `import app` must not (tests/u
     from chalicelib.domain.applications import Application
     from chalicelib.domain.changes import Change
     from chalicelib.domain.payments import Payment
-    from chalicelib.ports import (ApplicationStore, AuditTrail, DelayQueue, FileStore,
-                                  LicenceReader, LicenceStore, Notifications, OnceStore,
-                                  PaperCopyRenderer,
+    from chalicelib.ports import (ApplicationStore, AuditTrail, CounterStore, DelayQueue,
+                                  FileStore, LicenceReader, LicenceStore, Notifications,
+                                  OnceStore, PaperCopyRenderer, ReceiptRenderer,
                                   PaymentGateway, PaymentStore, PointerStore, QrRenderer,
                                   ReportStore, RolloutAdmin, RolloutStore, SealSigner,
                                   SmsNotifier, TaskQueue, WorkLists)
@@ -244,6 +244,20 @@ def qr_renderer() -> QrRenderer:
     from chalicelib.adapters.qr_png import PngQrRenderer
 
     return PngQrRenderer()
+
+
+@lru_cache(maxsize=1)
+def counter_store() -> CounterStore:
+    from chalicelib.adapters.counter_store import DynamoCounterStore
+
+    bound_settings()
+    return DynamoCounterStore()
+
+
+def receipt_renderer() -> ReceiptRenderer:
+    from chalicelib.adapters.receipt_pdf import FpdfReceiptRenderer
+
+    return FpdfReceiptRenderer()
 
 
 def paper_renderer() -> PaperCopyRenderer:

@@ -98,7 +98,7 @@ def new_application(service: Service, district: str, owner: Principal, applicant
     at = iso(now)
     return Application(
         id=uuid.uuid4().hex, service_code=service.code, kind=service.kind, case=service.case,
-        district=district, owner=owner.sub, applicant=applicant, site=site, details=details,
+        district=district, owner=owner.owner_key, applicant=applicant, site=site, details=details,
         status=SUBMITTED,
         fees=tuple(fee_lines(service, details, STAGE_SUBMISSION)) + extra_fees,
         timeline=(TimelineEntry(status=SUBMITTED, at=at, by_role=owner.role, by=owner.sub,
@@ -151,7 +151,7 @@ def list_applications(caller: Principal, status: Optional[str], limit: int,
         raise ValidationFailed(fields={"status": f"حالة غير معروفة، واحدة من: {'، '.join(STATUSES)} / one of {', '.join(STATUSES)}"})
     authorize(caller, "application.list")
     if caller.role == "citizen":
-        return store.list_by_owner(caller.sub, status, limit, cursor)
+        return store.list_by_owner(caller.owner_key, status, limit, cursor)
     queue_district = district_in_scope(caller, "application.list", district)
     if not queue_district:
         raise ValidationFailed(fields={"district": "حدد الحي / admins name the district to list"})

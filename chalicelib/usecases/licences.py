@@ -43,7 +43,7 @@ def list_licences(caller: Principal, limit: int, cursor: Optional[str], licences
     """A citizen's own licences; an officer's district; an admin names the district."""
     authorize(caller, "licence.list")
     if caller.role == "citizen":
-        return licences.list_by_holder(caller.sub, limit, cursor)
+        return licences.list_by_holder(caller.owner_key, limit, cursor)
     listed = district_in_scope(caller, "licence.list", district)
     if not listed:
         raise ValidationFailed(fields={"district": "حدد الحي / admins name the district to list"})

@@ -21,7 +21,8 @@ from chalicelib.authorization import Resource, authorize, district_in_scope
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.errors import (Conflict, NotFound, RukhsaError,
                                Unauthenticated, ValidationFailed)
-from chalicelib.ports import (ApplicationStore, BadSignature, GatewayStatus, PaymentGateway,
+from chalicelib.domain.counter import drawer_report
+from chalicelib.ports import (ApplicationStore, BadSignature, CounterStore, GatewayStatus, PaymentGateway,
                               PaymentStore, SimulatedGateway)
 from chalicelib.usecases.applications import get_application
 
@@ -279,8 +280,11 @@ def record_refund(payment_id: str, refund_reference: str, note: str, caller: Pri
 
 
 def finance(caller: Principal, start: Optional[str], end: Optional[str],
-            district: Optional[str], payments: PaymentStore, now: datetime) -> dict:
-    """Admins: every district or one; officers: their own district only."""
+            district: Optional[str], payments: PaymentStore, now: datetime,
+            counter: Optional[CounterStore] = None) -> dict:
+    """Admins: every district or one; officers: their own district only. `drawers` lists each
+    counter clerk's cash drawer per day: expected, counted, difference; `flagged` when they
+    differ or a drawer that took cash was not closed."""
     district = district_in_scope(caller, "reports.read", district)
     today = cairo_date(now)
     first, last = _day(start, "from", today), _day(end, "to", today)
@@ -290,8 +294,11 @@ def finance(caller: Principal, start: Optional[str], end: Optional[str],
         raise ValidationFailed(fields={"to": f"نطاق أيام غير صالح (حتى {REPORT_MAX_DAYS} يومًا) / "
                                              f"a range of 1 to {REPORT_MAX_DAYS} days"}) from None
     found = [p for d in days for p in payments.list_by_day(d.isoformat(), district or None)]
+    closings = [c for d in days for c in counter.closings(d.isoformat(), district or None)] \
+        if counter is not None else []
     return {"from": first.isoformat(), "to": last.isoformat(), "district": district or None,
-            "currency": domain.CURRENCY, **domain.finance_report(found)}
+            "currency": domain.CURRENCY, **domain.finance_report(found),
+            "drawers": drawer_report(found, closings)}
 
 
 def _day(raw: Optional[str], name: str, default: date) -> date:
