@@ -7,6 +7,7 @@ from chalicelib.api.admin import admin_api
 from chalicelib.api.applications import applications_api
 from chalicelib.api.backoffice import backoffice_api
 from chalicelib.api.catalogue import catalogue_api
+from chalicelib.api.counter import counter_api
 from chalicelib.api.dev import dev_api
 from chalicelib.api.docs import docs_api
 from chalicelib.api.http import install_error_handling
@@ -20,7 +21,7 @@ PLACEHOLDER_ARN = "arn:aws:dynamodb:eu-central-1:000000000000:table/placeholder/
 
 app = Chalice(app_name="rukhsa")
 for blueprint in (catalogue_api, applications_api, payments_api, licences_api, renewals_api,
-                  backoffice_api, admin_api, verification_api, dev_api, docs_api):
+                  backoffice_api, admin_api, counter_api, verification_api, dev_api, docs_api):
     app.register_blueprint(blueprint)
 install_error_handling(app)
 install_private_caching(app)
@@ -51,9 +52,9 @@ def nightly_worker(event):
 
 @app.on_sqs_message(queue=os.environ.get("SMS_QUEUE_NAME", "rukhsa-sms"), batch_size=1)
 def sms_sender(event):
-    from chalicelib.events.licence_sms import on_sms_messages
+    from chalicelib.events.outbox import on_notification_messages
 
-    return on_sms_messages(event)
+    return on_notification_messages(event)
 
 
 @app.on_dynamodb_record(stream_arn=os.environ.get("PAYMENTS_STREAM_ARN", PLACEHOLDER_ARN))

@@ -12,17 +12,33 @@ from chalicelib.errors import Forbidden, Unauthenticated
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
 
-ROLES = ("citizen", "officer", "admin")
+ROLES = ("citizen", "officer", "clerk", "admin")
+# Staff bound to one district: officers review and decide; clerks staff its technology centre.
+DISTRICT_ROLES = ("officer", "clerk")
 LOCAL_ISSUER = "rukhsa-local"
 LOCAL_AUDIENCE = "rukhsa-local-clients"
 
 
 @dataclass(frozen=True)
 class Principal:
+    """Who is calling.
+
+    `owner_key` is what a citizen's applications and licences are keyed by. It is the citizen's
+    verified mobile (E.164) when the token carries one (Cognito: `phone_number` with
+    `phone_number_verified`, the identity citizens sign in with), else the subject. A clerk
+    entering a walk-in citizen's application keys it by the mobile the citizen gave, so the
+    citizen finds it on signing in with that mobile (docs/counter.md).
+    """
+
     sub: str
     role: str
     district: str = ""
-    name: str = ""  # display name (the id token's `name`), shown to citizens in audit trails
+    name: str = ""  # the display name staff are shown by in audit trails and receipts
+    mobile: str = ""  # verified E.164 mobile, citizens only
+
+    @property
+    def owner_key(self) -> str:
+        return self.mobile or self.sub
 
     def require(self, *roles: str) -> "Principal":
         if self.role not in roles:
@@ -35,18 +51,30 @@ def principal_from_claims(claims: Mapping[str, object]) -> Principal:
     groups = claims.get("cognito:groups") or []
     if not isinstance(groups, list):
         groups = []
-    role = next((r for r in ("admin", "officer", "citizen") if r in groups), "")
+    role = next((r for r in ("admin", "officer", "clerk", "citizen") if r in groups), "")
     sub = claims.get("sub")
     if not role or not isinstance(sub, str) or not sub:
         raise Unauthenticated(message_en="token has no usable role or subject",
                               message_ar="رمز الدخول لا يحمل دورًا صالحًا")
     district = claims.get("custom:district") or ""
-    if role == "officer" and not district:
-        raise Unauthenticated(message_en="officer token has no district",
+    if role in DISTRICT_ROLES and not district:
+        raise Unauthenticated(message_en=f"{role} token has no district",
                               message_ar="رمز دخول الموظف لا يحدد الحي")
     name = claims.get("name")
-    return Principal(sub=sub, role=role, district=str(district),
-                     name=" ".join(name.split())[:100] if isinstance(name, str) else "")
+    # whitespace collapsed: a display name is one line wherever it is shown
+    display = " ".join(name.split())[:120] if isinstance(name, str) else ""
+    return Principal(sub=sub, role=role, district=str(district) if role in DISTRICT_ROLES else "",
+                     name=display, mobile=_verified_mobile(claims) if role == "citizen" else "")
+
+
+def _verified_mobile(claims: Mapping[str, object]) -> str:
+    """The token's mobile when its issuer vouches for it (a user may edit `phone_number`, which
+    un-verifies it until they confirm the code Cognito sends)."""
+    phone = claims.get("phone_number")
+    verified = claims.get("phone_number_verified") in (True, "true")
+    if not verified or not isinstance(phone, str) or not phone.startswith("+20"):
+        return ""
+    return phone
 
 
 def bearer_token(headers: Mapping[str, str]) -> str:
@@ -86,7 +114,7 @@ def _jwks_client(issuer: str) -> "jwt.PyJWKClient":
 
 
 def issue_local_token(settings: Settings, role: str, sub: str, district: Optional[str] = None,
-                      ttl_seconds: int = 3600, name: Optional[str] = None) -> str:
+                      ttl_seconds: int = 3600, name: str = "", mobile: str = "") -> str:
     """The local stack's issuer: the same claims a Cognito id token carries."""
     now = int(time.time())
     claims: dict[str, object] = {"sub": sub, "cognito:groups": [role], "iss": LOCAL_ISSUER,
@@ -96,4 +124,6 @@ def issue_local_token(settings: Settings, role: str, sub: str, district: Optiona
         claims["custom:district"] = district
     if name:
         claims["name"] = name
+    if mobile:
+        claims["phone_number"], claims["phone_number_verified"] = mobile, True
     return jwt.encode(claims, settings.local_jwt_secret, algorithm="HS256")

@@ -5,7 +5,8 @@ A grant is a role and a scope:
 
 - ``any``: every resource (admins; public catalogue-like reads);
 - ``own``: only resources the caller owns (a citizen's applications and licences);
-- ``district``: only resources of the caller's district (an officer's `district` claim).
+- ``district``: only resources of the caller's district (an officer's or a clerk's `district`
+  claim; a clerk staffs that district's technology centre).
 
 Refusals are shaped so nothing leaks: a citizen asking for someone else's resource gets the
 same 404 as for a missing one; an officer outside their district, or a role that is never
@@ -34,6 +35,7 @@ def grants(*pairs: tuple[str, str]) -> tuple[Grant, ...]:
 
 CITIZEN_OWN = ("citizen", OWN)
 OFFICER_DISTRICT = ("officer", DISTRICT)
+CLERK_DISTRICT = ("clerk", DISTRICT)
 ADMIN = ("admin", ANY)
 
 # action -> who may do it. An action absent here is refused to everyone.
@@ -41,13 +43,13 @@ MATRIX: Mapping[str, tuple[Grant, ...]] = {
     # Applications
     "application.create": grants(("citizen", ANY)),
     "application.list": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
-    "application.read": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
+    "application.read": grants(CITIZEN_OWN, OFFICER_DISTRICT, CLERK_DISTRICT, ADMIN),
     "application.cancel": grants(CITIZEN_OWN),
     "application.decide": grants(OFFICER_DISTRICT),
     "application.return": grants(OFFICER_DISTRICT),
     "application.resubmit": grants(CITIZEN_OWN),
-    "application.upload_document": grants(CITIZEN_OWN),
-    "application.read_documents": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
+    "application.upload_document": grants(CITIZEN_OWN, CLERK_DISTRICT),
+    "application.read_documents": grants(CITIZEN_OWN, OFFICER_DISTRICT, CLERK_DISTRICT, ADMIN),
     "application.read_inspections": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
     "application.inspect": grants(OFFICER_DISTRICT),
     "application.read_audit": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
@@ -58,7 +60,7 @@ MATRIX: Mapping[str, tuple[Grant, ...]] = {
     "licence.list": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
     "licence.read": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
     "licence.renew": grants(CITIZEN_OWN),
-    "licence.paper_copy": grants(CITIZEN_OWN, OFFICER_DISTRICT),
+    "licence.paper_copy": grants(CITIZEN_OWN, OFFICER_DISTRICT, CLERK_DISTRICT),
     "licence.resend_sms": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
     "licence.change_status": grants(OFFICER_DISTRICT, ADMIN),
     "licence.read_audit": grants(OFFICER_DISTRICT, ADMIN),
@@ -66,6 +68,11 @@ MATRIX: Mapping[str, tuple[Grant, ...]] = {
     "rollout.read": grants(ADMIN),
     "rollout.manage": grants(ADMIN),
     "reports.read": grants(OFFICER_DISTRICT, ADMIN),
+    # The technology centre's counter (docs/counter.md)
+    "counter.create_application": grants(CLERK_DISTRICT),
+    "counter.pay": grants(CLERK_DISTRICT),
+    "counter.receipt": grants(CLERK_DISTRICT, ADMIN),
+    "counter.drawer": grants(CLERK_DISTRICT),
 }
 
 # (method, route path as Chalice declares it) -> action; `None` marks a public route. Derived
@@ -94,7 +101,7 @@ def _covers(grant: Grant, caller, resource: Optional[Resource]) -> bool:
     if grant.scope == ANY or resource is None:
         return True
     if grant.scope == OWN:
-        return bool(resource.owner) and resource.owner == caller.sub
+        return bool(resource.owner) and resource.owner == getattr(caller, "owner_key", caller.sub)
     return bool(caller.district) and resource.district == caller.district
 
 
@@ -116,7 +123,7 @@ def authorize(caller, action: str, resource: Optional[Resource] = None) -> None:
                        message_ar=_NOT_FOUND_AR.get(resource.kind, "غير موجود"),
                        code=f"{resource.kind}_not_found")
     if resource.kind == "district":
-        raise Forbidden(message_en="officers work in their own district only",
+        raise Forbidden(message_en="staff work in their own district only",
                         message_ar="يعمل الموظف في نطاق حيه فقط", code="other_district")
     raise Forbidden(message_en=f"this {resource.kind} belongs to another district",
                     message_ar="هذا السجل يخص حيًا آخر", code="other_district")
@@ -126,7 +133,7 @@ def district_in_scope(caller, action: str, district: Optional[str]) -> Optional[
     """The district a district-scoped listing or report covers: an officer's own (naming
     another is a 403), an admin's choice (None = every district)."""
     authorize(caller, action)
-    if caller.role == "officer":
+    if caller.role in ("officer", "clerk"):
         if district and district != caller.district:
             authorize(caller, action, Resource(district=district, kind="district"))
         return caller.district

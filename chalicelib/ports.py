@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # types only: the verification cold start must not load the d
     from chalicelib.domain.applications import Application
     from chalicelib.domain.audit import AuditRecord
     from chalicelib.domain.licences import Fine, Licence
+    from chalicelib.domain.counter import DrawerClosing
     from chalicelib.domain.payments import Payment
     from chalicelib.domain.rate_limits import Limit
 
@@ -215,6 +216,34 @@ class PaymentStore(ABC):
     @abstractmethod
     def list_pending(self, created_before: str, limit: int) -> list[Payment]:
         """Payments still pending that were created before the ISO time, oldest first."""
+
+
+class DrawerClosed(Exception):
+    """The clerk's drawer for that day is closed: it takes no more counter payments."""
+
+
+class CounterStore(ABC):
+    """The counter's numbered receipts and cash drawers (chalicelib/domain/counter.py)."""
+
+    @abstractmethod
+    def create_numbered(self, payment: Payment, district: str, year: int) -> Payment:
+        """Create a counter payment with the centre's next receipt number for `year`, in one
+        transaction that also checks the clerk's drawer for the payment's day is open; numbers
+        have no gaps. If the payment id exists already, nothing is written and the stored
+        payment is returned. DrawerClosed if the drawer is closed; ConcurrentUpdate if another
+        receipt took the number first (retry)."""
+
+    @abstractmethod
+    def close_drawer(self, closing: DrawerClosing) -> bool:
+        """Record the drawer's closing once: False (nothing written) if it was closed before."""
+
+    @abstractmethod
+    def drawer(self, day: str, district: str, clerk: str) -> Optional[DrawerClosing]:
+        """The drawer's closing for that day, or None while it is open."""
+
+    @abstractmethod
+    def closings(self, day: str, district: Optional[str] = None) -> list[DrawerClosing]:
+        """Every drawer closed on a Cairo day (optionally of one district)."""
 
 
 @dataclass(frozen=True)
@@ -444,6 +473,33 @@ class PaperCopyRenderer(ABC):
 
 # ------------------------------------------------------------------------- messages, queues
 
+@dataclass(frozen=True)
+class PrintableReceipt:
+    """What a counter receipt shows (chalicelib/usecases/counter.py)."""
+
+    number: str
+    application_id: str
+    service_ar: str
+    service_en: str
+    district_ar: str
+    district_en: str
+    citizen_name: str
+    lines: tuple[tuple[str, str, int], ...]  # (Arabic name, English name, piasters)
+    total_piasters: int
+    method: str  # cash | card
+    clerk_name: str
+    paid_at: str  # UTC ISO 8601
+    payment_id: str
+
+
+class ReceiptRenderer(ABC):
+    """Draws a counter receipt as a PDF."""
+
+    @abstractmethod
+    def render(self, receipt: PrintableReceipt, paper: str) -> bytes:
+        """`paper`: "a4" or "thermal" (80 mm roll)."""
+
+
 class SmsDeliveryFailed(Exception):
     pass
 
@@ -454,6 +510,23 @@ class SmsNotifier(ABC):
     @abstractmethod
     def send(self, phone_e164: str, text: str) -> str:
         """Send and return the provider's message id; SmsDeliveryFailed if the provider refuses."""
+
+
+class Notifications(ABC):
+    """Tells a citizen something that happened: one message per event occurrence.
+
+    The caller has durably recorded the change the message is about; the message is queued,
+    not sent (chalicelib/usecases/outbox.py sends it, retries it and keeps it out of quiet
+    hours), so a slow or failing provider never fails the caller."""
+
+    @abstractmethod
+    def notify(self, key: str, channel: str, recipient: str, template: str,
+               values: Mapping[str, str], licence: str = "") -> bool:
+        """Queue `template` (chalicelib/domain/notifications.py) rendered with `values` for
+        `recipient` on `channel`. `key` names the event occurrence: however often it is
+        queued, at most one message is delivered for it. `licence`: the licence whose `sms`
+        record reports this message's state. False (nothing queued) if there is no recipient;
+        KeyError if a value the template needs is missing, UnknownTemplate for a bad name."""
 
 
 class TaskQueue(ABC):

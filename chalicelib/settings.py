@@ -40,9 +40,14 @@ class Settings:
     dev_tokens_enabled: bool = False
     sms_queue_url: str = ""
     """The SMS retry queue's URL in AWS; empty locally, where it is looked up by name."""
+    quiet_hours: str = "21:00-09:00"
+    """QUIET_HOURS: Cairo hours in which no notification is delivered ('HH:MM-HH:MM', or 'off')."""
+    short_link_host: str = ""
+    """SHORT_LINK_HOST: the host SMS links name (`<host>/s/<code>`, no scheme); empty: the
+    verification base URL's host and path."""
     catalogue_dir: str = ""
     """CATALOGUE_DIR: a directory holding catalogue.json and districts.json to use instead of
-    the packaged chalicelib/data, for tests and the local stack only (refused in prod)."""
+    the packaged chalicelib/data, for tests and the local stack only (refused on any other stage)."""
     applications_per_hour: int = 10
     payment_attempts_per_hour: int = 10
     paper_copies_per_hour: int = 10
@@ -105,8 +110,16 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         payment_attempts_per_hour=_positive(env, "PAYMENT_ATTEMPTS_PER_HOUR", 10),
         paper_copies_per_hour=_positive(env, "PAPER_COPIES_PER_HOUR", 10),
         sms_resend_interval_seconds=_positive(env, "SMS_RESEND_INTERVAL_SECONDS", 600),
+        quiet_hours=env.get("QUIET_HOURS", "21:00-09:00").strip(),
+        short_link_host=_short_link_host(env),
         extra=gateway_extra(env),
     )
+    from chalicelib.domain.notifications import QuietHours
+
+    try:
+        QuietHours.parse(settings.quiet_hours)
+    except ValueError:
+        raise SettingsError("QUIET_HOURS must read HH:MM-HH:MM (Cairo time) or off") from None
     for der in settings.seal_public_keys:
         try:
             base64.b64decode(der, validate=True)
@@ -141,6 +154,11 @@ def _refuse_local_conveniences(settings: Settings) -> None:
     if enabled:
         raise SettingsError(f"only the {LOCAL_STAGE!r} stage may enable {', '.join(enabled)}; "
                             f"stage {settings.stage!r} refuses to start")
+
+
+def _short_link_host(env: Mapping[str, str]) -> str:
+    host = env.get("SHORT_LINK_HOST", "").strip() or env.get("VERIFY_BASE_URL", "").strip()
+    return host.split("://", 1)[-1].rstrip("/")
 
 
 # Gateway settings beyond the typed ones (docs/gateways.md): environment name -> extra key.

@@ -13,8 +13,9 @@ if TYPE_CHECKING:  # the ports load cryptography: `import app` must not (tests/u
     from chalicelib.domain.changes import Change
     from chalicelib.domain.payments import Payment
     from chalicelib.usecases.bounds import Bounds
-    from chalicelib.ports import (ApplicationStore, AuditTrail, DelayQueue, FileStore,
-                                  LicenceReader, LicenceStore, OnceStore, PaperCopyRenderer,
+    from chalicelib.ports import (ApplicationStore, AuditTrail, CounterStore, DelayQueue,
+                                  FileStore, LicenceReader, LicenceStore, Notifications,
+                                  OnceStore, PaperCopyRenderer, ReceiptRenderer,
                                   PaymentGateway, PaymentStore, PointerStore, QrRenderer,
                                   RateLimiter, ReportStore, RolloutAdmin, RolloutStore, SealSigner,
                                   SmsNotifier, TaskQueue, WorkLists)
@@ -180,7 +181,7 @@ def nightly_ports():
     from chalicelib.usecases.nightly import NightPorts
 
     return NightPorts(licences=licence_store(), work_lists=work_lists(), once=once_store(),
-                      notifier=sms_notifier(), catalogue=catalogue(), clock=clock)
+                      notifications=notifications(), catalogue=catalogue(), clock=clock)
 
 
 def utc_now() -> datetime:
@@ -205,7 +206,7 @@ SMS_QUEUE = "rukhsa-sms"
 
 @lru_cache(maxsize=1)
 def sms_queue() -> DelayQueue:
-    """The licence SMS queue (sent by the `sms_sender` worker, retried with backoff)."""
+    """The notification outbox's queue (sent by the `sms_sender` worker, retried with backoff)."""
     from chalicelib.adapters.sqs_queue import SqsDelayQueue
 
     settings = bound_settings()
@@ -218,19 +219,34 @@ def sms_queue() -> DelayQueue:
 def issuance_ports():
     from chalicelib.usecases.issuance import IssuancePorts
 
+    settings = bound_settings()
     return IssuancePorts(applications=application_store(), licences=licence_store(),
                          pointers=pointer_store(), signer=seal_signer(), files=file_store(),
-                         sms_queue=sms_queue(), catalogue=catalogue(),
+                         notifications=notifications(), catalogue=catalogue(),
                          render_qr=qr_renderer(), clock=clock,
-                         verify_base_url=bound_settings().verify_base_url)
+                         verify_base_url=settings.verify_base_url,
+                         short_link_host=settings.short_link_host)
 
 
-def sms_ports():
-    from chalicelib.usecases.licence_sms import SmsPorts
+def quiet_hours():
+    from chalicelib.domain.notifications import QuietHours
 
-    return SmsPorts(licences=licence_store(), once=once_store(), notifier=sms_notifier(),
-                    queue=sms_queue(), clock=clock,
-                    verify_base_url=bound_settings().verify_base_url)
+    return QuietHours.parse(bound_settings().quiet_hours)
+
+
+def notifications() -> Notifications:
+    """Every message to a citizen: queued on the outbox (chalicelib/usecases/outbox.py). Built
+    per call: tests replace the clock and the queue."""
+    from chalicelib.usecases.outbox import Outbox
+
+    return Outbox(sms_queue(), clock, quiet_hours())
+
+
+def outbox_ports():
+    from chalicelib.usecases.outbox import OutboxPorts
+
+    return OutboxPorts(queue=sms_queue(), once=once_store(), notifier=sms_notifier(),
+                       licences=licence_store(), clock=clock, quiet=quiet_hours())
 
 
 @lru_cache(maxsize=1)
@@ -252,6 +268,20 @@ def qr_renderer() -> QrRenderer:
     from chalicelib.adapters.qr_png import PngQrRenderer
 
     return PngQrRenderer()
+
+
+@lru_cache(maxsize=1)
+def counter_store() -> CounterStore:
+    from chalicelib.adapters.counter_store import DynamoCounterStore
+
+    bound_settings()
+    return DynamoCounterStore()
+
+
+def receipt_renderer() -> ReceiptRenderer:
+    from chalicelib.adapters.receipt_pdf import FpdfReceiptRenderer
+
+    return FpdfReceiptRenderer()
 
 
 def paper_renderer() -> PaperCopyRenderer:

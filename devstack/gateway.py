@@ -18,8 +18,9 @@ from typing import Any
 
 from chalice.app import Chalice
 from chalice.config import Config
-from chalice.local import (ChaliceRequestHandler, ForbiddenError, InvalidAuthorizerError,
-                           LocalDevServer, LocalGatewayException, NotAuthorizedError)
+from chalice.local import (ChaliceRequestHandler, CustomLocalChalice, ForbiddenError,
+                           InvalidAuthorizerError, LocalChalice, LocalDevServer,
+                           LocalGatewayException, NotAuthorizedError)
 from chalice.test import Client, HTTPResponse, TestHTTPClient
 
 from infra.gateway_responses import GATEWAY_RESPONSES
@@ -51,6 +52,12 @@ class GatewayRequestHandler(ChaliceRequestHandler):
 
 
 def create_gateway_server(app: Chalice, config: Config, host: str, port: int) -> LocalDevServer:
+    """As chalice.local.create_local_server, with our handler. The class swap is not optional:
+    the server answers each request on its own thread, and only LocalChalice keeps
+    `current_request` per thread; without it concurrent requests read each other's caller."""
+    if not isinstance(app, LocalChalice):
+        CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+        app.__class__ = CustomLocalChalice
     return LocalDevServer(app, config, host, port, handler_cls=GatewayRequestHandler)
 
 

@@ -1,15 +1,16 @@
 """Run one night of the nightly job by hand, e.g. to catch up after an outage:
 
-    python -m devstack.nightly --date 2026-11-24 --local [--sms print|sns] [--workers 8]
-    python -m devstack.nightly --date 2026-11-24 --stage prod --sms sns
+    python -m devstack.nightly --date 2026-11-24 --local [--workers 8]
+    python -m devstack.nightly --date 2026-11-24 --stage prod
     python -m devstack.nightly --date 2026-11-24 --endpoint http://127.0.0.1:4566
 
 It never guesses where to run: `--local` is the local stack (its emulator and settings, from
 .chalice/config.json); `--stage NAME` is AWS, with that stage's settings (TABLE_PREFIX etc.)
 exported in the environment, which must say STAGE=NAME and name no endpoint; `--endpoint URL`
 is another AWS-compatible endpoint, with the settings in the environment. Nights are
-independent and idempotent: run each missed date in order; rerunning a night assesses and
-sends nothing twice.
+independent and idempotent: run each missed date in order; rerunning a night assesses nothing
+twice. Reminders and fine notices are queued on the notification outbox (`rukhsa-sms`), whose
+worker sends each once, outside quiet hours (docs/notifications.md).
 """
 from __future__ import annotations
 
@@ -27,19 +28,11 @@ class TargetError(ValueError):
     """The command line and the environment do not name one place to run the night."""
 
 
-class PrintingNotifier:
-    """`--sms print`: show the messages instead of sending them (local stack)."""
-
-    def send(self, phone_e164: str, text: str) -> str:
-        print(f"\nSMS {phone_e164[:4]}…{phone_e164[-3:]}: {text}", flush=True)
-        return "printed"
-
-
 def progress_bar(done: int, total: int, stats, width: int = 30) -> None:
     filled = width * done // total
     line = (f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} tasks  "
             f"read {stats.items_read}  expired {stats.expired}  fines {stats.fines_assessed}  "
-            f"sms {stats.reminders_sent + stats.notices_sent}")
+            f"sms queued {stats.reminders_queued + stats.notices_queued}")
     print(line, end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
@@ -68,7 +61,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     target.add_argument("--stage", help="an AWS stage; its settings exported in the environment")
     target.add_argument("--endpoint", help="an AWS-compatible endpoint URL; settings from the "
                                            "environment")
-    parser.add_argument("--sms", choices=("print", "sns"), default="print")
     parser.add_argument("--workers", type=int, default=8)
     return parser.parse_args(argv)
 
@@ -85,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     from chalicelib import wiring
     from chalicelib.usecases.nightly import run_night
 
-    ports = wiring.nightly_ports() if args.sms == "sns" else _printing_ports(wiring)
+    ports = wiring.nightly_ports()
     # Timestamps written by the run are the real time; the night is the date given.
     ports = replace(ports, workers=args.workers, clock=lambda: datetime.now(timezone.utc))
     print(f"night {args.date} against {os.environ.get('AWS_ENDPOINT_URL') or 'AWS'} "
@@ -94,14 +86,6 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in stats.as_dict().items():
         print(f"{name:16} {value}")
     return 0
-
-
-def _printing_ports(wiring):
-    from chalicelib.usecases.nightly import NightPorts
-
-    return NightPorts(licences=wiring.licence_store(), work_lists=wiring.work_lists(),
-                      once=wiring.once_store(), notifier=PrintingNotifier(),
-                      catalogue=wiring.catalogue(), clock=wiring.clock)
 
 
 if __name__ == "__main__":

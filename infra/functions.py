@@ -71,12 +71,14 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         timeout_seconds=60,
     ),
     # A payment became paid: settle the application's fee lines and move it on (review, auto-
-    # approval, licence_paid). Issuance listens on the applications stream, not here. It marks a
-    # payment that paid for something no longer due (UpdateItem on payments).
+    # approval, licence_paid), and queue the payer's receipt SMS on the outbox. Issuance listens
+    # on the applications stream, not here. It marks a payment that paid for something no longer
+    # due (UpdateItem on payments).
     "on_payment_change": FunctionAccess(
         writes=("applications", "payments"),
         appends=("audit",),
         stream="payments",
+        sends_to=(SMS_QUEUE,),
         memory_mb=512,
         timeout_seconds=60,
     ),
@@ -87,14 +89,14 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         timeout_seconds=300,
     ),
     # One task (a district's expiries or reminders, a shard's fines) page by page; it puts a
-    # continuation back on the queue when its time runs low, and sends reminders directly.
+    # continuation back on the queue when its time runs low, and queues reminders and fine
+    # notices on the notification outbox (it never sends SMS itself).
     "nightly_worker": FunctionAccess(
         reads=("config",),
         writes=("licences", "once"),
         appends=("audit",),
         consumes=NIGHTLY_QUEUE,
-        sends_to=(NIGHTLY_QUEUE,),
-        sends_sms=True,
+        sends_to=(NIGHTLY_QUEUE, SMS_QUEUE),
         timeout_seconds=300,
     ),
     # Every 15 minutes: ask the gateways about payments still pending (Query by-pending), and
@@ -104,7 +106,8 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         gateway_secrets=True,
         timeout_seconds=300,
     ),
-    # The licence SMS: sends, records the outcome on the licence, re-queues a refusal with a delay.
+    # The notification outbox's worker: sends every SMS (outside quiet hours), records a licence
+    # SMS's outcome on the licence, re-queues held and refused messages with a delay.
     "sms_sender": FunctionAccess(
         reads=("config",),
         writes=("once", "licences"),
@@ -120,7 +123,8 @@ FUNCTIONS: dict[str, FunctionAccess] = {
 QUEUES: dict[str, tuple[int, int]] = {
     # AWS asks for a visibility timeout of at least six times the consumer's timeout.
     NIGHTLY_QUEUE: (6 * FUNCTIONS["nightly_worker"].timeout_seconds, 3),
-    # The SMS sender retries a refusal with backoff by re-queueing it with DelaySeconds.
+    # The outbox re-queues held and refused messages as new messages (DelaySeconds ≤ 900), so
+    # only a message whose last attempt failed (or a crashing worker) reaches the DLQ.
     SMS_QUEUE: (6 * FUNCTIONS["sms_sender"].timeout_seconds, 6),
 }
 

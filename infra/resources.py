@@ -77,7 +77,7 @@ FILES_BUCKET_LIFECYCLE_DAYS = {"paper-copies/": 30, "uploads/tmp/": 2}
 SEAL_KEY_SPEC = "ECC_NIST_P256"
 SEAL_KEY_USAGE = "SIGN_VERIFY"
 SMS_ATTRIBUTES = {"DefaultSMSType": "Transactional", "MonthlySpendLimit": "100"}
-ROLES = ("citizen", "officer", "admin")
+ROLES = ("citizen", "officer", "clerk", "admin")
 
 
 def table(logical_name: str) -> Table:

@@ -97,6 +97,7 @@ class ConfigModel(Model):
     value = NumberAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     updated_by = UnicodeAttribute(null=True)
+    data = JSONAttribute(null=True)
 
 
 class OnceModel(Model):
@@ -284,6 +285,7 @@ class PaymentModel(Model):
     paid_at = UnicodeAttribute(null=True)
     flag_reason = UnicodeAttribute(null=True)
     events = JSONAttribute(null=True)
+    counter = JSONAttribute(null=True)
     version = VersionAttribute()
     by_application = PaymentsByApplication()
     by_day = PaymentsByDay()

@@ -43,7 +43,8 @@ def to_model(payment: Payment) -> PaymentModel:
         gateway_reference=payment.gateway_reference or None,
         checkout_url=payment.checkout_url or None, transaction_id=payment.transaction_id or None,
         paid_at=payment.paid_at or None, flag_reason=payment.flag_reason or None,
-        events=[dict(e) for e in payment.events] or None)
+        events=[dict(e) for e in payment.events] or None,
+        counter=dict(payment.counter) if payment.counter else None)
     if payment.version:
         model.version = payment.version
     return model
@@ -60,6 +61,7 @@ def from_model(model: PaymentModel) -> Payment:
         gateway_reference=model.gateway_reference or "", checkout_url=model.checkout_url or "",
         transaction_id=model.transaction_id or "", paid_at=model.paid_at or "",
         flag_reason=model.flag_reason or "", events=tuple(model.events or ()),
+        counter=model.counter or None,
         version=model.version or 0)
 
 

@@ -9,6 +9,7 @@ from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.wiring import bound_settings
 
 dev_api = Blueprint(__name__)
+DISTRICT_ROLES = ("officer", "clerk")
 
 
 @route(dev_api, "mintDevToken")
@@ -22,10 +23,24 @@ def mint_token():
     if not (settings.dev_tokens_enabled and settings.auth_mode == "local"):
         raise NotFound()
     parsed = parse_body(dev_api.current_request, DevTokenIn)
-    if parsed.role == "officer" and wiring.catalogue().district(parsed.district or "") is None:
-        raise ValidationFailed(fields={"district": "حدد حيًا صحيحًا / officers need a known district"})
+    staff_district = parsed.role in DISTRICT_ROLES
+    if staff_district and wiring.catalogue().district(parsed.district or "") is None:
+        raise ValidationFailed(fields={"district": f"حدد حيًا صحيحًا / {parsed.role}s need a known district"})
+    mobile = _citizen_mobile(parsed.mobile) if parsed.role == "citizen" and parsed.mobile else ""
     sub = parsed.sub or f"{parsed.role}-{uuid.uuid4().hex[:12]}"
-    district = parsed.district if parsed.role == "officer" else None
-    token = issue_local_token(settings, parsed.role, sub, district)
-    answer = DevToken(token=token, sub=sub, role=parsed.role, district=district)
+    district = parsed.district if staff_district else None
+    token = issue_local_token(settings, parsed.role, sub, district, name=parsed.name or "",
+                              mobile=mobile)
+    answer = DevToken(token=token, sub=sub, role=parsed.role, district=district,
+                      mobile=mobile or None)
     return json_response(body(answer), status=201)
+
+
+def _citizen_mobile(raw: str) -> str:
+    """A citizen's mobile as Cognito would carry it once verified (E.164)."""
+    from chalicelib.domain.validation import FieldInvalid, normalise_mobile
+
+    try:
+        return normalise_mobile(raw)
+    except FieldInvalid:
+        raise ValidationFailed(fields={"mobile": "رقم محمول مصري من 11 رقمًا مثل 01012345678 / an Egyptian mobile number such as 01012345678"}) from None

@@ -4,7 +4,7 @@ from chalice import Blueprint
 from chalicelib.api.http import caller_of, json_response, limit_param, query_param
 from chalicelib.api.routes import route
 from chalicelib.wiring import (action_bounds, bound_settings, clock, file_store, licence_store,
-                               paper_renderer, sms_queue)
+                               notifications, paper_renderer)
 
 licences_api = Blueprint(__name__)
 
@@ -44,7 +44,7 @@ def paper_copy(number: str):
     licence = usecase.readable_licence(number, caller, licence_store(), "licence.paper_copy")
     url = usecase.paper_copy(licence, wiring.catalogue(), file_store(),
                              bound_settings().verify_base_url, paper_renderer(), caller,
-                             action_bounds(), clock())
+                             action_bounds(), clock(), notifications())
     return json_response(body(PaperCopy(pdf_url=url)), status=201)
 
 
@@ -52,9 +52,9 @@ def paper_copy(number: str):
 def resend_sms(number: str):
     from chalicelib.api.responses import SmsQueued, body
     from chalicelib.usecases import licences as usecase
-    from chalicelib.usecases.licence_sms import request_resend
 
     caller = caller_of(licences_api.current_request)
     licence = usecase.readable_licence(number, caller, licence_store(), "licence.resend_sms")
-    queued = request_resend(licence, action_bounds(), sms_queue(), clock())
+    queued = usecase.request_resend(licence, action_bounds(), notifications(),
+                                    bound_settings().short_link_host, clock())
     return json_response(body(SmsQueued.model_validate(queued)), status=202)

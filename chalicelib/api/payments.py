@@ -82,7 +82,7 @@ def finance_report():
     caller = caller_of(request)
     report = usecase.finance(caller, query_param(request, "from"), query_param(request, "to"),
                              query_param(request, "district"), wiring.payment_store(),
-                             wiring.clock())
+                             wiring.clock(), wiring.counter_store())
     return json_response(body(FinanceReport.model_validate(report)))
 
 

@@ -161,8 +161,11 @@ class LocatedPoint(Body):
 class DevToken(Body):
     token: str
     sub: str
-    role: Literal["citizen", "officer", "admin"]
+    role: Literal["citizen", "officer", "clerk", "admin"]
     district: Optional[str]
+    mobile: Optional[str] = Field(default=None, description=(
+        "A citizen's verified mobile (E.164), carried as Cognito's phone_number: the key of "
+        "their applications and licences"))
 
 
 # ---------------------------------------------------------------------------- applications
@@ -338,13 +341,16 @@ class Receipt(Body):
     currency: str
     lines: list[ReceiptLine]
     total_piasters: int
+    receipt_number: Optional[str] = Field(default=None, description=(
+        "Counter payments: RCT-<district>-<year>-<sequence>, gapless per centre and year"))
+    method: Optional[Literal["cash", "card"]] = Field(default=None, description="Counter payments")
 
 
 class Payment(Body):
     payment_id: str
     merchant_reference: str
     application_id: str
-    gateway: Literal["paymob", "fawry", "sandbox"]
+    gateway: Literal["paymob", "fawry", "sandbox", "counter"]
     status: Literal["pending", "paid", "failed", "flagged", "refunded"]
     amount_piasters: int
     currency: str
@@ -414,6 +420,41 @@ class FlaggedPayment(Body):
     day: str
 
 
+class DrawerRow(Body):
+    day: str
+    district: str
+    clerk_name: str
+    expected_cash_piasters: int
+    counted_cash_piasters: Optional[int]
+    difference_piasters: Optional[int] = Field(description="Counted minus expected")
+    closed: bool
+    closed_at: Optional[str]
+    flagged: bool
+
+
+class DrawerPayment(Body):
+    payment_id: str
+    application_id: str
+    receipt_number: Optional[str]
+    method: Optional[Literal["cash", "card"]]
+    status: str
+    amount_piasters: int
+
+
+class Drawer(DrawerRow):
+    payments: list[DrawerPayment] = Field(description="The clerk's counter payments today")
+
+
+class CounterPayment(Payment):
+    recorded_now: bool = Field(description="False when this request replayed a recorded payment")
+
+
+class CounterReceipt(Body):
+    receipt_number: str
+    format: Literal["a4", "thermal"]
+    url: str = Field(description="Presigned, short-lived URL of the PDF")
+
+
 class FinanceReport(Body):
     from_: str = Field(alias="from", description="First Cairo day")
     to: str
@@ -423,6 +464,9 @@ class FinanceReport(Body):
     totals: FinanceTotals
     needs_attention: list[FlaggedPayment] = Field(
         description="Flagged payments in range, oldest first: finance's refund work list")
+    drawers: list[DrawerRow] = Field(description=(
+        "Each counter clerk's cash drawer per day; `flagged` when the count differs from the "
+        "cash taken, or a drawer that took cash was not closed"))
 
 
 # -------------------------------------------------------------------------------- licences

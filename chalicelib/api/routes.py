@@ -189,6 +189,27 @@ OPERATIONS: tuple[Operation, ...] = (
               "(local stack only)", "sandbox", {200: HTML}, (400, 415, STORE),
               content_types=("application/x-www-form-urlencoded",),
               extra={"form": {"outcome": ["pay", "fail"]}}),
+    # The technology centre's counter (clerks; docs/counter.md)
+    Operation("createWalkInApplication", "POST", "/v1/counter/applications",
+              "counter.create_application",
+              "طلب من الشباك / Enter a walk-in citizen's application; it belongs to the citizen's "
+              "mobile (clerk of the district)", "counter", {201: "Application"}, (409, STORE),
+              request=f"{SCHEMAS}:ApplicationIn", location=True),
+    Operation("recordCounterPayment", "POST", f"{APP}/counter-payments", "counter.pay",
+              "دفع بالشباك / Record cash or card taken at the counter for exactly the fees due; "
+              "a replay records nothing new (200); 409 when the clerk's drawer is closed",
+              "counter", {201: "CounterPayment", 200: "CounterPayment"}, (409, STORE),
+              request=f"{SCHEMAS}:CounterPaymentIn", location=True),
+    Operation("getCounterReceipt", "GET", "/v1/payments/{payment_id}/receipt", "counter.receipt",
+              "إيصال الشباك / The counter receipt as a PDF, A4 or 80 mm thermal (clerk, admin)",
+              "counter", {200: "CounterReceipt"}, (STORE,),
+              query=(Query("format", "a4 (default) or thermal", r"^(a4|thermal)$"),)),
+    Operation("getDrawer", "GET", "/v1/counter/drawer", "counter.drawer",
+              "درج النقدية / The calling clerk's drawer today", "counter", {200: "Drawer"},
+              (STORE,)),
+    Operation("closeDrawer", "POST", "/v1/counter/drawer/close", "counter.drawer",
+              "إغلاق الدرج / Close today's drawer with the cash counted (once a day)", "counter",
+              {200: "Drawer"}, (409, STORE), request=f"{SCHEMAS}:DrawerCloseIn"),
     # Licences
     Operation("listLicences", "GET", "/v1/licences", "licence.list",
               "الرخص / A citizen's own licences; an officer's district; an admin names "

@@ -56,6 +56,17 @@ class RefundIn(Strict):
 
 
 class DevTokenIn(Strict):
-    role: Literal["citizen", "officer", "admin"]
+    role: Literal["citizen", "officer", "clerk", "admin"]
     sub: Optional[StrictStr] = Field(default=None, min_length=1, max_length=128)
     district: Optional[StrictStr] = Field(default=None, max_length=32)
+    # Cognito's `name` (staff are shown by it) and a citizen's verified `phone_number`.
+    name: Optional[StrictStr] = Field(default=None, min_length=1, max_length=120)
+    mobile: Optional[StrictStr] = Field(default=None, max_length=40)
+
+
+class CounterPaymentIn(Strict):
+    method: Literal["cash", "card"]
+
+
+class DrawerCloseIn(Strict):
+    counted_piasters: StrictInt = Field(ge=0, le=10**10)

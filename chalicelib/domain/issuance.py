@@ -1,4 +1,4 @@
-"""Issuing the e-licence: its term, its seal claims, the holder's SMS and its retries.
+"""Issuing the e-licence: its term, its seal claims, the key and record of the holder's SMS.
 
 Pure rules: dates and moments come in as arguments, nothing here reads a clock or talks to AWS.
 The use case that applies them is chalicelib/usecases/issuance.py (docs/issuance.md).
@@ -16,17 +16,11 @@ from chalicelib.domain.calendar import validity
 from chalicelib.domain.licences import ACTIVE, EXPIRED, Licence
 from chalicelib.domain.seal import SealClaims
 
-# Arabic forces UCS-2: 67 characters per part of a concatenated SMS, so two parts hold 134.
-SMS_MAX_UCS2 = 134
 SHORT_CODE_CHARS = 10  # 50 bits of SHA-256: unguessable, and short enough for an SMS
-# Seconds to wait before attempt 2, 3, ... of a refused SMS (SQS DelaySeconds caps at 900).
-SMS_RETRY_DELAYS = (60, 300, 900, 900, 900)
-SMS_MAX_ATTEMPTS = len(SMS_RETRY_DELAYS) + 1
 
 ISSUED_EVENT = "issued"
 RENEWED_EVENT = "renewed"
 RESEND_EVENT = "resend"
-SMS_EVENTS = (ISSUED_EVENT, RENEWED_EVENT, RESEND_EVENT)
 
 
 def is_renewal(app: Application) -> bool:
@@ -97,39 +91,11 @@ def short_link_key(code: str) -> str:
     return f"short#{code.upper()}"
 
 
-def ucs2_length(text: str) -> int:
-    """Characters as an SMS counts them in UCS-2 (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def sms_text(licence: Licence, link: str, event: str) -> str:
-    """Arabic first, with the licence number and the short link; at most 134 UCS-2 characters.
-
-    Parts are dropped from the least to the most important (English, then the end date) so the
-    link, which is the point of the message, is never cut.
-    """
-    verb_ar, verb_en = {ISSUED_EVENT: ("صدرت رخصتك", "Licence issued"),
-                        RENEWED_EVENT: ("جُددت رخصتك", "Licence renewed")}.get(
-                            event, ("رخصتك", "Your licence"))
-    candidates = (
-        f"{verb_ar} {licence.number} سارية حتى {licence.valid_until}. للتحقق: {link} {verb_en}",
-        f"{verb_ar} {licence.number} سارية حتى {licence.valid_until}. للتحقق: {link}",
-        f"{verb_ar} {licence.number}. للتحقق: {link}",
-        f"{verb_ar} {licence.number}. {verb_en}",
-    )
-    return next(text for text in candidates if ucs2_length(text) <= SMS_MAX_UCS2)
-
-
 def sms_key(event: str, licence: Licence, request_id: str = "") -> str:
     """The exactly-once key of one message: one per term for issue/renewal, one per request."""
     if event == RESEND_EVENT:
         return f"licsms#{licence.number}#resend#{request_id}"
     return f"licsms#{licence.number}#{licence.valid_until}#{event}"
-
-
-def sms_retry_delay(attempt: int) -> Optional[int]:
-    """Seconds before the next attempt after attempt number `attempt` failed; None: give up."""
-    return SMS_RETRY_DELAYS[attempt - 1] if 1 <= attempt <= len(SMS_RETRY_DELAYS) else None
 
 
 def sms_record(state: str, event: str, attempt: int, now: datetime, *, message_id: str = "",

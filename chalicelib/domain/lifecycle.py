@@ -1,5 +1,5 @@
 """Licence lifecycle rules: when a licence expires, which late fines it owes, which reminders
-are due, and the SMS texts. Pure: dates come in as arguments, nothing reads a clock.
+are due (their texts are templates in domain/notifications.py). Pure: dates come in as arguments, nothing reads a clock.
 
 The seeds' three advertisement cases: a first-time licence; a renewal applied for before the
 term ends; and the late case — not renewed before the term ended while the advertisement stays
@@ -18,8 +18,6 @@ from chalicelib.domain.licences import ACTIVE, EXPIRED, REVOKED, SUSPENDED, Fine
 
 REMINDER_DAYS = (30, 7, 1)
 LATE_FINE_PREFIX = "late:"
-# Arabic forces UCS-2: 67 characters per part of a concatenated SMS, so two parts hold 134.
-SMS_MAX_CHARS = 134
 
 RENEW = "renewal"
 LATE = "late"
@@ -167,28 +165,3 @@ def fine_fee_lines(fines: Iterable[Fine]) -> tuple[FeeLine, ...]:
     """Outstanding fines carried by a late re-application: due with its first payment."""
     return tuple(FeeLine(code=f.key, name_ar=f.name_ar, name_en=f.name_en, stage=STAGE_FINE,
                          amount_piasters=f.amount_piasters) for f in fines if f.paid_by is None)
-
-
-def egp(piasters: int) -> str:
-    return f"{piasters // 100}.{piasters % 100:02d}"
-
-
-def reminder_text(licence: Licence, days: int) -> str:
-    """Arabic first, then English; at most SMS_MAX_CHARS."""
-    ar_days = {30: "30 يومًا", 7: "7 أيام", 1: "يوم واحد"}.get(days, f"{days} يوم")
-    text = (f"رخصة {licence.number} تنتهي {licence.valid_until} بعد {ar_days}، جددها من البوابة. "
-            f"Licence ends in {days}d; renew online")
-    return _fit(text)
-
-
-def fine_notice_text(licence: Licence, assessed_piasters: int, outstanding_piasters: int) -> str:
-    text = (f"غرامة عدم تجديد {egp(assessed_piasters)} ج على رخصة {licence.number}، "
-            f"المستحق {egp(outstanding_piasters)} ج. "
-            f"Late fine EGP {egp(assessed_piasters)}, due {egp(outstanding_piasters)}")
-    return _fit(text)
-
-
-def _fit(text: str) -> str:
-    if len(text) <= SMS_MAX_CHARS:
-        return text
-    return text[:SMS_MAX_CHARS - 1] + "…"

@@ -67,6 +67,8 @@ class Payment:
     paid_at: str = ""
     flag_reason: str = ""
     events: tuple[Mapping[str, Any], ...] = ()
+    # Counter payments only (gateway "counter"): method, clerk, clerk_name, receipt_number.
+    counter: Optional[Mapping[str, Any]] = None
     version: int = 0
 
     @property
@@ -274,6 +276,8 @@ def receipt(payment: Payment) -> Optional[dict]:
         "currency": payment.currency,
         "lines": [_line(line) for line in payment.lines],
         "total_piasters": total(payment.lines),
+        **({"receipt_number": payment.counter["receipt_number"],
+            "method": payment.counter["method"]} if payment.counter else {}),
     }
 
 

@@ -1,4 +1,5 @@
-"""Payments-table stream: a payment that became paid moves its application on.
+"""Payments-table stream: a payment that became paid moves its application on, and the payer
+is told (amount, receipt number) through the outbox.
 
 The webhook only records the gateway's word; the application changes here, outside the request,
 so a slow or failing application write never makes the gateway retry a callback. Idempotent per
@@ -14,6 +15,7 @@ from chalicelib.observability import logger
 
 def on_payment_records(records: Iterable[Any]) -> int:
     from chalicelib import wiring
+    from chalicelib.usecases.notices import notify_payment_received
     from chalicelib.usecases.payments import advance_for_payment
 
     handled = 0
@@ -24,6 +26,8 @@ def on_payment_records(records: Iterable[Any]) -> int:
             continue
         result = advance_for_payment(payment, wiring.application_store(), wiring.payment_store(),
                                      wiring.catalogue(), wiring.clock())
+        notify_payment_received(payment, wiring.application_store().get(payment.application_id),
+                                wiring.notifications())
         handled += 1
         logger.info("payment applied to application",
                     extra={"payment_id": payment.id, "application_id": payment.application_id,

@@ -108,7 +108,7 @@ def new_application(service: Service, district: str, owner: Principal, applicant
     at = iso(now)
     return Application(
         id=uuid.uuid4().hex, service_code=service.code, kind=service.kind, case=service.case,
-        district=district, owner=owner.sub, applicant=applicant, site=site, details=details,
+        district=district, owner=owner.owner_key, applicant=applicant, site=site, details=details,
         status=SUBMITTED,
         fees=tuple(fee_lines(service, details, STAGE_SUBMISSION)) + extra_fees,
         timeline=(TimelineEntry(status=SUBMITTED, at=at, by_role=owner.role, by=owner.sub,
@@ -140,7 +140,8 @@ def audit_record(app: Application, previous_status: Optional[str], actor: Actor 
     return AuditRecord(at=last.at, actor=actor.sub, role=actor.role,
                        district=getattr(actor, "district", "") or app.district,
                        action=action or last.action, from_status=previous_status,
-                       to_status=app.status, reason=reason or last.reason)
+                       to_status=app.status, reason=reason or last.reason,
+                       actor_name=getattr(actor, "name", ""))  # the system (an Actor) has none
 
 
 def resource_of(app: Application) -> Resource:
@@ -163,7 +164,7 @@ def list_applications(caller: Principal, status: Optional[str], limit: int,
         raise ValidationFailed(fields={"status": f"حالة غير معروفة، واحدة من: {'، '.join(STATUSES)} / one of {', '.join(STATUSES)}"})
     authorize(caller, "application.list")
     if caller.role == "citizen":
-        return store.list_by_owner(caller.sub, status, limit, cursor)
+        return store.list_by_owner(caller.owner_key, status, limit, cursor)
     queue_district = district_in_scope(caller, "application.list", district)
     if not queue_district:
         raise ValidationFailed(fields={"district": "حدد الحي / admins name the district to list"})

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from chalicelib.authorization import authorize, district_in_scope
 from chalicelib.domain import backoffice, reports, validation
+from chalicelib.domain import notifications as notices
 from chalicelib.domain.applications import Actor, Application, approve, iso, parse_iso, transition
 from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.calendar import cairo_date
@@ -22,9 +23,8 @@ from chalicelib.domain.fees import STAGE_APPROVAL, STAGE_SUBMISSION, Refund, fee
 from chalicelib.domain.payments import OVERPAID_AFTER_AMENDMENT
 from chalicelib.domain.licences import Licence, change_status
 from chalicelib.errors import NotFound, ValidationFailed
-from chalicelib.ports import (ApplicationStore, AuditTrail, FileStore, LicenceStore, Page,
-                              PaymentStore,
-                              ReportStore, RolloutAdmin)
+from chalicelib.ports import (ApplicationStore, AuditTrail, FileStore, LicenceStore,
+                              Notifications, Page, PaymentStore, ReportStore, RolloutAdmin)
 from chalicelib.usecases.applications import (get_application, validate_applicant_and_site,
                                               validate_details)
 from chalicelib.usecases.licences import readable_licence
@@ -281,8 +281,15 @@ def licence_audit(number: str, caller: Principal, licences: LicenceStore, audit:
 # Licences: suspend, revoke, reinstate
 
 
+LICENCE_NOTICES = {"suspend": notices.LICENCE_SUSPENDED, "revoke": notices.LICENCE_REVOKED,
+                   "reinstate": notices.LICENCE_REINSTATED}
+
+
 def change_licence(number: str, action: str, reason: Optional[str], caller: Principal,
-                   licences: LicenceStore, now: datetime) -> Licence:
+                   licences: LicenceStore, now: datetime,
+                   notifications: Notifications) -> Licence:
+    """Suspend, revoke or reinstate; the holder is told once the change is saved (no licences
+    stream exists: the saved version names the occurrence, so a message per change)."""
     licence = readable_licence(number, caller, licences, "licence.change_status")
     text = _reason(reason, required=True)
     changed = change_status(licence, action, text)
@@ -290,7 +297,10 @@ def change_licence(number: str, action: str, reason: Optional[str], caller: Prin
                          district=caller.district or licence.district, action=action,
                          from_status=licence.status, to_status=changed.status, reason=text,
                          actor_name=caller.name)
-    return licences.save(changed, [record])
+    saved = licences.save(changed, [record])
+    notifications.notify(f"licstatus#{saved.number}#{saved.version}", notices.SMS,
+                         saved.holder_mobile, LICENCE_NOTICES[action], {"number": saved.number})
+    return saved
 
 
 # --------------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ Triggered by the applications stream; a redelivered record issues nothing twice:
 - first-time: the once item `issue#<application id>` points at the licence number before the
   licence is written (conditional writes), so a rerun finds and finishes the same licence;
 - renewal: the licence's `renewals` list names the application that extended it.
-Then the seal is signed (KMS), the QR PNG stored (S3), the SMS queued (sent by the SMS worker,
-which retries with backoff: SNS never blocks issuance) and the application moved to `issued`.
+Then the seal is signed (KMS), the QR PNG stored (S3), the holder's SMS queued on the outbox
+(chalicelib/usecases/outbox.py: SNS never blocks issuance) and the application moved to `issued`.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Callable, Optional
 
 from chalicelib.domain import issuance as rules
+from chalicelib.domain import notifications as notices
 from chalicelib.domain.applications import ISSUED, LICENCE_PAID, SYSTEM, Application, transition
 from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.calendar import cairo_date
@@ -23,8 +24,8 @@ from chalicelib.domain.seal import sign_seal, verify_url
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.errors import ConcurrentUpdate, NotFound
 from chalicelib.observability import logger
-from chalicelib.ports import (ApplicationStore, DelayQueue, FileStore, LicenceStore, PointerStore,
-                              QrRenderer, SealSigner)
+from chalicelib.ports import (ApplicationStore, FileStore, LicenceStore, Notifications,
+                              PointerStore, QrRenderer, SealSigner)
 from chalicelib.usecases.applications import audit_record
 
 
@@ -35,11 +36,12 @@ class IssuancePorts:
     pointers: PointerStore  # issue#<application id> -> number; short link code -> seal
     signer: SealSigner
     files: FileStore
-    sms_queue: DelayQueue
+    notifications: Notifications
     catalogue: Catalogue
     render_qr: QrRenderer
     clock: Callable[[], datetime]
     verify_base_url: str
+    short_link_host: str = ""
 
 
 class _ClaimedElsewhere(Exception):
@@ -58,8 +60,9 @@ def issue_if_paid(application_id: str, ports: IssuancePorts) -> Optional[Licence
     link = publish_short_link(licence, ports.pointers, ports.verify_base_url, now)
     event = rules.RENEWED_EVENT if renewal else rules.ISSUED_EVENT
     # Queued before the application moves on: a crash in between re-queues on redelivery and the
-    # SMS worker's once-claim on the key still sends one message.
-    ports.sms_queue.send(sms_task(licence, event))
+    # outbox's once-claim on the key still sends one message.
+    notify_licence(licence, event, ports.notifications,
+                   ports.short_link_host or ports.verify_base_url)
     _mark_issued(app, licence, event, ports, now)
     logger.info("licence issued", extra={"application_id": app.id, "number": licence.number,
                                          "event": event, "valid_until": licence.valid_until,
@@ -67,9 +70,19 @@ def issue_if_paid(application_id: str, ports: IssuancePorts) -> Optional[Licence
     return licence
 
 
-def sms_task(licence: Licence, event: str, request_id: str = "", attempt: int = 1) -> dict:
-    return {"number": licence.number, "event": event,
-            "key": rules.sms_key(event, licence, request_id), "attempt": attempt}
+LICENCE_TEMPLATES = {rules.ISSUED_EVENT: notices.LICENCE_ISSUED,
+                     rules.RENEWED_EVENT: notices.LICENCE_RENEWED,
+                     rules.RESEND_EVENT: notices.LICENCE_RESENT}
+
+
+def notify_licence(licence: Licence, event: str, notifications: Notifications,
+                   short_link_host: str, request_id: str = "") -> bool:
+    """Queue the holder's licence SMS (its short link), reported on the licence's `sms` record;
+    one per term for issue and renewal, one per request for a resend."""
+    link = notices.short_link(short_link_host, rules.short_code(licence.seal_token))
+    return notifications.notify(rules.sms_key(event, licence, request_id), notices.SMS,
+                                licence.holder_mobile, LICENCE_TEMPLATES[event], {"link": link},
+                                licence=licence.number)
 
 
 def _first(app: Application, ports: IssuancePorts, now: datetime) -> Licence:

@@ -1,17 +1,21 @@
 """Licences as their holder, their district's officers and admins see them; the paper copy."""
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
 from chalicelib.authorization import Resource, authorize, district_in_scope
 from chalicelib.domain.catalogue import Catalogue
-from chalicelib.domain.issuance import mask_national_id
+from chalicelib.domain import notifications as notices
+from chalicelib.domain.issuance import RESEND_EVENT, mask_national_id
 from chalicelib.domain.licences import REVOKED, Licence
 from chalicelib.domain.seal import verify_url
 from chalicelib.errors import Conflict, ValidationFailed
-from chalicelib.ports import FileStore, LicenceStore, Page, PaperCopyRenderer, PaperLicence
-from chalicelib.usecases.bounds import PAPER_COPY, Bounds
+from chalicelib.ports import (FileStore, LicenceStore, Notifications, Page, PaperCopyRenderer,
+                              PaperLicence)
+from chalicelib.usecases.bounds import PAPER_COPY, SMS_RESEND, Bounds
+from chalicelib.usecases.issuance import notify_licence
 
 if TYPE_CHECKING:  # types only: these modules pull pydantic and PyJWT into every worker
     from chalicelib.auth import Principal
@@ -39,7 +43,7 @@ def list_licences(caller: Principal, limit: int, cursor: Optional[str], licences
     """A citizen's own licences; an officer's district; an admin names the district."""
     authorize(caller, "licence.list")
     if caller.role == "citizen":
-        return licences.list_by_holder(caller.sub, limit, cursor)
+        return licences.list_by_holder(caller.owner_key, limit, cursor)
     listed = district_in_scope(caller, "licence.list", district)
     if not listed:
         raise ValidationFailed(fields={"district": "حدد الحي / admins name the district to list"})
@@ -56,8 +60,10 @@ def licence_links(licence: Licence, files: FileStore,
 
 def paper_copy(licence: Licence, catalogue: Catalogue, files: FileStore, verify_base_url: str,
                render_pdf: PaperCopyRenderer, caller: Principal, bounds: Bounds,
-               now: datetime) -> str:
-    """Render the A4 copy (docs/paper-copy.md), store it, return a presigned URL to it."""
+               now: datetime, notifications: Notifications) -> str:
+    """Render the A4 copy (docs/paper-copy.md), store it, return a presigned URL to it, and
+    tell the holder by SMS once per licence state (printing the same licence again is silent:
+    each SMS costs money)."""
     if licence.status == REVOKED:
         raise Conflict(code="licence_revoked", message_en="a revoked licence has no paper copy",
                        message_ar="لا تصدر نسخة ورقية لرخصة ملغاة")
@@ -80,4 +86,23 @@ def paper_copy(licence: Licence, catalogue: Catalogue, files: FileStore, verify_
     pdf = render_pdf.render(paper, files.get(licence.qr_key))
     key = f"paper-copies/{licence.number}/{now.strftime('%Y%m%dT%H%M%S%f')}.pdf"
     files.put(key, pdf, "application/pdf")
+    notifications.notify(f"paper#{licence.number}#{licence.version}", notices.SMS,
+                         licence.holder_mobile, notices.PAPER_COPY_READY,
+                         {"number": licence.number})
     return files.presigned_get_url(key, PDF_URL_SECONDS)
+
+
+def request_resend(licence: Licence, bounds: Bounds, notifications: Notifications,
+                   short_link_host: str, now: datetime) -> dict:
+    """Queue the licence SMS again through the outbox (owner or officer; the caller already
+    checked access): one resend per licence in any sliding window of the configured length
+    (SMS_RESEND_INTERVAL_SECONDS), else 429 + Retry-After."""
+    if not licence.seal_token:
+        raise Conflict(code="licence_not_sealed", message_en="this licence has no e-seal yet",
+                       message_ar="لم يصدر ختم إلكتروني لهذه الرخصة بعد")
+    if not licence.holder_mobile:
+        raise ValidationFailed(fields={"holder.mobile": "لا يوجد رقم محمول على الرخصة / no mobile number on the licence"})
+    bounds.take(SMS_RESEND, licence.number, now)  # SMS costs money, whoever asks
+    notify_licence(licence, RESEND_EVENT, notifications, short_link_host,
+                   request_id=uuid.uuid4().hex)
+    return {"queued": True, "number": licence.number}

@@ -7,7 +7,8 @@ SQS workers run them in parallel; by hand (CLI, tests) `run_night` runs them in 
 Exactly once: a fine's amount is first *decided* in the once table (`fine#<number>#<date>`,
 attribute_not_exists), then appended to the licence with a versioned write that skips keys
 already there, so a crash between the two is repaired by the rerun with the decided amount.
-Each SMS is a leased claim in the once table, completed after the provider accepts it.
+Reminders and fine notices are queued on the notification outbox (chalicelib/usecases/outbox.py)
+under one key per occurrence; it sends each once, after quiet hours (the night is in them).
 """
 from __future__ import annotations
 
@@ -17,17 +18,16 @@ from datetime import date, datetime, timedelta
 from typing import Callable, Iterable, Optional
 
 from chalicelib.domain import lifecycle
+from chalicelib.domain import notifications as notices
 from chalicelib.domain.catalogue import Catalogue, FineRule
 from chalicelib.domain.licence_numbers import district_prefix
 from chalicelib.domain.licences import ACCRUING_SHARDS, Fine, Licence, change_status
 from chalicelib.conflicts import retry_on_conflict
-from chalicelib.observability import logger, mask_phone
-from chalicelib.ports import (LicenceStore, OnceStore, Page, SmsDeliveryFailed, SmsNotifier,
-                              TaskQueue, WorkLists)
+from chalicelib.observability import logger
+from chalicelib.ports import LicenceStore, Notifications, OnceStore, Page, TaskQueue, WorkLists
 
 EXPIRE, REMIND, FINES = "expire", "remind", "fines"
 PAGE_SIZE = 100
-SMS_LEASE_SECONDS = 15 * 60  # a Lambda's longest life: a lapsed claim's sender is dead
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,8 @@ class NightStats:
     expired: int = 0
     fines_assessed: int = 0
     fines_piasters: int = 0
-    reminders_sent: int = 0
-    notices_sent: int = 0
-    sms_failed: int = 0
+    reminders_queued: int = 0
+    notices_queued: int = 0
 
     def add(self, other: "NightStats") -> "NightStats":
         for f in fields(self):
@@ -80,7 +79,7 @@ class NightPorts:
     licences: LicenceStore
     work_lists: WorkLists
     once: OnceStore
-    notifier: SmsNotifier
+    notifications: Notifications
     catalogue: Catalogue
     clock: Callable[[], datetime]
     workers: int = 8
@@ -179,10 +178,9 @@ def remind(licence: Licence, business_date: date, days: int, ports: NightPorts) 
     if lifecycle.reminder_days_left(licence, business_date) != days:
         return stats
     stats.items_due = 1
-    outcome = send_once(lifecycle.reminder_key(licence, days), licence.holder_mobile,
-                        lifecycle.reminder_text(licence, days), ports)
-    stats.reminders_sent = int(outcome == "sent")
-    stats.sms_failed = int(outcome == "failed")
+    stats.reminders_queued = int(ports.notifications.notify(
+        lifecycle.reminder_key(licence, days), notices.SMS, licence.holder_mobile,
+        notices.RENEWAL_REMINDER, {"number": licence.number, "valid_until": licence.valid_until}))
     return stats
 
 
@@ -237,26 +235,10 @@ def _notify_fines(licence: Licence, business_date: date, ports: NightPorts,
     tonight = [f for f in lifecycle.late_fines(licence) if f.assessed_on == business_date.isoformat()]
     if not tonight:
         return
-    text = lifecycle.fine_notice_text(licence, sum(f.amount_piasters for f in tonight),
-                                      licence.outstanding_fines_piasters)
-    outcome = send_once(lifecycle.fine_notice_key(licence, business_date), licence.holder_mobile,
-                        text, ports)
-    stats.notices_sent = int(outcome == "sent")
-    stats.sms_failed += int(outcome == "failed")
-
-
-def send_once(key: str, phone: str, text: str, ports: NightPorts) -> str:
-    """'sent', 'skipped' (already sent, or another worker holds it) or 'failed' (retry later)."""
-    if not ports.once.claim(key, ports.clock(), SMS_LEASE_SECONDS):
-        return "skipped"
-    try:
-        message_id = ports.notifier.send(phone, text)
-    except SmsDeliveryFailed as error:
-        ports.once.release(key)
-        logger.warning("sms refused", extra={"key": key, "to": mask_phone(phone), "error": str(error)})
-        return "failed"
-    ports.once.complete(key, {"message_id": message_id})
-    return "sent"
+    amount = notices.egp(sum(f.amount_piasters for f in tonight))
+    stats.notices_queued = int(ports.notifications.notify(
+        lifecycle.fine_notice_key(licence, business_date), notices.SMS, licence.holder_mobile,
+        notices.FINE_NOTICE, {"amount": amount, "number": licence.number}))
 
 
 def _save_changed(licence: Licence, change: Callable[[Licence], Optional[Licence]],

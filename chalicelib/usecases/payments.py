@@ -22,7 +22,8 @@ from chalicelib.authorization import Resource, authorize, district_in_scope
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.errors import (Conflict, NotFound, RukhsaError,
                                Unauthenticated, ValidationFailed)
-from chalicelib.ports import (ApplicationStore, BadSignature, GatewayStatus, PaymentGateway,
+from chalicelib.domain.counter import drawer_report
+from chalicelib.ports import (ApplicationStore, BadSignature, CounterStore, GatewayStatus, PaymentGateway,
                               PaymentStore, SimulatedGateway)
 from chalicelib.usecases.applications import get_application
 from chalicelib.usecases.bounds import PAYMENT_ATTEMPT, Bounds
@@ -250,12 +251,21 @@ def _audit(before: Application, after: Application, payment: Payment) -> list[Au
                                    district=after.district, action=entry.action,
                                    from_status=previous, to_status=entry.status,
                                    reason=entry.reason,
-                                   data={"payment_id": payment.id, "gateway": payment.gateway,
-                                         "transaction_id": payment.transaction_id,
-                                         "amount_piasters": payment.amount_piasters},
+                                   data=_payment_data(payment),
                                    n=len(records)))  # pay and start_review share one instant
         previous = entry.status
     return records
+
+
+def _payment_data(payment: Payment) -> dict:
+    """What the trail keeps of the payment; at the counter, the clerk who took it by display
+    name (citizens read this trail: never the clerk's subject id)."""
+    data: dict = {"payment_id": payment.id, "gateway": payment.gateway,
+                  "transaction_id": payment.transaction_id,
+                  "amount_piasters": payment.amount_piasters}
+    if payment.counter and payment.counter.get("clerk_name"):
+        data["received_by"] = payment.counter["clerk_name"]
+    return data
 
 
 # ---------------------------------------------------------------------- reading payments
@@ -304,8 +314,11 @@ def record_refund(payment_id: str, refund_reference: str, note: str, caller: Pri
 
 
 def finance(caller: Principal, start: Optional[str], end: Optional[str],
-            district: Optional[str], payments: PaymentStore, now: datetime) -> dict:
-    """Admins: every district or one; officers: their own district only."""
+            district: Optional[str], payments: PaymentStore, now: datetime,
+            counter: Optional[CounterStore] = None) -> dict:
+    """Admins: every district or one; officers: their own district only. `drawers` lists each
+    counter clerk's cash drawer per day: expected, counted, difference; `flagged` when they
+    differ or a drawer that took cash was not closed."""
     district = district_in_scope(caller, "reports.read", district)
     today = cairo_date(now)
     first, last = _day(start, "from", today), _day(end, "to", today)
@@ -315,8 +328,11 @@ def finance(caller: Principal, start: Optional[str], end: Optional[str],
         raise ValidationFailed(fields={"to": f"نطاق أيام غير صالح (حتى {REPORT_MAX_DAYS} يومًا) / "
                                              f"a range of 1 to {REPORT_MAX_DAYS} days"}) from None
     found = [p for d in days for p in payments.list_by_day(d.isoformat(), district or None)]
+    closings = [c for d in days for c in counter.closings(d.isoformat(), district or None)] \
+        if counter is not None else []
     return {"from": first.isoformat(), "to": last.isoformat(), "district": district or None,
-            "currency": domain.CURRENCY, **domain.finance_report(found)}
+            "currency": domain.CURRENCY, **domain.finance_report(found),
+            "drawers": drawer_report(found, closings)}
 
 
 def _day(raw: Optional[str], name: str, default: date) -> date:

@@ -6,7 +6,7 @@ Use cases run against these in milliseconds (tests/unit/test_usecases_*.py); the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from chalicelib.domain.rate_limits import Limit
@@ -59,6 +59,40 @@ class World:
         self.rollout_admin = FakeRolloutAdmin(self.tables)
         self.reports = FakeReportStore(self.tables)
         self.work_lists = FakeWorkLists(self.tables)
+        self.sms_queue.clock = self.clock
+        self.notifications = self.outbox()
+
+    def outbox(self, quiet_hours: str = "21:00-09:00"):
+        """The Notifications port as wiring builds it, queueing on `sms_queue`."""
+        from chalicelib.domain.notifications import QuietHours
+        from chalicelib.usecases.outbox import Outbox
+
+        return Outbox(self.sms_queue, self.clock, QuietHours.parse(quiet_hours))
+
+    def outbox_ports(self, quiet_hours: str = "21:00-09:00"):
+        from chalicelib.domain.notifications import QuietHours
+        from chalicelib.usecases.outbox import OutboxPorts
+
+        return OutboxPorts(queue=self.sms_queue, once=self.once, notifier=self.notifier,
+                           licences=self.licences, clock=self.clock,
+                           quiet=QuietHours.parse(quiet_hours))
+
+    def run_outbox(self, until: datetime, step: timedelta = timedelta(minutes=1),
+                   quiet_hours: str = "21:00-09:00") -> dict[str, int]:
+        """The outbox's worker on this world's clock: every `step` until `until`, deliver each
+        message SQS would hand out then (its delay passed). Returns the outcomes counted."""
+        from chalicelib.domain.notifications import Notification
+        from chalicelib.usecases.outbox import deliver
+
+        outcomes: dict[str, int] = {}
+        ports = self.outbox_ports(quiet_hours)
+        while True:
+            for message in self.sms_queue.visible():
+                outcome = deliver(Notification.from_message(message), ports)
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            if self.clock.now >= until:
+                return outcomes
+            self.clock.now = min(until, self.clock.now + step)
 
     def bounds(self, per_hour: int = 10, resend_seconds: int = 600) -> Bounds:
         """Per-caller bounds over this world's rate limiter (the settings' defaults)."""

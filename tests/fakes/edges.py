@@ -11,7 +11,8 @@ import hmac
 import json
 import re
 import urllib.parse
-from typing import Mapping
+from datetime import datetime, timedelta
+from typing import Callable, Mapping, Optional
 
 from chalicelib.errors import NotFound
 from chalicelib.ports import (BadSignature, Checkout, DelayQueue, FileStore, GatewayEvent,
@@ -110,18 +111,34 @@ class RecordingTaskQueue(TaskQueue):
 
 
 class RecordingDelayQueue(DelayQueue):
+    """Keeps what is sent with its delay; with a `clock`, also when each message becomes
+    visible, so `visible()` hands out what SQS would deliver at the clock's time."""
+
     MAX_DELAY_SECONDS = 900
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Optional[Callable[[], datetime]] = None) -> None:
         self.messages: list[tuple[dict, int]] = []
+        self.clock = clock
+        self._visible_at: list[Optional[datetime]] = []
 
     def send(self, task: Mapping[str, object], delay_seconds: int = 0) -> None:
         delay = max(0, min(int(delay_seconds), self.MAX_DELAY_SECONDS))
         self.messages.append((json.loads(json.dumps(task, sort_keys=True)), delay))
+        self._visible_at.append(self.clock() + timedelta(seconds=delay) if self.clock else None)
 
     def take(self) -> list[dict]:
         """Every queued task, as a worker would receive them; the queue is then empty."""
-        taken, self.messages = [task for task, _ in self.messages], []
+        taken, self.messages, self._visible_at = [task for task, _ in self.messages], [], []
+        return taken
+
+    def visible(self) -> list[dict]:
+        """The tasks whose delay has passed on the clock (taken off the queue); the rest stay."""
+        now = self.clock()
+        ready = [i for i, at in enumerate(self._visible_at) if at is None or at <= now]
+        taken = [self.messages[i][0] for i in ready]
+        keep = [i for i in range(len(self.messages)) if i not in ready]
+        self.messages = [self.messages[i] for i in keep]
+        self._visible_at = [self._visible_at[i] for i in keep]
         return taken
 
 
@@ -170,3 +187,24 @@ class FakeGateway(SimulatedGateway):
 
     def result_page(self, merchant_reference: str, outcome: str, payment_status: str) -> str:
         return f"<main data-outcome='{outcome}'>{payment_status}</main>"
+
+
+class OutageNotifier(SmsNotifier):
+    """Fault injection: refuses every message while the clock is in [down_from, down_until),
+    as a provider outage would; otherwise hands the message to `inner` (the real adapter in the
+    emulator tests). Counts what it refused and records who was sent what when."""
+
+    def __init__(self, inner: SmsNotifier, clock: Callable[[], datetime], down_from: datetime,
+                 down_until: datetime) -> None:
+        self.inner, self.clock = inner, clock
+        self.down_from, self.down_until = down_from, down_until
+        self.refused = 0
+        self.delivered: list[tuple[str, datetime]] = []
+
+    def send(self, phone_e164: str, text: str) -> str:
+        if self.down_from <= self.clock() < self.down_until:
+            self.refused += 1
+            raise SmsDeliveryFailed("provider unavailable (injected outage)")
+        message_id = self.inner.send(phone_e164, text)
+        self.delivered.append((phone_e164, self.clock()))
+        return message_id

@@ -80,7 +80,7 @@ def pay_what_is_due(world: World, caller: Principal, application_id: str, succes
 def issuance_ports(world: World) -> issuance.IssuancePorts:
     return issuance.IssuancePorts(applications=world.applications, licences=world.licences,
                                   pointers=world.pointers, signer=world.signer, files=world.files,
-                                  sms_queue=world.sms_queue, catalogue=catalogue(),
+                                  notifications=world.notifications, catalogue=catalogue(),
                                   render_qr=world.qr, clock=world.clock,
                                   verify_base_url=VERIFY_BASE_URL)
 

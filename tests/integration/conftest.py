@@ -49,8 +49,11 @@ def stack(emulator, tmp_path_factory) -> Stack:
 
     prefix = f"it{uuid.uuid4().hex[:6]}-"
     env = local_environment()
+    # Quiet hours off: the suite runs at any hour; tests/integration/test_notifications.py
+    # turns them on with a clock of its own.
     env.update(TABLE_PREFIX=prefix, FILES_BUCKET=f"{prefix}files",
-               SEAL_KEY_IDS=f"alias/{prefix}seal", AWS_ENDPOINT_URL=emulator.endpoint_url)
+               SEAL_KEY_IDS=f"alias/{prefix}seal", AWS_ENDPOINT_URL=emulator.endpoint_url,
+               QUIET_HOURS="off")
     os.environ.update(env)
     from chalicelib import wiring
     wiring.reset()

@@ -66,6 +66,16 @@ def emulator_sms(endpoint_url: str) -> list[dict]:
     return json.loads(urlopen(f"{endpoint_url}/_devstack/sms", timeout=60).read())
 
 
+def sms_about(endpoint_url: str, number: str) -> list[dict]:
+    """The emulator's SMS about one licence: naming its number, or carrying its short link."""
+    from chalicelib.domain.issuance import short_code
+    from chalicelib.wiring import licence_store
+
+    licence = licence_store().get(number, consistent=True)
+    link = f"/s/{short_code(licence.seal_token)}" if licence.seal_token else number
+    return [m for m in emulator_sms(endpoint_url) if number in m["message"] or link in m["message"]]
+
+
 def decode_qr(png: bytes) -> tuple[str, int]:
     """(text, QR version) read by an independent decoder (zxing-cpp)."""
     import zxingcpp
@@ -84,6 +94,8 @@ def fetch(url: str) -> bytes:
 
 class RecordingQueue:
     """Wraps the real SMS queue and remembers what was sent, with its delay."""
+
+    MAX_DELAY_SECONDS = 900
 
     def __init__(self, queue) -> None:
         self._queue, self.sent = queue, []

@@ -1,5 +1,5 @@
-"""Test doubles for the nightly job: a licence store that dies (the recording SMS notifier is
-tests/fakes' one)."""
+"""Test doubles for the nightly job: a licence store that dies, and the outbox delivering at
+once into a recording notifier (tests/fakes' one)."""
 from __future__ import annotations
 
 import uuid
@@ -8,7 +8,34 @@ from typing import Optional
 
 from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.licences import ACTIVE, Licence
-from tests.fakes.edges import RecordingNotifier  # noqa: F401 - the nightly tests' notifier
+from chalicelib.ports import Notifications
+from tests.fakes.edges import RecordingDelayQueue, RecordingNotifier
+
+
+class DeliveredAtOnce(Notifications):
+    """The real outbox (its claims in the emulator's once table) with quiet hours off, whose
+    queue is handed to the worker at once: the nightly tests count messages, not hours
+    (tests/unit/test_outbox.py and tests/integration/test_notifications.py keep the time)."""
+
+    def __init__(self, notifier: RecordingNotifier, clock) -> None:
+        from chalicelib.domain.notifications import QuietHours
+        from chalicelib.usecases.outbox import Outbox, OutboxPorts
+        from chalicelib.wiring import licence_store, once_store
+
+        self.queue = RecordingDelayQueue()
+        self._outbox = Outbox(self.queue, clock, QuietHours.parse("off"))
+        self._ports = OutboxPorts(queue=self.queue, once=once_store(), notifier=notifier,
+                                  licences=licence_store(), clock=clock,
+                                  quiet=QuietHours.parse("off"))
+
+    def notify(self, key, channel, recipient, template, values, licence="") -> bool:
+        from chalicelib.domain.notifications import Notification
+        from chalicelib.usecases.outbox import deliver
+
+        queued = self._outbox.notify(key, channel, recipient, template, values, licence)
+        for message in self.queue.take():
+            deliver(Notification.from_message(message), self._ports)
+        return queued
 
 ADVERT_DETAILS = {"sign_type": "wall", "sign_width_m": 3, "sign_height_m": 1.5, "faces": 1}
 

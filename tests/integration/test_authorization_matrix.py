@@ -13,17 +13,21 @@ from tests.integration import backoffice_fixtures as fx
 
 pytestmark = pytest.mark.integration
 
-CALLERS = ("anonymous", "owner", "other_citizen", "officer_here", "officer_elsewhere", "admin")
+CALLERS = ("anonymous", "owner", "other_citizen", "officer_here", "officer_elsewhere", "admin",
+           "clerk_here", "clerk_elsewhere")
 OK = "ok"  # authorised: the request reaches the use case (2xx, or 409 for the state it is in)
 
 
-def row(owner, other, here, elsewhere, admin):
+def row(owner, other, here, elsewhere, admin, clerk_here=403, clerk_elsewhere=403):
     return {"anonymous": 401, "owner": owner, "other_citizen": other, "officer_here": here,
-            "officer_elsewhere": elsewhere, "admin": admin}
+            "officer_elsewhere": elsewhere, "admin": admin, "clerk_here": clerk_here,
+            "clerk_elsewhere": clerk_elsewhere}
 
 
 # Rules: a citizen never sees another's data (404, as if missing); an officer never acts
 # outside their district (403); only admins manage rollout; decisions are officers' own.
+# A clerk (the district's technology centre) reads its district's applications, scans in their
+# documents, prints paper copies, and runs the counter; never outside its district (403).
 OWNER_ONLY = row(OK, 404, 403, 403, 403)
 READERS = row(OK, 404, OK, 403, OK)
 DISTRICT_OFFICER = row(403, 403, OK, 403, 403)
@@ -32,14 +36,14 @@ ADMIN_ONLY = row(403, 403, 403, 403, OK)
 EXPECTED = {
     "application.create": row(OK, OK, 403, 403, 403),
     "application.list": row(OK, OK, OK, 403, OK),  # officer_elsewhere names EAST: refused
-    "application.read": READERS,
+    "application.read": row(OK, 404, OK, 403, OK, OK, 403),
     "application.cancel": OWNER_ONLY,
     "application.pay": OWNER_ONLY,
     "application.decide": DISTRICT_OFFICER,
     "application.return": DISTRICT_OFFICER,
     "application.resubmit": OWNER_ONLY,
-    "application.upload_document": OWNER_ONLY,
-    "application.read_documents": READERS,
+    "application.upload_document": row(OK, 404, 403, 403, 403, OK, 403),
+    "application.read_documents": row(OK, 404, OK, 403, OK, OK, 403),
     "application.read_inspections": READERS,
     "application.inspect": DISTRICT_OFFICER,
     "application.read_audit": READERS,
@@ -49,12 +53,16 @@ EXPECTED = {
     "payment.refund": ADMIN_ONLY,  # finance: recorded by admins only
     "licence.read": READERS,
     "licence.renew": OWNER_ONLY,
-    "licence.paper_copy": row(OK, 404, OK, 403, 403),
+    "licence.paper_copy": row(OK, 404, OK, 403, 403, OK, 403),
     "licence.change_status": OFFICER_OR_ADMIN,
     "licence.read_audit": OFFICER_OR_ADMIN,
     "rollout.read": ADMIN_ONLY,
     "rollout.manage": ADMIN_ONLY,
     "reports.read": OFFICER_OR_ADMIN,
+    "counter.create_application": row(403, 403, 403, 403, 403, OK, 403),
+    "counter.pay": row(403, 403, 403, 403, 403, OK, 403),
+    "counter.receipt": row(403, 403, 403, 403, OK, OK, 403),
+    "counter.drawer": row(403, 403, 403, 403, 403, OK, OK),  # each clerk's own drawer
 }
 
 FUTURE = (fx.now() + timedelta(days=3)).isoformat()
@@ -76,7 +84,11 @@ BODIES = {
     ("POST", "/v1/licences/{number}/reinstate"): {"reason": "made safe"},
     ("PUT", "/v1/admin/rollout/{service_code}/{district}"): {"live": True},
     ("POST", "/v1/payments/{payment_id}/refund"): {"refund_reference": "RF-1", "note": "returned"},
+    ("POST", "/v1/applications/{application_id}/counter-payments"): {"method": "cash"},
+    ("POST", "/v1/counter/drawer/close"): {"counted_piasters": 0},
 }
+BODIES[("POST", "/v1/counter/applications")] = BODIES[("POST", "/v1/applications")]
+RECEIPT = ("GET", "/v1/payments/{payment_id}/receipt")
 QUERIES = {("GET", "/v1/applications"): "?district=EAST", ("GET", "/v1/licences"): "?district=EAST", ("GET", "/v1/reports/applications"): "?district=EAST",
            ("GET", "/v1/reports/finance"): "?district=EAST"}
 
@@ -117,14 +129,16 @@ def world(stack):
         if route not in made:
             owner = f"owner-{uuid.uuid4().hex[:8]}"
             app, inspection_id = fx.with_inspection(fx.reviewing(owner))
-            made[route] = (owner, app.id, inspection_id, fx.licence(owner).number,
-                           fx.payment(app).id)
+            payment_id = fx.counter_payment(owner) if route[1] == RECEIPT[1] else fx.payment(app).id
+            made[route] = (owner, app.id, inspection_id, fx.licence(owner).number, payment_id)
         return made[route]
 
     tokens = {"anonymous": None, "other_citizen": stack.token("citizen"),
               "officer_here": stack.token("officer", district="EAST"),
               "officer_elsewhere": stack.token("officer", district="GOMROK"),
-              "admin": stack.token("admin")}
+              "admin": stack.token("admin"),
+              "clerk_here": stack.token("clerk", district="EAST"),
+              "clerk_elsewhere": stack.token("clerk", district="GOMROK")}
     return for_route, tokens
 
 

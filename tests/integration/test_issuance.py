@@ -1,12 +1,11 @@
 """Issuance against the emulator: the applications stream issues a sealed licence once, its QR
 decodes to the verify URL, its seal verifies offline with the published JWK, its SMS is sent
-(and retried with backoff when SNS refuses), renewals keep the number."""
+through the outbox (and retried with backoff when SNS refuses), renewals keep the number."""
 from __future__ import annotations
 
 import base64
 from dataclasses import replace
 from datetime import date, timedelta
-from urllib.parse import urlparse
 
 import pytest
 from botocore.stub import Stubber
@@ -15,10 +14,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from chalicelib.domain.issuance import ucs2_length
+from chalicelib.domain.sms_segments import segments
 from tests.integration.issuance_helpers import (Crashing, RecordingQueue, apply_and_pay,
-                                                decode_qr, drive_to_licence_paid, emulator_sms,
-                                                fetch, issued_number, sms_pump)
+                                                decode_qr, drive_to_licence_paid,
+                                                fetch, issued_number, sms_about, sms_pump)
 
 pytestmark = pytest.mark.integration
 
@@ -89,28 +88,28 @@ def test_paid_application_is_issued_with_a_seal_that_verifies_offline(stack, cit
     assert text == body["verify_url"] and version <= 10
 
 
-def test_sms_is_sent_from_the_queue_recorded_in_the_emulator_and_fits_two_parts(stack, emulator):
+def test_sms_is_sent_from_the_queue_recorded_in_the_emulator_and_fits_one_part(stack, emulator):
     # GIVEN an issued licence
     holder = stack.token("citizen")
     number = issue(stack, holder)
     # WHEN the SMS worker drains its queue
     sms_pump(stack).pump_once()
-    # THEN SNS (the emulator) accepted one Arabic message to the holder with number and link
-    messages = [m for m in emulator_sms(emulator.endpoint_url) if number in m["message"]]
+    # THEN SNS (the emulator) accepted one Arabic message to the holder with its short link
+    messages = sms_about(emulator.endpoint_url, number)
     assert len(messages) == 1
     text = messages[0]["message"]
     assert messages[0]["phone_number"] == "+201012345678"
-    assert text.startswith("صدرت رخصتك") and ucs2_length(text) <= 134
+    assert text.startswith("صدرت رخصتك") and segments(text) == 1
     # AND the licence records it
     licence = stack.call("GET", f"/v1/licences/{number}", holder).json
     assert licence["sms"]["state"] == "sent" and licence["sms"]["attempts"] == 1
     # AND the link in it redirects to the licence's verification page
-    link = text.split("للتحقق: ", 1)[1].split()[0]
-    redirect = stack.call("GET", urlparse(link).path)
+    link = text.split(": ", 1)[1].split()[0]
+    redirect = stack.call("GET", "/s/" + link.split("/s/", 1)[1])
     assert redirect.status_code == 302 and redirect.headers["Location"] == licence["verify_url"]
     # AND draining again sends nothing more
     sms_pump(stack).pump_once()
-    assert len([m for m in emulator_sms(emulator.endpoint_url) if number in m["message"]]) == 1
+    assert len(sms_about(emulator.endpoint_url, number)) == 1
 
 
 def test_sns_failure_still_issues_and_the_retry_is_recorded_and_queued(stack, monkeypatch):
@@ -138,12 +137,16 @@ def test_sns_failure_still_issues_and_the_retry_is_recorded_and_queued(stack, mo
     assert licence["sms"]["state"] == "retrying" and licence["sms"]["attempts"] == 1
     assert "Throttling" in licence["sms"]["last_error"] and licence["sms"]["next_attempt_at"]
     # AND attempt 2 is queued with a 60 s backoff
-    retries = [(task, delay) for task, delay in queue.sent if task["number"] == number and task["attempt"] == 2]
+    retries = [(task, delay) for task, delay in queue.sent
+               if task.get("licence") == number and task["attempt"] == 2]
     assert len(retries) == 1 and retries[0][1] == 60
-    # WHEN the retry is delivered and SNS accepts it
+    # WHEN the retry is delivered a minute later and SNS accepts it
     stubber.deactivate()
-    from chalicelib.usecases.licence_sms import SmsTask, deliver
-    assert deliver(SmsTask.from_message(retries[0][0]), wiring.sms_ports()) == "sent"
+    from chalicelib.domain.notifications import Notification
+    from chalicelib.usecases.outbox import deliver
+    later = wiring.clock() + timedelta(seconds=61)
+    monkeypatch.setattr(wiring, "clock", lambda: later)
+    assert deliver(Notification.from_message(retries[0][0]), wiring.outbox_ports()) == "sent"
     # THEN the licence says sent, on the second attempt
     licence = stack.call("GET", f"/v1/licences/{number}", holder).json
     assert licence["sms"]["state"] == "sent" and licence["sms"]["attempts"] == 2

@@ -11,8 +11,9 @@ from chalicelib.domain.applications import SUBMITTED, advance_after_payment
 from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.licences import ACTIVE, EXPIRED, SUSPENDED
 from chalicelib.usecases import nightly
-from tests.integration.lifecycle_fakes import (CrashBeforeLicenceWrite, RecordingNotifier,
-                                               at_night, make_licence, unique_night)
+from tests.integration.lifecycle_fakes import (CrashBeforeLicenceWrite, DeliveredAtOnce,
+                                               RecordingNotifier, at_night, make_licence,
+                                               unique_night)
 
 pytestmark = pytest.mark.integration
 
@@ -20,9 +21,12 @@ pytestmark = pytest.mark.integration
 def ports(notifier, clock_date: date, licences=None) -> nightly.NightPorts:
     from chalicelib.wiring import licence_store, once_store, work_lists
 
+    def clock():
+        return at_night(clock_date)
+
     return nightly.NightPorts(licences=licences or licence_store(), work_lists=work_lists(),
-                              once=once_store(), notifier=notifier, catalogue=load_catalogue(),
-                              clock=lambda: at_night(clock_date), workers=4)
+                              once=once_store(), notifications=DeliveredAtOnce(notifier, clock),
+                              catalogue=load_catalogue(), clock=clock, workers=4)
 
 
 def run(night: date, notifier, licences=None) -> nightly.NightStats:
@@ -173,31 +177,11 @@ def test_reminders_at_exactly_30_7_and_1_days_once_each(stack):
     stats = run(night, sms)
     assert {d for d, n in numbers.items() if sms.about(n)} == {30, 7, 1}
     assert not sms.about(suspended)
-    assert stats.reminders_sent >= 3
-    assert "30d" in sms.about(numbers[30])[0] and "1d" in sms.about(numbers[1])[0]
+    assert stats.reminders_queued >= 3
+    ends = {days: (night + timedelta(days=days)).isoformat() for days in (30, 1)}
+    assert ends[30] in sms.about(numbers[30])[0] and ends[1] in sms.about(numbers[1])[0]
     run(night, sms)  # rerun: nothing new
     assert sum(len(sms.about(n)) for n in numbers.values()) == 3
-
-
-def test_a_refused_sms_is_retried_by_the_rerun_and_a_lapsed_claim_is_resent(stack):
-    night = unique_night()
-    number = store().create(make_licence("holder-s", night + timedelta(days=7))).number
-    refusing = RecordingNotifier(refuse=1)
-    run(night, refusing)
-    assert refusing.about(number) == []
-    run(night, refusing)
-    assert len(refusing.about(number)) == 1
-    # GIVEN a claim taken by a sender that died before sending (never completed)
-    from chalicelib.domain import lifecycle
-    from chalicelib.wiring import once_store
-    other = store().create(make_licence("holder-s", night + timedelta(days=30)))
-    once_store().claim(lifecycle.reminder_key(other, 30), at_night(night), 900)
-    sms = RecordingNotifier()
-    run(night, sms)  # within the lease: nobody sends it twice
-    assert sms.about(other.number) == []
-    later = ports(sms, night)
-    nightly.run_night(night, replace(later, clock=lambda: at_night(night) + timedelta(hours=1)))
-    assert len(sms.about(other.number)) == 1
 
 
 def test_fines_stop_at_the_cap_and_the_licence_leaves_the_accruing_index(stack):
@@ -241,13 +225,9 @@ def test_the_scheduler_fans_out_through_sqs_and_workers_run_the_tasks(stack):
             bodies.append(message["Body"])
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     assert len(bodies) == scheduled["tasks"] and len(set(bodies)) == len(bodies)
-    sms = RecordingNotifier()
-    wiring.sms_notifier.cache_clear()
-    from unittest import mock
-    with mock.patch.object(wiring, "sms_notifier", lambda: sms):
-        for body in bodies:
-            if json.loads(body)["kind"] == "expire":
-                stack.app.nightly_worker({"Records": [sqs_record(body)]}, LambdaContext())
+    for body in bodies:
+        if json.loads(body)["kind"] == "expire":
+            stack.app.nightly_worker({"Records": [sqs_record(body)]}, LambdaContext())
     assert store().get(number, consistent=True).status == EXPIRED
 
 

@@ -282,17 +282,17 @@ def test_sms_resend_is_queued_once_per_ten_minutes(stack, issued, emulator, monk
     from datetime import datetime, timezone
 
     import chalicelib.api.licences as licences_api
-    from tests.integration.issuance_helpers import emulator_sms, sms_pump
+    from tests.integration.issuance_helpers import sms_about, sms_pump
 
     # mid-window: both requests fall in the same ten minutes
     monkeypatch.setattr(licences_api, "clock", lambda: datetime(2061, 5, 5, 10, 5, tzinfo=timezone.utc))
     holder, number, _ = issued
     sms_pump(stack).pump_once()
-    before = len([m for m in emulator_sms(emulator.endpoint_url) if number in m["message"]])
+    before = len(sms_about(emulator.endpoint_url, number))
     first = stack.call("POST", f"/v1/licences/{number}/sms", holder)
     assert first.status_code == 202 and first.json["queued"] is True
     again = stack.call("POST", f"/v1/licences/{number}/sms", stack.token("officer", district="EAST"))
     assert again.status_code == 429
     sms_pump(stack).pump_once()
-    sent = [m for m in emulator_sms(emulator.endpoint_url) if number in m["message"]]
+    sent = sms_about(emulator.endpoint_url, number)
     assert len(sent) == before + 1 and sent[-1]["message"].startswith("رخصتك")

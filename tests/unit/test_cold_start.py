@@ -61,7 +61,7 @@ def test_the_workers_load_no_request_schemas_or_tokens():
     # GIVEN the stream, queue and schedule handlers' use cases WHEN loaded in a fresh interpreter
     modules = loaded_modules(
         "import app\n"
-        "import chalicelib.usecases.issuance, chalicelib.usecases.licence_sms\n"
+        "import chalicelib.usecases.issuance, chalicelib.usecases.outbox, chalicelib.events.outbox\n"
         "import chalicelib.usecases.payments, chalicelib.usecases.nightly")
     # THEN none of them pays for pydantic or PyJWT, which only API requests need
     assert sorted(name for name in ("pydantic", "jwt", "chalicelib.auth", "chalicelib.api.schemas")

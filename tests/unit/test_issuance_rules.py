@@ -54,33 +54,6 @@ def test_only_a_renewal_case_keeps_the_number():
     assert not rules.is_renewal(application(case="first"))  # the late re-application
 
 
-@pytest.mark.parametrize("event", rules.SMS_EVENTS)
-@pytest.mark.parametrize("link", ["http://127.0.0.1:8000/s/ABCDEFGHJK",
-                                  "https://verify.rukhsa.alexandria.gov.eg/s/ABCDEFGHJK",
-                                  "https://abcdefghij.execute-api.eu-central-1.amazonaws.com/api/s/ABCDEFGHJK"])
-def test_sms_fits_two_ucs2_parts_and_keeps_number_and_link(event, link):
-    worst = licence(number="ALX-MONTAZA2-2026-4294967295")
-    text = rules.sms_text(worst, link, event)
-    assert rules.ucs2_length(text) <= 134
-    assert worst.number in text and link in text
-    assert "\u0600" <= text[0] <= "\u06ff"  # Arabic first
-
-
-def test_sms_drops_the_link_only_when_it_cannot_fit():
-    text = rules.sms_text(licence(), "https://" + "x" * 200, rules.ISSUED_EVENT)
-    assert rules.ucs2_length(text) <= 134 and "ALX-EAST-2026-000123" in text
-
-
-def test_ucs2_counts_astral_characters_twice():
-    assert rules.ucs2_length("ab") == 2 and rules.ucs2_length("😀") == 2
-
-
-def test_backoff_grows_and_gives_up():
-    delays = [rules.sms_retry_delay(attempt) for attempt in range(1, rules.SMS_MAX_ATTEMPTS + 1)]
-    assert delays[:-1] == sorted(delays[:-1]) and all(d <= 900 for d in delays[:-1])
-    assert delays[-1] is None
-
-
 def test_short_code_is_stable_case_insensitive_and_per_seal():
     token = "A" * 144
     assert rules.short_code(token) == rules.short_code(token.lower())

@@ -114,14 +114,3 @@ def test_fine_fee_lines_carry_only_unpaid_fines_at_the_fine_stage():
              Fine("late:2026-04-02", "غ", "f", 2000, "2026-04-02"))
     lines = lifecycle.fine_fee_lines(fines)
     assert [(l.code, l.stage, l.amount_piasters) for l in lines] == [("late:2026-04-02", "fine", 2000)]
-
-
-@pytest.mark.parametrize("days", lifecycle.REMINDER_DAYS)
-def test_sms_texts_are_arabic_first_and_fit_two_ucs2_parts(days):
-    longest = licence(ACTIVE, number="ALX-MONTAZA1-2026-999999")
-    for text in (lifecycle.reminder_text(longest, days),
-                 lifecycle.fine_notice_text(longest, 365000, 9_999_999)):
-        assert len(text) <= lifecycle.SMS_MAX_CHARS
-        assert "\u0600" <= text[0] <= "\u06ff"  # Arabic first
-        assert "…" not in text  # nothing was cut off
-    assert f"{days}d" in lifecycle.reminder_text(longest, days)

@@ -74,3 +74,16 @@ def test_the_local_stage_may_enable_them():
     settings = load_settings({**BASE, "DEV_TOKENS_ENABLED": "true", "SANDBOX_ENABLED": "true"})
     assert (settings.dev_tokens_enabled, settings.sandbox_enabled, settings.auth_mode) == \
         (True, True, "local")
+
+
+def test_quiet_hours_and_the_short_link_host_are_settings() -> None:
+    # GIVEN no notification settings THEN 21:00-09:00 and the verification host
+    settings = load_settings(BASE)
+    assert (settings.quiet_hours, settings.short_link_host) == ("21:00-09:00", "v.example")
+    # GIVEN both set THEN they are taken, the host without its scheme
+    chosen = load_settings({**BASE, "QUIET_HOURS": "22:00-08:00",
+                            "SHORT_LINK_HOST": "https://rukhsa.alexandria.eg/"})
+    assert (chosen.quiet_hours, chosen.short_link_host) == ("22:00-08:00", "rukhsa.alexandria.eg")
+    # GIVEN malformed quiet hours THEN the function does not start
+    with pytest.raises(SettingsError, match="QUIET_HOURS"):
+        load_settings({**BASE, "QUIET_HOURS": "night"})

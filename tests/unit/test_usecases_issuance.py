@@ -1,5 +1,5 @@
-"""Issuance (chalicelib/usecases/issuance.py) and the licence SMS (usecases/licence_sms.py) over
-the fakes: a licence only after everything due is paid, once however often the record comes."""
+"""Issuance (chalicelib/usecases/issuance.py) and the licence SMS through the outbox
+(usecases/outbox.py) over the fakes: a licence only after everything due is paid, once however often the record comes."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -11,7 +11,8 @@ from chalicelib.domain.applications import APPROVED, ISSUED, LICENCE_PAID
 from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.commands import Decision
 from chalicelib.domain.verification import Verdict
-from chalicelib.usecases import backoffice, issuance, licence_sms
+from chalicelib.domain.notifications import Notification
+from chalicelib.usecases import backoffice, issuance, outbox
 from chalicelib.usecases.verification import verify_token
 from tests.fakes import MemoryFileStore
 from tests.fakes.scenarios import (apply, approved_and_paid, catalogue, citizen, issuance_ports,
@@ -34,7 +35,10 @@ def test_a_licence_is_issued_once_everything_due_is_paid(world):
     assert issued is not None and issued.holder == holder.sub and issued.status == "active"
     assert world.licences.get(issued.number, consistent=True) == issued
     assert world.files.get(issued.qr_key).startswith(b"\x89PNG")
-    assert world.sms_queue.take() == [issuance.sms_task(issued, "issued")]
+    (queued,) = [Notification.from_message(m) for m in world.sms_queue.take()]
+    assert (queued.template, queued.recipient, queued.licence) == (
+        "licence_issued", issued.holder_mobile, issued.number)
+    assert queued.key == f"licsms#{issued.number}#{issued.valid_until}#issued"
     # AND the application is issued with the licence's number, on both trails
     app = world.applications.get(paid.id)
     assert (app.status, app.licence_number) == (ISSUED, issued.number)
@@ -95,16 +99,15 @@ def test_the_licence_sms_is_sent_once_and_a_refusal_retries_later(world):
     issued = issuance.issue_if_paid(approved_and_paid(world, citizen()).id,
                                     issuance_ports(world))
     world.notifier.refuse = 1
-    ports = licence_sms.SmsPorts(licences=world.licences, once=world.once,
-                                 notifier=world.notifier, queue=world.sms_queue,
-                                 clock=world.clock, verify_base_url="https://verify.example.eg")
+    ports = world.outbox_ports()
     (task,) = world.sms_queue.take()
-    # WHEN the worker delivers the task, then its retry, then the retry again
-    assert licence_sms.deliver(licence_sms.SmsTask.from_message(task), ports) == "retrying"
+    # WHEN the worker delivers the task, then its retry (due a minute later), then again
+    assert outbox.deliver(Notification.from_message(task), ports) == "retrying"
     (retry,) = world.sms_queue.take()
-    assert licence_sms.deliver(licence_sms.SmsTask.from_message(retry), ports) == "sent"
-    assert licence_sms.deliver(licence_sms.SmsTask.from_message(retry), ports) == "skipped"
+    world.clock.now += timedelta(minutes=1)
+    assert outbox.deliver(Notification.from_message(retry), ports) == "sent"
+    assert outbox.deliver(Notification.from_message(retry), ports) == "skipped"
     # THEN one message reached the holder, with the short link, and the licence says sent
     assert [phone for phone, _ in world.notifier.sent] == [issued.holder_mobile]
-    assert "https://verify.example.eg/s/" in world.notifier.sent[0][1]
+    assert "verify.example.eg/s/" in world.notifier.sent[0][1]
     assert world.licences.get(issued.number, consistent=True).sms["state"] == "sent"

@@ -1,5 +1,5 @@
 """Licences as holders and officers see them, the paper copy and an SMS resend
-(chalicelib/usecases/licences.py, licence_sms.request_resend) over the fakes."""
+(chalicelib/usecases/licences.py, request_resend through the outbox) over the fakes."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.errors import Conflict, Forbidden, NotFound, TooManyRequests
-from chalicelib.usecases import issuance, licence_sms
+from chalicelib.usecases import issuance
 from chalicelib.usecases import licences as usecase
 from tests.fakes import VERIFY_BASE_URL
 from tests.fakes.builders import licence
@@ -72,8 +72,9 @@ def holder_of(licence):
 
 def test_a_paper_copy_is_rendered_from_the_licence_and_its_stored_qr(world, issued):
     # WHEN the holder asks for the paper copy
+    world.sms_queue.take()
     url = usecase.paper_copy(issued, catalogue(), world.files, VERIFY_BASE_URL, world.paper,
-                             holder_of(issued), world.bounds(), world.clock())
+                             holder_of(issued), world.bounds(), world.clock(), world.notifications)
     # THEN the page shows the licence in both languages with the ID masked, and it is stored
     (paper,) = world.paper.rendered
     assert (paper.number, paper.kind_ar, paper.kind_en) == (issued.number,
@@ -84,30 +85,41 @@ def test_a_paper_copy_is_rendered_from_the_licence_and_its_stored_qr(world, issu
     stored = [key for key in world.files.objects if key.startswith(f"paper-copies/{issued.number}/")]
     assert len(stored) == 1 and world.files.get(stored[0]).startswith(b"%PDF")
     assert url == world.files.presigned_get_url(stored[0], usecase.PDF_URL_SECONDS)
+    # AND the holder is told once for this licence, however often it is printed
+    usecase.paper_copy(issued, catalogue(), world.files, VERIFY_BASE_URL, world.paper,
+                       holder_of(issued), world.bounds(), world.clock(), world.notifications)
+    keys = {(m["key"], m["template"], m["recipient"]) for m in world.sms_queue.take()}
+    assert keys == {(f"paper#{issued.number}#{issued.version}", "paper_copy_ready",
+                     issued.holder_mobile)}
 
 
 def test_no_paper_copy_of_a_revoked_or_unsealed_licence(world, issued):
     with pytest.raises(Conflict) as revoked:
         usecase.paper_copy(replace(issued, status="revoked"), catalogue(), world.files,
                            VERIFY_BASE_URL, world.paper, holder_of(issued), world.bounds(),
-                           world.clock())
+                           world.clock(), world.notifications)
     with pytest.raises(Conflict) as unsealed:
         usecase.paper_copy(replace(issued, seal_token="", qr_key=""), catalogue(), world.files,
                            VERIFY_BASE_URL, world.paper, holder_of(issued), world.bounds(),
-                           world.clock())
+                           world.clock(), world.notifications)
     assert (revoked.value.code, unsealed.value.code) == ("licence_revoked", "licence_not_sealed")
     assert world.paper.rendered == []
 
 
 def test_an_sms_resend_is_queued_once_in_any_ten_minutes(world, holder, issued):
     world.sms_queue.take()
+    host = "rukhsa.example.eg"
     bounds = world.bounds(resend_seconds=600)
-    assert licence_sms.request_resend(issued, bounds, world.sms_queue,
-                                      world.clock())["queued"] is True
+    assert usecase.request_resend(issued, bounds, world.notifications, host,
+                                  world.clock())["queued"] is True
+    # GIVEN a resend nine minutes ago WHEN another is asked for THEN 429, retry in a minute
     with pytest.raises(TooManyRequests) as refused:
-        licence_sms.request_resend(issued, bounds, world.sms_queue,
-                                   world.clock() + timedelta(minutes=9))
+        usecase.request_resend(issued, bounds, world.notifications, host,
+                               world.clock() + timedelta(minutes=9))
     assert refused.value.retry_after_seconds == 60
     later = world.clock() + timedelta(minutes=10, seconds=1)
-    licence_sms.request_resend(issued, bounds, world.sms_queue, later)
-    assert [task["event"] for task in world.sms_queue.take()] == ["resend", "resend"]
+    usecase.request_resend(issued, bounds, world.notifications, host, later)
+    queued = world.sms_queue.take()
+    assert [task["template"] for task in queued] == ["licence_resent", "licence_resent"]
+    assert len({task["key"] for task in queued}) == 2  # two requests, two occurrences
+    assert all(task["values"]["link"].startswith(f"{host}/s/") for task in queued)

@@ -25,7 +25,8 @@ def world():
 
 def ports(world) -> nightly.NightPorts:
     return nightly.NightPorts(licences=world.licences, work_lists=world.work_lists,
-                              once=world.once, notifier=world.notifier, catalogue=catalogue(),
+                              once=world.once, notifications=world.notifications,
+                              catalogue=catalogue(),
                               clock=world.clock, workers=1)
 
 
@@ -57,14 +58,18 @@ def test_a_late_advertisement_is_fined_for_each_late_night_once_and_told_once(wo
     # WHEN tonight's fines task for its shard runs, and runs again (a redelivered message)
     first = run(world, nightly.FINES, late.accruing_shard)
     again = run(world, nightly.FINES, late.accruing_shard)
-    # THEN each late night is fined once at the catalogue's rate, and one notice was sent
+    # THEN each late night is fined once at the catalogue's rate, and one notice is sent, at
+    # 09:00 Cairo (07:00 UTC in winter), not during the night
     fined = world.licences.get(late.number, consistent=True)
     assert [f.key for f in fined.fines] == [
         lifecycle.fine_key(NIGHT - timedelta(days=n)) for n in (2, 1, 0)]
     assert first.fines_assessed == 3 and again.fines_assessed == 0
     assert first.fines_piasters == 3 * rule.amount_piasters
-    assert first.notices_sent == 1 and again.notices_sent == 0
-    assert len(world.notifier.about(late.number)) == 1
+    world.run_outbox(until=datetime(2026, 3, 10, 6, 59, tzinfo=timezone.utc))
+    assert world.notifier.about(late.number) == []
+    world.run_outbox(until=datetime(2026, 3, 10, 7, 0, tzinfo=timezone.utc))
+    (notice,) = world.notifier.about(late.number)
+    assert notice.startswith("غرامة تأخير") and "Late fine" in notice
 
 
 def test_a_rerun_after_a_crash_writes_the_amount_decided_the_first_time(world):
@@ -80,15 +85,19 @@ def test_a_rerun_after_a_crash_writes_the_amount_decided_the_first_time(world):
     assert (fine.amount_piasters, fine.assessed_on) == (1234, NIGHT.isoformat())
 
 
-def test_a_reminder_goes_once_and_a_refused_one_is_tried_again_the_next_run(world):
+def test_a_reminder_goes_once_after_the_night_and_a_refused_one_is_retried(world):
     # GIVEN a licence ending in seven days and a provider that refuses once
     ending = world.licences.create(licence(district="EAST", valid_until=NIGHT + timedelta(days=7)))
     world.notifier.refuse = 1
-    # WHEN the seven-day reminders run three times
+    # WHEN the seven-day reminders run three times (a redelivered task, a rerun night)
     outcomes = [run(world, nightly.REMIND, "EAST", days=7) for _ in range(3)]
-    # THEN the first failed, the second sent, the third did nothing
-    assert [(s.sms_failed, s.reminders_sent) for s in outcomes] == [(1, 0), (0, 1), (0, 0)]
-    assert len(world.notifier.about(ending.number)) == 1
+    delivered = world.run_outbox(until=datetime(2026, 3, 10, 8, 0, tzinfo=timezone.utc))
+    # THEN each run queued it, the first delivery at 09:00 Cairo was refused, its retry a
+    # minute later went, and the other two copies of the same occurrence were skipped
+    assert [s.reminders_queued for s in outcomes] == [1, 1, 1]
+    assert (delivered["retrying"], delivered["sent"], delivered["skipped"]) == (1, 1, 2)
+    (text,) = world.notifier.about(ending.number)
+    assert text.startswith("رخصتك") and ending.valid_until in text
 
 
 def test_the_scheduler_fans_the_night_out_as_one_task_per_partition(world):
