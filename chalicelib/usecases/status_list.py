@@ -63,6 +63,21 @@ def publish_status_list(ports: StatusListPorts) -> Published:
     return published
 
 
+def published_status_list(files: FileStore) -> tuple[bytes, str]:
+    """The last published list and its ETag (a strong validator: a digest of its bytes)."""
+    import hashlib
+
+    from chalicelib.errors import NotFound
+
+    try:
+        body = files.get(STATUS_LIST_KEY)
+    except NotFound as missing:
+        raise NotFound(code="status_list_not_published",
+                       message_en="the status list has not been published yet",
+                       message_ar="لم تنشر قائمة حالة التراخيص بعد") from missing
+    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
 def request_rebuild(once: OnceStore, queue: DelayQueue, now: datetime) -> bool:
     """Ask for one rebuild soon; True if this call asked (False: one is already on its way)."""
     if not once.claim(REBUILD_CLAIM, now, REBUILD_LEASE_SECONDS):
