@@ -15,6 +15,8 @@ const PaymentReturn = lazy(() => import("./pages/PaymentReturn"));
 const Licences = lazy(() => import("./pages/Licences"));
 const LicencePage = lazy(() => import("./pages/LicencePage"));
 const NotFound = lazy(() => import("./pages/NotFound"));
+// The inspector's app (issue 17): its own chunk, catalogue and CSS; installable under /inspect.
+const Inspector = lazy(() => import("./inspect/Inspector"));
 
 // Links the app routes itself: its own pages. The API's pages (the verification page, the
 // sandbox checkout) and absolute URLs are left to the browser.
@@ -76,6 +78,7 @@ export function App() {
             <Route path="/payments/return" component={PaymentReturn} />
             <Route path="/licences" component={Licences} />
             <Route path="/licences/:number" component={LicencePage} />
+            <Route path="/inspect" component={Inspector} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

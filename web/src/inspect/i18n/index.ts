@@ -1,0 +1,13 @@
+// The inspector's own message catalogue: loaded with its chunk, never in the citizen shell.
+import { locale, type Locale } from "../../i18n";
+import ar from "./ar.json";
+import en from "./en.json";
+
+export type InspectKey = keyof typeof ar;
+const CATALOGUES: Record<Locale, Record<InspectKey, string>> = { ar, en };
+
+export function ti(key: InspectKey, values: Record<string, string | number> = {}): string {
+  return CATALOGUES[locale()][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ""));
+}
+
+export const catalogues = CATALOGUES;
