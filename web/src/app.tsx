@@ -3,7 +3,7 @@ import { t, setLocale, useLocale } from "./i18n";
 import { signOut, useSession } from "./lib/session";
 
 // Every page is its own chunk: a citizen's first load is the shell plus one page. The staff
-// console (/staff) and the inspector (/inspect) will be lazy routes here too, never in the shell.
+// console (/staff) will be a lazy route here too and the inspector (/inspect) is one: never in the shell.
 const Directory = lazy(() => import("./pages/Directory"));
 const ServicePage = lazy(() => import("./pages/ServicePage"));
 const SignIn = lazy(() => import("./pages/SignIn"));
