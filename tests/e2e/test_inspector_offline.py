@@ -6,7 +6,8 @@ API (the debounced rebuild publishes the signed status list within a minute) WHE
 opens /inspect online once (keys, list and app shell cached by the service worker) and then the
 browser goes offline THEN the app still opens, verifies the genuine licence's seal with
 WebCrypto ("genuine and valid"), shows the suspended one as suspended, and a tampered seal as
-not genuine, saying how fresh its status list is.
+not genuine, saying how fresh its status list is; a day later the list is past its maximum age
+and the genuine licence's status "cannot be confirmed".
 
 Screenshots at 360 px and 1280 px: artifacts/e2e/portal/inspect-*.png (gitignored).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -128,6 +130,15 @@ def test_the_inspector_verifies_offline_and_shows_a_suspension(stack):
         page.get_by_role("button", name="تحقق", exact=True).click()
         expect(verdict.get_by_role("heading", name="ليست رخصة أصلية")).to_be_visible()
         shots("offline-tampered")
+
+        # A day and more later, still offline: the list is past its maximum age (24 h), so the
+        # app refuses to call the genuine licence valid.
+        page.clock.set_fixed_time(datetime.now(timezone.utc) + timedelta(hours=25))
+        field.fill(seal[genuine])
+        page.get_by_role("button", name="تحقق", exact=True).click()
+        expect(verdict.get_by_role("heading",
+                                   name="ختم أصلي، ولكن لا يمكن تأكيد حالة الرخصة")).to_be_visible()
+        shots("offline-stale-list")
         chromium.close()
 
     assert errors == [], f"the app threw in the browser: {errors}"
