@@ -123,6 +123,14 @@ class WorkLists(ABC):
 
 # ------------------------------------------------------------------------------ exactly once
 
+class ListedLicences(ABC):
+    """The licences that are not simply active, shard by shard (the status list's source)."""
+
+    @abstractmethod
+    def listed(self, shard: str) -> Iterable[tuple[str, str, str]]:
+        """Every (number, status, superseded_by) of one shard of the sparse by-status index."""
+
+
 class OnceStore(ABC):
     """Keys of things that must happen exactly once, by conditional writes.
 
