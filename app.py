@@ -69,3 +69,20 @@ def reconcile_payments(event):
     from chalicelib.events.reconcile import on_schedule
 
     return on_schedule(event)
+
+
+# The signed status list (docs/status-list.md): rebuilt every 15 minutes whatever happens, and
+# within a minute of a status change through the debounced rebuild queue.
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def status_list(event):
+    from chalicelib.events.status_list import on_schedule
+
+    return on_schedule(event)
+
+
+@app.on_sqs_message(queue=os.environ.get("STATUS_LIST_QUEUE_NAME", "rukhsa-status-list"),
+                    batch_size=10)
+def status_list_worker(event):
+    from chalicelib.events.status_list import on_rebuild_messages
+
+    return on_rebuild_messages(event)

@@ -122,6 +122,14 @@ class WorkLists(ABC):
         """Late licences still accruing fines, in one shard (`Licence.accruing_shard`)."""
 
 
+class ListedLicences(ABC):
+    """The licences that are not simply active, shard by shard (the status list's source)."""
+
+    @abstractmethod
+    def listed(self, shard: str) -> Iterable[tuple[str, str, str]]:
+        """Every (number, status, superseded_by) of one shard of the sparse by-status index."""
+
+
 # ------------------------------------------------------------------------------ exactly once
 
 class RateLimiter(ABC):

@@ -45,6 +45,8 @@ class Settings:
     short_link_host: str = ""
     """SHORT_LINK_HOST: the host SMS links name (`<host>/s/<code>`, no scheme); empty: the
     verification base URL's host and path."""
+    status_list_queue_url: str = ""
+    """The status list's rebuild queue's URL in AWS; empty locally (looked up by name)."""
     catalogue_dir: str = ""
     """CATALOGUE_DIR: a directory holding catalogue.json and districts.json to use instead of
     the packaged chalicelib/data, for tests and the local stack only (refused on any other stage)."""
@@ -105,6 +107,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         sandbox_enabled=_flag(env, "SANDBOX_ENABLED"),
         dev_tokens_enabled=_flag(env, "DEV_TOKENS_ENABLED"),
         sms_queue_url=env.get("SMS_QUEUE_URL", ""),
+        status_list_queue_url=env.get("STATUS_LIST_QUEUE_URL", ""),
         catalogue_dir=env.get("CATALOGUE_DIR", "").strip(),
         applications_per_hour=_positive(env, "APPLICATIONS_PER_HOUR", 10),
         payment_attempts_per_hour=_positive(env, "PAYMENT_ATTEMPTS_PER_HOUR", 10),

@@ -196,12 +196,41 @@ def reset() -> None:
     for factory in (bound_settings, application_store, rollout_store, licence_store,
                     licence_reader, once_store, rate_limiter, pointer_store, work_lists,
                     sms_notifier, file_store, seal_signer, seal_public_keys, nightly_queue,
-                    sms_queue, payment_store, _botocore_session):
+                    sms_queue, status_list_queue, payment_store, _botocore_session):
         factory.cache_clear()
     get_settings.cache_clear()
 
 
 SMS_QUEUE = "rukhsa-sms"
+STATUS_LIST_QUEUE = "rukhsa-status-list"
+
+
+@lru_cache(maxsize=1)
+def status_list_queue() -> DelayQueue:
+    """The status list's debounced rebuild requests (the `status_list_worker`)."""
+    from chalicelib.adapters.sqs_queue import SqsDelayQueue
+
+    settings = bound_settings()
+    sqs = aws_client("sqs", region_name=settings.region)
+    url = settings.status_list_queue_url or \
+        sqs.get_queue_url(QueueName=f"{settings.table_prefix}{STATUS_LIST_QUEUE}")["QueueUrl"]
+    return SqsDelayQueue(sqs, url)
+
+
+def status_list_ports():
+    from chalicelib.adapters.listed_licences import DynamoListedLicences
+    from chalicelib.usecases.status_list import StatusListPorts
+
+    bound_settings()
+    return StatusListPorts(listed=DynamoListedLicences(), signer=seal_signer(),
+                           files=file_store(), codes=catalogue().seal_codes, clock=clock)
+
+
+def status_changed() -> Callable[[], bool]:
+    """What a licence's status change calls: a debounced request to rebuild the status list."""
+    from chalicelib.usecases.status_list import request_rebuild
+
+    return lambda: request_rebuild(once_store(), status_list_queue(), clock())
 
 
 @lru_cache(maxsize=1)

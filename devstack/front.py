@@ -190,6 +190,7 @@ class Front:
                  image_origins: tuple[str, ...] = (), host: str = "127.0.0.1") -> None:
         mimetypes.add_type("application/javascript", ".js")
         mimetypes.add_type("text/css", ".css")
+        mimetypes.add_type("application/manifest+json", ".webmanifest")  # the inspector's PWA
         handler = _handler(upstream, web_root, content_security_policy(image_origins))
         self.server = ThreadingHTTPServer((host, port), handler)
         self.server.daemon_threads = True

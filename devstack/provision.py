@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from infra.resources import (SEAL_KEY_SPEC, SEAL_KEY_USAGE, SMS_ATTRIBUTES, TABLES, Table)
 
-QUEUES = ("rukhsa-nightly", "rukhsa-sms")
+QUEUES = ("rukhsa-nightly", "rukhsa-sms", "rukhsa-status-list")
 
 
 def table_request(table: Table, name: str) -> dict[str, Any]:
@@ -25,7 +25,8 @@ def table_request(table: Table, name: str) -> dict[str, Any]:
             "IndexName": index.name,
             "KeySchema": [{"AttributeName": index.hash_key, "KeyType": "HASH"}] + (
                 [{"AttributeName": index.range_key, "KeyType": "RANGE"}] if index.range_key else []),
-            "Projection": {"ProjectionType": index.projection},
+            "Projection": {"ProjectionType": index.projection,
+                           **({"NonKeyAttributes": list(index.include)} if index.include else {})},
         } for index in table.indexes]
     if table.stream:
         request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": table.stream}

@@ -35,7 +35,7 @@ def stream_handlers(app_module: ModuleType) -> dict[str, Callable[[dict, Any], A
             if hasattr(app_module, name)}
 
 
-QUEUE_HANDLER_NAMES = {"rukhsa-sms": "sms_sender"}
+QUEUE_HANDLER_NAMES = {"rukhsa-sms": "sms_sender", "rukhsa-status-list": "status_list_worker"}
 
 
 def start_queue_pump(app_module: ModuleType, table_prefix: str, stopping: "threading.Event",

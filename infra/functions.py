@@ -11,6 +11,7 @@ from dataclasses import dataclass
 # Queue keys name the SQS queues the app declares with `@app.on_sqs_message(queue=...)`.
 NIGHTLY_QUEUE = "rukhsa-nightly"
 SMS_QUEUE = "rukhsa-sms"
+STATUS_LIST_QUEUE = "rukhsa-status-list"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         # config: admins set the rollout (back office); reports read its counters.
         writes=("applications", "licences", "payments", "once", "config"),
         appends=("audit",),
-        sends_to=(SMS_QUEUE,),
+        # the status list queue: a suspension asks for a rebuild (debounced).
+        sends_to=(SMS_QUEUE, STATUS_LIST_QUEUE),
         reads_public_key=True,
         files="readwrite",
         gateway_secrets=True,
@@ -96,7 +98,7 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         writes=("licences", "once"),
         appends=("audit",),
         consumes=NIGHTLY_QUEUE,
-        sends_to=(NIGHTLY_QUEUE, SMS_QUEUE),
+        sends_to=(NIGHTLY_QUEUE, SMS_QUEUE, STATUS_LIST_QUEUE),
         timeout_seconds=300,
     ),
     # Every 15 minutes: ask the gateways about payments still pending (Query by-pending), and
@@ -117,6 +119,25 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         sends_sms=True,
         timeout_seconds=30,
     ),
+    # Every 15 minutes: build the signed status list from the sparse by-status index (Query),
+    # sign it with the seal key (kms:Sign) and put it in the files bucket.
+    "status_list": FunctionAccess(
+        reads=("licences",),
+        signs_seals=True,
+        files="readwrite",
+        memory_mb=512,
+        timeout_seconds=120,
+    ),
+    # The debounced rebuild after a status change: frees the claim in `once`, then builds.
+    "status_list_worker": FunctionAccess(
+        reads=("licences",),
+        writes=("once",),
+        consumes=STATUS_LIST_QUEUE,
+        signs_seals=True,
+        files="readwrite",
+        memory_mb=512,
+        timeout_seconds=120,
+    ),
 }
 
 # Queue name -> (visibility timeout seconds, receives before the dead-letter queue).
@@ -126,6 +147,7 @@ QUEUES: dict[str, tuple[int, int]] = {
     # The outbox re-queues held and refused messages as new messages (DelaySeconds ≤ 900), so
     # only a message whose last attempt failed (or a crashing worker) reaches the DLQ.
     SMS_QUEUE: (6 * FUNCTIONS["sms_sender"].timeout_seconds, 6),
+    STATUS_LIST_QUEUE: (6 * FUNCTIONS["status_list_worker"].timeout_seconds, 3),
 }
 
 

@@ -14,6 +14,7 @@ class Index:
     hash_key: str
     range_key: str | None = None
     projection: str = "ALL"
+    include: tuple[str, ...] = ()  # the non-key attributes of an INCLUDE projection
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ TABLES: tuple[Table, ...] = (
         logical_name="licences",
         hash_key="number",
         attributes={"number": "S", "holder": "S", "valid_until": "S", "accruing_shard": "S",
-                    "district": "S", "fined_district": "S"},
+                    "district": "S", "fined_district": "S", "status_shard": "S"},
         indexes=(
             Index("by-holder", "holder", "number"),
             Index("by-expiry", "valid_until", "number"),
@@ -50,6 +51,9 @@ TABLES: tuple[Table, ...] = (
             Index("by-district", "district", "number"),
             # Sparse: only licences that carry a fine (the applications report's fine totals).
             Index("by-fined-district", "fined_district", "number"),
+            # Sparse: only licences not simply active (the signed status list, docs/status-list.md).
+            Index("by-status", "status_shard", "number", projection="INCLUDE",
+                  include=("status", "superseded_by")),
         ),
         # No stream: nothing reacts to licence changes (issuance listens to applications).
     ),

@@ -197,6 +197,7 @@ class RukhsaStack(Stack):
                 partition_key=attribute(index.hash_key),
                 sort_key=attribute(index.range_key) if index.range_key else None,
                 projection_type=dynamodb.ProjectionType[index.projection],
+                non_key_attributes=list(index.include) or None,
             )
         return table
 
@@ -565,6 +566,7 @@ class RukhsaStack(Stack):
             "COGNITO_AUDIENCE": self.user_pool_client.user_pool_client_id,
             "NIGHTLY_QUEUE_URL": self.queues["rukhsa-nightly"].queue_url,
             "SMS_QUEUE_URL": self.queues["rukhsa-sms"].queue_url,
+            "STATUS_LIST_QUEUE_URL": self.queues["rukhsa-status-list"].queue_url,
             # app.py reads these when it is imported, in every function.
             **{variable: self.tables[logical].table_stream_arn
                for logical, variable in STREAM_ENV.items()},

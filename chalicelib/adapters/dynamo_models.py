@@ -6,7 +6,7 @@ from functools import lru_cache
 from pynamodb.attributes import (BooleanAttribute, JSONAttribute, NumberAttribute,
                                  UnicodeAttribute, VersionAttribute)
 from pynamodb.connection import Connection
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from chalicelib.settings import Settings
@@ -171,6 +171,18 @@ class LicencesAccruing(_Index):
     number = UnicodeAttribute(range_key=True)
 
 
+class LicencesListed(_Index):
+    """Sparse: only licences that are not simply active carry status_shard (the status list).
+    It projects the two attributes the list needs, not the whole licence."""
+
+    class Meta:
+        index_name = "by-status"
+        projection = IncludeProjection(["status", "superseded_by"])
+
+    status_shard = UnicodeAttribute(hash_key=True)
+    number = UnicodeAttribute(range_key=True)
+
+
 class LicencesByDistrict(_Index):
     class Meta:
         index_name = "by-district"
@@ -218,6 +230,7 @@ class LicenceModel(Model):
     renewals = JSONAttribute(null=True)
     superseded_by = UnicodeAttribute(null=True)
     accruing_shard = UnicodeAttribute(null=True)
+    status_shard = UnicodeAttribute(null=True)
     fined_district = UnicodeAttribute(null=True)
     fines_capped = BooleanAttribute(null=True)
     accrues_late_fines = BooleanAttribute(null=True)
@@ -225,6 +238,7 @@ class LicenceModel(Model):
     by_holder = LicencesByHolder()
     by_expiry = LicencesByExpiry()
     by_accruing = LicencesAccruing()
+    by_status = LicencesListed()
     by_district = LicencesByDistrict()
     by_fined_district = LicencesFined()
 

@@ -36,6 +36,7 @@ def to_model(licence: Licence) -> LicenceModel:
         sms=dict(licence.sms) or None, status_reason=licence.status_reason or None,
         renewals=[dict(r) for r in licence.renewals] or None,
         superseded_by=licence.superseded_by or None, accruing_shard=licence.accruing_shard,
+        status_shard=licence.status_shard,
         fined_district=licence.district if licence.fines else None,
         fines_capped=licence.fines_capped or None,
         accrues_late_fines=licence.accrues_late_fines or None)

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from typing import Any, Optional
 
-from chalicelib.api.routes import HTML, OPERATIONS, REDIRECT, RESPONSES, Operation
+from chalicelib.api.routes import HTML, JOSE, OPERATIONS, REDIRECT, RESPONSES, Operation
 
 REF = "#/components/schemas/{model}"
 TITLE = "Rukhsa — رخصة: Alexandria electronic licences API"
@@ -31,7 +31,8 @@ ERROR_DESCRIPTIONS = {
     502: "تعذر الوصول لبوابة الدفع / The payment gateway failed to answer",
     503: "الخدمة مشغولة / Busy: retry after Retry-After seconds",
 }
-SUCCESS_DESCRIPTIONS = {200: "OK", 201: "Created", 202: "Accepted", 302: "Redirect"}
+SUCCESS_DESCRIPTIONS = {200: "OK", 201: "Created", 202: "Accepted", 302: "Redirect",
+                        304: "Not Modified"}
 
 
 def _model(reference: str) -> type:
@@ -45,7 +46,7 @@ def _models() -> tuple[list[type], list[type]]:
     responses = [_model("Error")]
     for op in OPERATIONS:
         for body in op.responses.values():
-            if body not in (None, HTML, REDIRECT):
+            if body not in (None, HTML, JOSE, REDIRECT):
                 responses.append(_model(body))
     return requests, list(dict.fromkeys(responses))
 
@@ -77,6 +78,9 @@ def _headers(op: Operation, status: int) -> Optional[dict[str, Any]]:
     if status == 302:
         headers["Location"] = {"description": "The verification page",
                                "schema": {"type": "string"}}
+    if op.extra.get("etag") and status in (200, 304):
+        headers["ETag"] = {"description": "The list's version; send it back in If-None-Match",
+                           "schema": {"type": "string"}}
     if op.authenticated:
         headers["Cache-Control"] = {"$ref": "#/components/headers/PrivateNoStore"}
     return headers or None
@@ -91,6 +95,10 @@ def _success(op: Operation, status: int, body: Optional[str], head: bool) -> dic
         return answer
     if body == HTML:
         answer["content"] = {"text/html": {"schema": {"type": "string"}}}
+        return answer
+    if body == JOSE:
+        answer["content"] = {JOSE: {"schema": {"type": "string", "description":
+                                              "A JWS, compact serialisation (ES256)"}}}
         return answer
     content = {"application/json": {"schema": {"$ref": REF.format(model=_model(body).__name__)}}}
     if op.extra.get("html_too"):

@@ -19,6 +19,7 @@ BACKOFFICE_SCHEMAS = "chalicelib.api.backoffice_schemas"
 RESPONSES = "chalicelib.api.responses"
 HTML = "text/html"  # a response body that is an HTML page, not a model
 REDIRECT = "redirect"  # a response with a Location header and no body
+JOSE = "application/jose"  # a response body that is a JWS in compact serialisation (RFC 7515)
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,11 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("getSealKeys", "GET", "/v1/keys", PUBLIC,
               "مفاتيح التحقق / The public seal verification keys as a JWK Set (RFC 7517)",
               "verification", {200: "JwkSet"}),
+    Operation("getStatusList", "GET", "/v1/status-list", PUBLIC,
+              "قائمة حالة التراخيص الموقعة / The signed status list: every licence that is not "
+              "simply active, for offline verifiers (docs/status-list.md); ETag and "
+              "If-None-Match answer 304", "verification", {200: JOSE, 304: None}, (404, STORE),
+              extra={"etag": True}),
 )
 
 OPERATION_BY_ID: Mapping[str, Operation] = {op.operation_id: op for op in OPERATIONS}

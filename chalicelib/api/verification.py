@@ -83,3 +83,21 @@ def keys():
 
     return json_response(public_jwk_set(seal_public_keys()),
                          headers={"Cache-Control": KEYS_CACHE_CONTROL})
+
+
+STATUS_LIST_CACHE_CONTROL = "public, max-age=60"  # a suspension reaches verifiers within minutes
+
+
+@route(verification_api, "getStatusList")
+def status_list():
+    """The signed status list as published by its builder (docs/status-list.md)."""
+    from chalicelib.usecases.status_list import published_status_list
+    from chalicelib.wiring import file_store
+
+    body, etag = published_status_list(file_store())
+    headers = {"Cache-Control": STATUS_LIST_CACHE_CONTROL, "ETag": etag}
+    asked = (verification_api.current_request.headers or {}).get("if-none-match", "")
+    if etag in [tag.strip().removeprefix("W/") for tag in asked.split(",")]:
+        return Response(body="", status_code=304, headers=headers)
+    return Response(body=body.decode("ascii"), status_code=200,
+                    headers={"Content-Type": "application/jose", **headers})

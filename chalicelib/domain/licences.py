@@ -25,6 +25,7 @@ LICENCE_TRANSITIONS: Mapping[tuple[str, str], str] = {
     (ACTIVE, "expire"): EXPIRED,
 }
 ACCRUING_SHARDS = 16
+STATUS_SHARDS = 16  # the sparse by-status index (the signed status list's builder)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,14 @@ class Licence:
                 and not self.fines_capped:
             return f"ACCRUING#{parse_number(self.number).sequence % ACCRUING_SHARDS:02d}"
         return None
+
+    @property
+    def status_shard(self) -> Optional[str]:
+        """Set only while the licence is not simply active (suspended, revoked, expired or
+        superseded): the sparse index the status list is built from (docs/status-list.md)."""
+        if self.status == ACTIVE and not self.superseded_by:
+            return None
+        return f"LISTED#{parse_number(self.number).sequence % STATUS_SHARDS:02d}"
 
     def valid_until_date(self) -> date:
         return date.fromisoformat(self.valid_until)

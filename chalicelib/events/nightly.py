@@ -35,6 +35,8 @@ def on_task_messages(event: Any) -> dict:
         if continuation is not None:
             wiring.nightly_queue().send_all([continuation.as_message()])
         totals.add(stats)
+        if stats.expired:  # expired licences join the signed status list (debounced rebuild)
+            wiring.status_changed()()
         logger.info("night task done", extra={**task.as_message(), **stats.as_dict(),
                                               "continued": continuation is not None})
     return totals.as_dict()

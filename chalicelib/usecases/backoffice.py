@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from chalicelib.authorization import authorize, district_in_scope
 from chalicelib.domain import backoffice, reports, validation
@@ -287,9 +287,12 @@ LICENCE_NOTICES = {"suspend": notices.LICENCE_SUSPENDED, "revoke": notices.LICEN
 
 def change_licence(number: str, action: str, reason: Optional[str], caller: Principal,
                    licences: LicenceStore, now: datetime,
-                   notifications: Notifications) -> Licence:
+                   notifications: Notifications,
+                   status_changed: Callable[[], object]) -> Licence:
     """Suspend, revoke or reinstate; the holder is told once the change is saved (no licences
-    stream exists: the saved version names the occurrence, so a message per change)."""
+    stream exists: the saved version names the occurrence, so a message per change); then
+    `status_changed()` asks for the signed status list to be rebuilt (debounced), so offline
+    verifiers learn of it within a minute."""
     licence = readable_licence(number, caller, licences, "licence.change_status")
     text = _reason(reason, required=True)
     changed = change_status(licence, action, text)
@@ -300,6 +303,7 @@ def change_licence(number: str, action: str, reason: Optional[str], caller: Prin
     saved = licences.save(changed, [record])
     notifications.notify(f"licstatus#{saved.number}#{saved.version}", notices.SMS,
                          saved.holder_mobile, LICENCE_NOTICES[action], {"number": saved.number})
+    status_changed()
     return saved
 
 

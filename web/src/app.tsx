@@ -3,7 +3,7 @@ import { t, setLocale, useLocale } from "./i18n";
 import { signOut, useSession } from "./lib/session";
 
 // Every page is its own chunk: a citizen's first load is the shell plus one page. The staff
-// console (/staff) and the inspector (/inspect) will be lazy routes here too, never in the shell.
+// console (/staff) will be a lazy route here too and the inspector (/inspect) is one: never in the shell.
 const Directory = lazy(() => import("./pages/Directory"));
 const ServicePage = lazy(() => import("./pages/ServicePage"));
 const SignIn = lazy(() => import("./pages/SignIn"));
@@ -15,6 +15,8 @@ const PaymentReturn = lazy(() => import("./pages/PaymentReturn"));
 const Licences = lazy(() => import("./pages/Licences"));
 const LicencePage = lazy(() => import("./pages/LicencePage"));
 const NotFound = lazy(() => import("./pages/NotFound"));
+// The inspector's app (issue 17): its own chunk, catalogue and CSS; installable under /inspect.
+const Inspector = lazy(() => import("./inspect/Inspector"));
 
 // Links the app routes itself: its own pages. The API's pages (the verification page, the
 // sandbox checkout) and absolute URLs are left to the browser.
@@ -76,6 +78,7 @@ export function App() {
             <Route path="/payments/return" component={PaymentReturn} />
             <Route path="/licences" component={Licences} />
             <Route path="/licences/:number" component={LicencePage} />
+            <Route path="/inspect" component={Inspector} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

@@ -1,0 +1,92 @@
+"""Build, sign and publish the status list; ask for a rebuild when a licence's status changes.
+
+The list is rebuilt on a schedule (app.py) and, debounced, soon after any status change: the
+change claims one short lease in the `once` table and, if it won the claim, sends one delayed
+message; every other change in that window finds the lease held and sends nothing. The worker
+gives the lease back *before* it reads the index, so a change made while it builds claims anew
+and is picked up by the next build rather than lost (docs/status-list.md, "Freshness").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from chalicelib.domain.catalogue import SealCodes
+from chalicelib.domain.licences import STATUS_SHARDS
+from chalicelib.domain.status_list import MEDIA_TYPE, entries_from, sign_status_list
+from chalicelib.observability import logger
+from chalicelib.ports import DelayQueue, FileStore, ListedLicences, OnceStore, SealSigner
+
+STATUS_LIST_KEY = "status-list/v1/current.jws"
+VALIDITY = timedelta(hours=36)  # signed validity; the app's own maximum age is shorter
+REBUILD_DELAY_SECONDS = 20  # gathers a burst of changes into one rebuild
+REBUILD_LEASE_SECONDS = 120  # a lost message frees the claim after this, so a later change re-asks
+REBUILD_CLAIM = "status-list#rebuild"
+REBUILD_TASK = {"task": "rebuild-status-list"}
+
+
+@dataclass(frozen=True)
+class StatusListPorts:
+    listed: ListedLicences
+    signer: SealSigner
+    files: FileStore
+    codes: SealCodes
+    clock: Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Published:
+    issued_at: datetime
+    entries: int
+    size_bytes: int
+
+
+def shards() -> list[str]:
+    return [f"LISTED#{n:02d}" for n in range(STATUS_SHARDS)]
+
+
+def build_status_list(ports: StatusListPorts) -> tuple[str, int]:
+    """The signed list (JWS compact text) of every listed licence, and how many it lists."""
+    statuses = entries_from(row for shard in shards() for row in ports.listed.listed(shard))
+    issued_at = ports.clock().replace(microsecond=0)
+    return sign_status_list(statuses, issued_at, VALIDITY, ports.signer, ports.codes), \
+        len(statuses)
+
+
+def publish_status_list(ports: StatusListPorts) -> Published:
+    text, entries = build_status_list(ports)
+    body = text.encode("ascii")
+    ports.files.put(STATUS_LIST_KEY, body, MEDIA_TYPE)
+    published = Published(issued_at=ports.clock(), entries=entries, size_bytes=len(body))
+    logger.info("status list published", extra={"entries": entries, "bytes": len(body)})
+    return published
+
+
+def published_status_list(files: FileStore) -> tuple[bytes, str]:
+    """The last published list and its ETag (a strong validator: a digest of its bytes)."""
+    import hashlib
+
+    from chalicelib.errors import NotFound
+
+    try:
+        body = files.get(STATUS_LIST_KEY)
+    except NotFound as missing:
+        raise NotFound(code="status_list_not_published",
+                       message_en="the status list has not been published yet",
+                       message_ar="لم تنشر قائمة حالة التراخيص بعد") from missing
+    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def request_rebuild(once: OnceStore, queue: DelayQueue, now: datetime) -> bool:
+    """Ask for one rebuild soon; True if this call asked (False: one is already on its way)."""
+    if not once.claim(REBUILD_CLAIM, now, REBUILD_LEASE_SECONDS):
+        return False
+    queue.send(REBUILD_TASK, delay_seconds=REBUILD_DELAY_SECONDS)
+    return True
+
+
+def rebuild_requested(once: OnceStore, ports: StatusListPorts) -> Published:
+    """The delayed message's work: free the claim first, then build (see the module doc)."""
+    once.release(REBUILD_CLAIM)
+    return publish_status_list(ports)
