@@ -104,11 +104,11 @@ class LocalStack:
         from devstack.streams import StreamPump
 
         stopping = threading.Event()
-        pump = StreamPump(stream_handlers(app_module), stream_arns)
+        pump = StreamPump(stream_handlers(app_module), stream_arns, env["TABLE_PREFIX"],
+                          on_failure=lambda e: log(f"stream handler failed: {e!r}"))
         pump_thread = threading.Thread(
             target=pump.run_forever, args=(stopping.is_set,),
-            kwargs={"on_error": lambda e: log(f"stream handler failed, will retry: {e!r}")},
-            daemon=True)
+            kwargs={"on_error": lambda e: log(f"stream pump failed: {e!r}")}, daemon=True)
         pump_thread.start()
         queue_thread = start_queue_pump(app_module, env["TABLE_PREFIX"], stopping, log)
         same_ports = (public, emulator_port) == (configured_public_port, configured_emulator_port)

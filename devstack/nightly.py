@@ -19,13 +19,11 @@ import os
 import sys
 from dataclasses import replace
 from datetime import date, datetime, timezone
-from typing import Mapping
 
-from devstack.config import ROOT, local_environment
+from devstack.config import ROOT
+from devstack.targets import TargetError, add_target_arguments, target_environment
 
-
-class TargetError(ValueError):
-    """The command line and the environment do not name one place to run the night."""
+__all__ = ["TargetError", "main", "parse_args", "target_environment"]
 
 
 def progress_bar(done: int, total: int, stats, width: int = 30) -> None:
@@ -36,31 +34,11 @@ def progress_bar(done: int, total: int, stats, width: int = 30) -> None:
     print(line, end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
-def target_environment(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, str]:
-    """The settings to run with, from exactly one explicit target; TargetError otherwise."""
-    if args.local:
-        return {**environ, **local_environment()}
-    if args.endpoint:
-        return {**environ, "AWS_ENDPOINT_URL": args.endpoint}
-    if environ.get("AWS_ENDPOINT_URL"):
-        raise TargetError(f"--stage {args.stage} runs against AWS, but AWS_ENDPOINT_URL is set "
-                          f"({environ['AWS_ENDPOINT_URL']}): unset it, or pass --endpoint")
-    if environ.get("STAGE") != args.stage:
-        raise TargetError(f"--stage {args.stage}: export that stage's settings first "
-                          f"(the environment says STAGE={environ.get('STAGE') or 'nothing'})")
-    return dict(environ)
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--date", required=True, type=date.fromisoformat,
                         help="the Cairo business date of the night to run (YYYY-MM-DD)")
-    target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--local", action="store_true",
-                        help="the local stack's emulator and settings (.chalice/config.json)")
-    target.add_argument("--stage", help="an AWS stage; its settings exported in the environment")
-    target.add_argument("--endpoint", help="an AWS-compatible endpoint URL; settings from the "
-                                           "environment")
+    add_target_arguments(parser)
     parser.add_argument("--workers", type=int, default=8)
     return parser.parse_args(argv)
 

@@ -1,14 +1,14 @@
 """Create in the emulator what infra/ creates in AWS, from the same definitions."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
 
-from infra.resources import (SEAL_KEY_SPEC, SEAL_KEY_USAGE, SMS_ATTRIBUTES, TABLES, Table)
-
-QUEUES = ("rukhsa-nightly", "rukhsa-sms", "rukhsa-status-list")
+from infra.resources import (EVENT_SOURCES, SEAL_KEY_SPEC, SEAL_KEY_USAGE, SMS_ATTRIBUTES, TABLES,
+                             Table)
 
 
 def table_request(table: Table, name: str) -> dict[str, Any]:
@@ -51,10 +51,31 @@ def provision(table_prefix: str, bucket: str, seal_alias: str) -> dict[str, str]
     _bucket(bucket)
     _seal_key(seal_alias)
     boto3.client("sns").set_sms_attributes(attributes=SMS_ATTRIBUTES)
-    sqs = boto3.client("sqs")
-    for queue in QUEUES:
-        sqs.create_queue(QueueName=f"{table_prefix}{queue}")
+    _queues(table_prefix)
     return streams
+
+
+def _queues(table_prefix: str) -> None:
+    """One dead-letter queue per event source; the app's queues redrive to theirs after the
+    same number of receives as in AWS (infra/resources.py EVENT_SOURCES)."""
+    sqs = boto3.client("sqs")
+    for source in EVENT_SOURCES:
+        dlq_url = sqs.create_queue(QueueName=f"{table_prefix}{source.dead_letter_queue}")["QueueUrl"]
+        if not source.queue:
+            continue  # a stream's dead letters are written by the local stream pump
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+        redrive = {"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
+                                                "maxReceiveCount": str(source.max_retries)})}
+        name = f"{table_prefix}{source.queue}"
+        try:
+            sqs.create_queue(QueueName=name, Attributes=redrive)
+        except ClientError as error:  # made by an older provisioner, without the policy
+            if error.response["Error"]["Code"] not in ("QueueAlreadyExists",
+                                                       "QueueNameExists"):
+                raise
+            url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+            sqs.set_queue_attributes(QueueUrl=url, Attributes=redrive)
 
 
 def _bucket(bucket: str) -> None:

@@ -2,7 +2,10 @@
 
 moto keeps queues but never invokes consumers; this pump receives messages and calls the
 handler with a Lambda-shaped SQS event, one message per call (the app's batch size is 1).
-A handler that raises leaves its message on the queue, as Lambda does (it becomes visible again).
+A handler that raises leaves its message on the queue, as Lambda does; here it is visible again
+at once (not after the visibility timeout), and the queue's redrive policy, provisioned from
+infra/resources.py EVENT_SOURCES as in AWS, moves it to the dead-letter queue after the same
+number of receives.
 """
 from __future__ import annotations
 
@@ -18,9 +21,12 @@ Handler = Callable[[dict, Any], Any]
 
 
 class QueuePump:
-    def __init__(self, handlers: Mapping[str, Handler], table_prefix: str) -> None:
+    def __init__(self, handlers: Mapping[str, Handler], table_prefix: str,
+                 on_failure: Callable[[Exception], None] = lambda error: None) -> None:
         """`handlers` by queue name (without the stage prefix), e.g. {"rukhsa-sms": app.sms_sender}."""
         self._sqs = boto3.client("sqs")
+        self._on_failure = on_failure
+        self.failures = 0
         self._queues = {}
         for name, handler in handlers.items():
             url = self._sqs.get_queue_url(QueueName=f"{table_prefix}{name}")["QueueUrl"]
@@ -39,7 +45,14 @@ class QueuePump:
                 if not messages:
                     break
                 message = messages[0]
-                handler({"Records": [lambda_record(message, arn)]}, LambdaContext())
+                try:
+                    handler({"Records": [lambda_record(message, arn)]}, LambdaContext())
+                except Exception as error:  # as Lambda: the message is received again
+                    self.failures += 1
+                    self._on_failure(error)
+                    self._sqs.change_message_visibility(
+                        QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+                    continue
                 self._sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
                 handled += 1
         return handled

@@ -35,7 +35,8 @@ def stream_handlers(app_module: ModuleType) -> dict[str, Callable[[dict, Any], A
             if hasattr(app_module, name)}
 
 
-QUEUE_HANDLER_NAMES = {"rukhsa-sms": "sms_sender", "rukhsa-status-list": "status_list_worker"}
+QUEUE_HANDLER_NAMES = {"rukhsa-sms": "sms_sender", "rukhsa-status-list": "status_list_worker",
+                       "rukhsa-nightly": "nightly_worker"}
 
 
 def start_queue_pump(app_module: ModuleType, table_prefix: str, stopping: "threading.Event",
@@ -47,11 +48,11 @@ def start_queue_pump(app_module: ModuleType, table_prefix: str, stopping: "threa
                 if hasattr(app_module, name)}
     if not handlers:
         return None
-    pump = QueuePump(handlers, table_prefix)
+    pump = QueuePump(handlers, table_prefix,
+                     on_failure=lambda e: log(f"queue handler failed, will retry: {e!r}"))
     thread = threading.Thread(
         target=pump.run_forever, args=(stopping.is_set,),
-        kwargs={"on_error": lambda e: log(f"queue handler failed, will retry: {e!r}")},
-        daemon=True)
+        kwargs={"on_error": lambda e: log(f"queue pump failed: {e!r}")}, daemon=True)
     thread.start()
     return thread
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from infra.resources import EVENT_SOURCES
+
 # Queue keys name the SQS queues the app declares with `@app.on_sqs_message(queue=...)`.
 NIGHTLY_QUEUE = "rukhsa-nightly"
 SMS_QUEUE = "rukhsa-sms"
@@ -140,14 +142,18 @@ FUNCTIONS: dict[str, FunctionAccess] = {
     ),
 }
 
-# Queue name -> (visibility timeout seconds, receives before the dead-letter queue).
+_RECEIVES = {source.queue: source.max_retries for source in EVENT_SOURCES if source.queue}
+
+# Queue name -> (visibility timeout seconds, receives before the dead-letter queue; the receives
+# are infra/resources.py EVENT_SOURCES', shared with the local stack).
 QUEUES: dict[str, tuple[int, int]] = {
     # AWS asks for a visibility timeout of at least six times the consumer's timeout.
-    NIGHTLY_QUEUE: (6 * FUNCTIONS["nightly_worker"].timeout_seconds, 3),
+    NIGHTLY_QUEUE: (6 * FUNCTIONS["nightly_worker"].timeout_seconds, _RECEIVES[NIGHTLY_QUEUE]),
     # The outbox re-queues held and refused messages as new messages (DelaySeconds ≤ 900), so
     # only a message whose last attempt failed (or a crashing worker) reaches the DLQ.
-    SMS_QUEUE: (6 * FUNCTIONS["sms_sender"].timeout_seconds, 6),
-    STATUS_LIST_QUEUE: (6 * FUNCTIONS["status_list_worker"].timeout_seconds, 3),
+    SMS_QUEUE: (6 * FUNCTIONS["sms_sender"].timeout_seconds, _RECEIVES[SMS_QUEUE]),
+    STATUS_LIST_QUEUE: (6 * FUNCTIONS["status_list_worker"].timeout_seconds,
+                        _RECEIVES[STATUS_LIST_QUEUE]),
 }
 
 

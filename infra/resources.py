@@ -84,5 +84,66 @@ SMS_ATTRIBUTES = {"DefaultSMSType": "Transactional", "MonthlySpendLimit": "100"}
 ROLES = ("citizen", "officer", "clerk", "admin")
 
 
+@dataclass(frozen=True)
+class EventSource:
+    """A stream or queue that triggers a function, and where what keeps failing ends up.
+
+    The stack sets these numbers on the Lambda event source mappings (streams) and the queues'
+    redrive policies; the local stack's pumps (devstack/streams.py, devstack/queues.py) apply
+    the same numbers, so a test sees a poison record land where it would in AWS.
+    """
+
+    name: str
+    """The runbook's SOURCE argument (`python -m devstack.deadletters ... show NAME`)."""
+    table: str | None = None
+    """A table whose DynamoDB stream is the source (logical name)."""
+    queue: str | None = None
+    """An SQS queue that is the source (its name without a stage prefix)."""
+    max_retries: int = 0
+    """Streams: retries of a failing batch (MaximumRetryAttempts). Queues: receives before the
+    message is moved to the dead-letter queue (the redrive policy's maxReceiveCount)."""
+    max_record_age_seconds: int = 0
+    """Streams only: a record older than this is not retried (MaximumRecordAgeInSeconds)."""
+    bisect_on_error: bool = False
+    """Streams only: a failing batch is split in two and each half retried, so one poison
+    record ends up alone in the dead-letter queue and the rest of its batch is processed."""
+
+    @property
+    def dead_letter_queue(self) -> str:
+        return f"rukhsa-{self.name}-dlq"
+
+
+# A failing stream record blocks its shard while it is retried: five retries after bisecting down
+# to the one record is enough for anything transient (each AWS call inside an attempt is already
+# retried by botocore, version conflicts by retry_on_conflict), and an hour's age bounds the
+# block. The dead-letter message only points into the stream (24 h retention): the hour leaves
+# 23 hours to redrive, and the sweeper catches a stalled paid application within minutes anyway.
+STREAM_RETRIES = 5
+STREAM_MAX_RECORD_AGE_SECONDS = 3600
+
+EVENT_SOURCES: tuple[EventSource, ...] = (
+    EventSource("applications", table="applications", max_retries=STREAM_RETRIES,
+                max_record_age_seconds=STREAM_MAX_RECORD_AGE_SECONDS, bisect_on_error=True),
+    EventSource("payments", table="payments", max_retries=STREAM_RETRIES,
+                max_record_age_seconds=STREAM_MAX_RECORD_AGE_SECONDS, bisect_on_error=True),
+    # A night task is idempotent and re-run by hand with the nightly runbook command: three
+    # receives (each up to the worker's 5-minute timeout) and it is a dead letter before dawn.
+    EventSource("nightly", queue="rukhsa-nightly", max_retries=3),
+    # The notification outbox re-queues held and refused messages itself (new messages with a
+    # delay), so a receive that fails is an unexpected error: six receives, then the DLQ.
+    EventSource("sms", queue="rukhsa-sms", max_retries=6),
+    # A status-list rebuild is idempotent (the whole list, signed again): three receives.
+    EventSource("status-list", queue="rukhsa-status-list", max_retries=3),
+)
+
+
+def event_source(name: str) -> EventSource:
+    """The source named `name` (a runbook argument); KeyError when there is none."""
+    for source in EVENT_SOURCES:
+        if source.name == name:
+            return source
+    raise KeyError(name)
+
+
 def table(logical_name: str) -> Table:
     return next(t for t in TABLES if t.logical_name == logical_name)

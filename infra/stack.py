@@ -45,8 +45,10 @@ from infra.resources import (
     ROLES,
     SEAL_KEY_SPEC,
     SEAL_KEY_USAGE,
+    EVENT_SOURCES,
     SMS_ATTRIBUTES,
     TABLES,
+    EventSource,
     Table,
 )
 
@@ -334,31 +336,45 @@ class RukhsaStack(Stack):
 
     # ---- SQS ------------------------------------------------------------------------------
     def _queues(self) -> tuple[dict[str, sqs.Queue], dict[str, sqs.Queue]]:
+        """The app's queues, and one dead-letter queue per event source (EVENT_SOURCES):
+        a queue's redrive policy and a stream's on-failure destination lead there."""
+        dead = {source.name: self._dead_letter_queue(source) for source in EVENT_SOURCES}
         queues: dict[str, sqs.Queue] = {}
-        dead: dict[str, sqs.Queue] = {}
-        for name, (visibility, max_receives) in QUEUES.items():
-            dlq = sqs.Queue(
-                self, f"{_camel(name)}DeadLetters",
-                queue_name=f"{name}-dlq",
-                encryption=sqs.QueueEncryption.KMS, encryption_master_key=self.data_key,
-                enforce_ssl=True, retention_period=Duration.days(14),
-            )
+        for source in EVENT_SOURCES:
+            if not source.queue:
+                continue
+            visibility, max_receives = QUEUES[source.queue]
             # Named as the app's `@app.on_sqs_message(queue=...)` names it: the app may look it up.
-            queues[name] = sqs.Queue(
-                self, f"{_camel(name)}Queue",
-                queue_name=name,
+            queues[source.queue] = sqs.Queue(
+                self, f"{_camel(source.queue)}Queue",
+                queue_name=source.queue,
                 encryption=sqs.QueueEncryption.KMS, encryption_master_key=self.data_key,
                 enforce_ssl=True,
                 visibility_timeout=Duration.seconds(visibility),
-                dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=max_receives),
-            )
-            dead[name] = dlq
-            self._alarm(
-                f"{_camel(name)}DeadLettersAlarm",
-                dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
-                f"messages in {name}-dlq: they failed {max_receives} times; inspect and redrive",
+                dead_letter_queue=sqs.DeadLetterQueue(queue=dead[source.name],
+                                                      max_receive_count=max_receives),
             )
         return queues, dead
+
+    def _dead_letter_queue(self, source: EventSource) -> sqs.Queue:
+        name = source.dead_letter_queue
+        dlq = sqs.Queue(
+            self, f"{_camel(name.removesuffix('-dlq'))}DeadLetters",
+            queue_name=name,
+            encryption=sqs.QueueEncryption.KMS, encryption_master_key=self.data_key,
+            enforce_ssl=True, retention_period=Duration.days(14),
+        )
+        what = (f"{source.table} stream batches that failed {source.max_retries} retries or "
+                f"aged past {source.max_record_age_seconds} s" if source.table else
+                f"{source.queue} messages received {source.max_retries} times")
+        self._alarm(
+            f"{_camel(name.removesuffix('-dlq'))}DeadLettersAlarm",
+            dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+            f"{name} holds {what}: inspect and redrive with "
+            f"python -m devstack.deadletters --stage {self.config.stage} show {source.name} "
+            "(docs/dead-letters.md)",
+        )
+        return dlq
 
     # ---- Cognito --------------------------------------------------------------------------
     def _user_pool(self) -> tuple[cognito.UserPool, cognito.UserPoolClient]:
@@ -541,16 +557,27 @@ class RukhsaStack(Stack):
     def _point_event_sources(self, cfn: Any, logical_id: str, access: FunctionAccess) -> None:
         """Chalice wrote placeholder stream ARNs and account-relative queue ARNs; use ours."""
         if access.stream:
+            source = self._stream_source(access.stream)
             prefix = f"Properties.Events.{logical_id}DynamodbEventSource.Properties"
             cfn.add_override(f"{prefix}.Stream", self.tables[access.stream].table_stream_arn)
-            cfn.add_override(f"{prefix}.BisectBatchOnFunctionError", True)
-            cfn.add_override(f"{prefix}.MaximumRetryAttempts", 10)
+            cfn.add_override(f"{prefix}.BisectBatchOnFunctionError", source.bisect_on_error)
+            cfn.add_override(f"{prefix}.MaximumRetryAttempts", source.max_retries)
+            cfn.add_override(f"{prefix}.MaximumRecordAgeInSeconds",
+                             source.max_record_age_seconds)
+            # What still fails is described (shard, sequence numbers) in the source's DLQ.
+            cfn.add_override(f"{prefix}.DestinationConfig", {"OnFailure": {
+                "Type": "SQS",
+                "Destination": self.dead_letter_queues[source.name].queue_arn}})
             cfn.add_override(f"{prefix}.StartingPosition", "TRIM_HORIZON")
         if access.consumes:
             prefix = f"Properties.Events.{logical_id}SqsEventSource.Properties"
             cfn.add_override(f"{prefix}.Queue", self.queues[access.consumes].queue_arn)
             cfn.add_override(f"{prefix}.ScalingConfig", {"MaximumConcurrency": 5})
             cfn.add_override(f"{prefix}.FunctionResponseTypes", ["ReportBatchItemFailures"])
+
+    @staticmethod
+    def _stream_source(table: str) -> EventSource:
+        return next(source for source in EVENT_SOURCES if source.table == table)
 
     def _environment(self, access: FunctionAccess) -> dict[str, Any]:
         env: dict[str, Any] = {
@@ -606,6 +633,9 @@ class RukhsaStack(Stack):
             self.data_key.grant_encrypt_decrypt(role)
         if access.stream:
             self.tables[access.stream].grant_stream_read(role)
+            # Lambda sends the on-failure record to the DLQ with the function's role.
+            self.dead_letter_queues[self._stream_source(access.stream).name] \
+                .grant_send_messages(role)
         if access.consumes:
             self.queues[access.consumes].grant_consume_messages(role)
         for queue in access.sends_to:

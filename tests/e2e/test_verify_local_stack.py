@@ -76,7 +76,7 @@ def local_stack(emulator, chromium) -> Iterator[dict]:
         from devstack.run import stream_handlers
         from devstack.streams import StreamPump
 
-        pump = StreamPump(stream_handlers(app_module), stream_arns)
+        pump = StreamPump(stream_handlers(app_module), stream_arns, os.environ["TABLE_PREFIX"])
         yield {"base": f"http://127.0.0.1:{port}", "pump": pump}
     finally:
         api.terminate()

@@ -27,7 +27,8 @@ from typing import Any
 import pytest
 
 from infra.functions import FUNCTIONS, QUEUES, function_name_of_handler
-from infra.resources import FILES_BUCKET_LIFECYCLE_DAYS, ROLES, SEAL_KEY_SPEC, SMS_ATTRIBUTES, TABLES
+from infra.resources import (EVENT_SOURCES, FILES_BUCKET_LIFECYCLE_DAYS, ROLES, SEAL_KEY_SPEC,
+                             SMS_ATTRIBUTES, TABLES)
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
@@ -302,6 +303,44 @@ def test_queue_consumers_read_encrypted_tls_only_queues_with_dead_letters(synth:
     assert len(tls_only) == len(queues)
 
 
+def test_every_event_source_dead_letters_after_bounded_retries(synth: Synth) -> None:
+    """GIVEN EVENT_SOURCES WHEN synthesised THEN each stream source bisects, retries a bounded
+    number of times, drops nothing older than its age but sends it to its own DLQ (which the
+    function may write); each queue redrives to its own DLQ after its receives; every DLQ is
+    encrypted, kept 14 days, and alarmed."""
+    queues = synth.of_type("AWS::SQS::Queue")
+    by_name = {q["Properties"]["QueueName"]: k for k, q in queues.items()}
+    functions = synth.functions()
+    alarmed = {_ref_id(d["Value"]) for a in synth.of_type("AWS::CloudWatch::Alarm").values()
+               for d in a["Properties"].get("Dimensions", [])
+               if d["Name"] == "QueueName"}
+    for source in EVENT_SOURCES:
+        dlq_id = by_name[source.dead_letter_queue]
+        dlq = queues[dlq_id]["Properties"]
+        assert "KmsMasterKeyId" in dlq and dlq["MessageRetentionPeriod"] == 14 * 24 * 3600
+        assert dlq_id in alarmed, source.name
+        if source.queue:
+            policy = queues[by_name[source.queue]]["Properties"]["RedrivePolicy"]
+            assert _ref_id(policy["deadLetterTargetArn"]) == dlq_id
+            assert policy["maxReceiveCount"] == source.max_retries
+            continue
+        consumer = next(name for name, access in FUNCTIONS.items()
+                        if access.stream == source.table)
+        event = next(e for e in functions[consumer]["Properties"]["Events"].values()
+                     if e["Type"] == "DynamoDB")["Properties"]
+        assert event["BisectBatchOnFunctionError"] is True
+        assert event["MaximumRetryAttempts"] == source.max_retries == 5
+        assert event["MaximumRecordAgeInSeconds"] == source.max_record_age_seconds == 3600
+        assert event["DestinationConfig"]["OnFailure"]["Type"] == "SQS"
+        assert event["DestinationConfig"]["OnFailure"]["Destination"] == {
+            "Fn::GetAtt": [dlq_id, "Arn"]}
+        statements = _statements_of_role(synth, _ref_id(functions[consumer]["Properties"]["Role"]))
+        sends = [s for s in statements if "sqs:SendMessage" in _actions([s])]
+        targets = {_ref_id(r) for s in sends
+                   for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])}
+        assert dlq_id in targets, consumer
+
+
 def test_each_function_has_its_own_least_privilege_role(synth: Synth) -> None:
     """GIVEN infra/functions.py WHEN synthesised THEN one role per function; Sign only issuers."""
     functions = synth.functions()
@@ -438,7 +477,7 @@ def test_alarms_watch_every_dead_letter_queue_and_function(synth: Synth) -> None
     alarms = synth.of_type("AWS::CloudWatch::Alarm").values()
     dlq_alarms = [a for a in alarms if a["Properties"].get("Namespace") == "AWS/SQS"]
     error_alarms = [a for a in alarms if a["Properties"].get("MetricName") == "Errors"]
-    assert len(dlq_alarms) == len(QUEUES)
+    assert len(dlq_alarms) == len(EVENT_SOURCES)
     assert len(error_alarms) == len(synth.functions())
     assert all(a["Properties"]["AlarmActions"] for a in alarms)
 

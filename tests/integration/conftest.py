@@ -66,7 +66,7 @@ def stack(emulator, tmp_path_factory) -> Stack:
     from devstack.streams import StreamPump
     from devstack.run import stream_handlers
 
-    pump = StreamPump(stream_handlers(app_module), stream_arns)
+    pump = StreamPump(stream_handlers(app_module), stream_arns, prefix)
     # A project dir with no .chalice config: the test client must not swap our environment.
     client = GatewayClient(app_module.app, project_dir=str(tmp_path_factory.mktemp("noconfig")))
     return Stack(client=client, streams=pump, app=app_module, prefix=prefix)

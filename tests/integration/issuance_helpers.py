@@ -125,3 +125,21 @@ class Crashing:
 class NeverCalled(SmsNotifier):
     def send(self, phone_e164: str, text: str) -> str:
         raise AssertionError("the stream handler must not send SMS itself")
+
+
+class FailingFor:
+    """Wraps the application store: reading the named applications fails while `failing` is set
+    (a fault only some records of a batch meet, as a poison record does)."""
+
+    def __init__(self, store, *application_ids: str) -> None:
+        self._store, self._ids, self.failing, self.calls = store, set(application_ids), True, 0
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def get(self, application_id: str, *args, **kwargs):
+        if application_id in self._ids:
+            self.calls += 1
+            if self.failing:
+                raise RuntimeError(f"poison: {application_id}")
+        return self._store.get(application_id, *args, **kwargs)

@@ -520,7 +520,8 @@ def test_report_stream_applies_a_redelivered_record_once(stack):
     from devstack.streams import StreamPump
     captured = []
     pump = StreamPump({"applications": lambda event, context: captured.extend(event["Records"])},
-                      {"applications": __import__("os").environ["APPLICATIONS_STREAM_ARN"]})
+                      {"applications": __import__("os").environ["APPLICATIONS_STREAM_ARN"]},
+                      stack.prefix)
     pump.pump_until_quiet()
     captured.clear()
     stack.streams.pump_until_quiet()
