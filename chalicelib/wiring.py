@@ -52,7 +52,7 @@ def licence_store() -> LicenceStore:
     from chalicelib.adapters.licence_store import DynamoLicenceStore
 
     bound_settings()
-    return DynamoLicenceStore()
+    return DynamoLicenceStore(accrues_late_fines_by_rule)
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +62,7 @@ def licence_reader() -> LicenceReader:
 
     settings = get_settings()
     return DynamoLicenceReader(aws_client("dynamodb", region_name=settings.region),
-                               settings.table_name("licences"))
+                               settings.table_name("licences"), accrues_late_fines_by_rule)
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +110,7 @@ def work_lists() -> WorkLists:
     from chalicelib.adapters.work_lists import DynamoWorkLists
 
     bound_settings()
-    return DynamoWorkLists()
+    return DynamoWorkLists(accrues_late_fines_by_rule)
 
 
 @lru_cache(maxsize=1)
@@ -175,6 +175,12 @@ def catalogue():
     from chalicelib.domain.catalogue import load_catalogue
 
     return load_catalogue(get_settings().catalogue_dir or None)
+
+
+def accrues_late_fines_by_rule(service_code: str, kind: str) -> bool:
+    """For licences stored without `accrues_late_fines`: the catalogue's rule decides, loaded
+    only when such a licence is read (never on a verification of a newer one)."""
+    return catalogue().accrues_late_fines(service_code, kind)
 
 
 def nightly_ports():

@@ -11,7 +11,8 @@ import json
 from typing import Any, Mapping
 
 from chalicelib.adapters.dynamo_errors import THROTTLED
-from chalicelib.adapters.licence_record import JSON_ATTRIBUTES, licence_from_values
+from chalicelib.adapters.licence_record import (JSON_ATTRIBUTES, AccruesByRule,
+                                                licence_from_values)
 from chalicelib.domain.licences import Licence
 from chalicelib.errors import NotFound, ServiceUnavailable
 from chalicelib.ports import LicenceReader
@@ -34,9 +35,11 @@ def values_of_item(item: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
 
 
 class DynamoLicenceReader(LicenceReader):
-    def __init__(self, dynamodb_client: Any, table_name: str) -> None:
+    def __init__(self, dynamodb_client: Any, table_name: str,
+                 accrues_by_rule: AccruesByRule) -> None:
         self._client = dynamodb_client
         self._table_name = table_name
+        self._accrues_by_rule = accrues_by_rule
 
     def get(self, number: str) -> Licence:
         """Eventually consistent: a verification pays half a read unit."""
@@ -52,4 +55,4 @@ class DynamoLicenceReader(LicenceReader):
         if "Item" not in answer:
             raise NotFound(message_en="licence not found", message_ar="الرخصة غير موجودة",
                            code="licence_not_found")
-        return licence_from_values(values_of_item(answer["Item"]))
+        return licence_from_values(values_of_item(answer["Item"]), self._accrues_by_rule)

@@ -6,15 +6,23 @@ plain values here, so the two can never map a licence differently.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from chalicelib.domain.licences import Fine, Licence
+
+AccruesByRule = Callable[[str, str], bool]
+"""(service code, kind) -> whether the catalogue's late-fine rule fines such a licence."""
 
 # LicenceModel's JSONAttribute fields: stored as JSON text, read back as Python values.
 JSON_ATTRIBUTES = frozenset({"site", "details", "fines", "sms", "renewals"})
 
 
-def licence_from_values(values: Mapping[str, Any]) -> Licence:
+def licence_from_values(values: Mapping[str, Any], accrues_by_rule: AccruesByRule) -> Licence:
+    """Licences saved before `accrues_late_fines` was stored lack it: the catalogue's late-fine
+    rule of their service says, as it did when they were issued."""
+    accrues = values.get("accrues_late_fines")
+    if accrues is None:
+        accrues = accrues_by_rule(values["service_code"], values["kind"])
     return Licence(
         number=values["number"], application_id=values["application_id"],
         service_code=values["service_code"], kind=values["kind"], district=values["district"],
@@ -29,5 +37,5 @@ def licence_from_values(values: Mapping[str, Any]) -> Licence:
         renewals=tuple(values.get("renewals") or ()),
         superseded_by=values.get("superseded_by") or "",
         fines_capped=bool(values.get("fines_capped")),
-        accrues_late_fines=bool(values.get("accrues_late_fines")),
+        accrues_late_fines=bool(accrues),
         version=values.get("version") or 0)

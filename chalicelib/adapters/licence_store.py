@@ -11,7 +11,7 @@ from chalicelib.adapters.application_store import audit_model
 from chalicelib.adapters.dynamo_errors import any_condition_failed, lost_condition
 from chalicelib.adapters.dynamo_models import (AuditModel, ConfigModel, LicenceModel,
                                              transaction_connection)
-from chalicelib.adapters.licence_record import licence_from_values
+from chalicelib.adapters.licence_record import AccruesByRule, licence_from_values
 from chalicelib.adapters.pagination import decode_cursor, encode_cursor
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.domain.licences import Licence
@@ -39,21 +39,28 @@ def to_model(licence: Licence) -> LicenceModel:
         status_shard=licence.status_shard,
         fined_district=licence.district if licence.fines else None,
         fines_capped=licence.fines_capped or None,
-        accrues_late_fines=licence.accrues_late_fines or None)
+        # Stored true or false: absent means saved before it was stored (licence_record.py).
+        accrues_late_fines=licence.accrues_late_fines)
     if licence.version:
         model.version = licence.version
     return model
 
 
-def from_model(model: LicenceModel) -> Licence:
-    return licence_from_values(model.attribute_values)
+def from_model(model: LicenceModel, accrues_by_rule: AccruesByRule) -> Licence:
+    return licence_from_values(model.attribute_values, accrues_by_rule)
 
 
 class DynamoLicenceStore(LicenceStore):
+    def __init__(self, accrues_by_rule: AccruesByRule) -> None:
+        self._accrues_by_rule = accrues_by_rule
+
+    def _from(self, model: LicenceModel) -> Licence:
+        return from_model(model, self._accrues_by_rule)
+
     def get(self, number: str, consistent: bool = False) -> Licence:
         """Eventually consistent by default: verification pays half a read unit."""
         try:
-            return from_model(LicenceModel.get(number, consistent_read=consistent))
+            return self._from(LicenceModel.get(number, consistent_read=consistent))
         except DoesNotExist:
             raise NotFound(message_en="licence not found", message_ar="الرخصة غير موجودة",
                            code="licence_not_found") from None
@@ -94,13 +101,13 @@ class DynamoLicenceStore(LicenceStore):
     def list_by_holder(self, holder: str, limit: int, cursor: Optional[str]) -> Page:
         result = LicenceModel.by_holder.query(holder, limit=limit,
                                               last_evaluated_key=decode_cursor(cursor))
-        items = [from_model(m) for m in result]
+        items = [self._from(m) for m in result]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
     def list_by_district(self, district: str, limit: int, cursor: Optional[str]) -> Page:
         result = LicenceModel.by_district.query(district, limit=limit,
                                                 last_evaluated_key=decode_cursor(cursor))
-        items = [from_model(m) for m in result]
+        items = [self._from(m) for m in result]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
     def create_numbered(self, build: Callable[[str], Licence], district: str, year: int,

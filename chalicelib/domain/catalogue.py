@@ -133,6 +133,10 @@ class Catalogue:
             return service.late_fine
         return self.service_for(kind, "first").late_fine
 
+    def accrues_late_fines(self, service_code: str, kind: str) -> bool:
+        """Whether a licence of this service is fined once late (issuance stores the answer)."""
+        return self.late_fine(service_code, kind) is not None
+
     def kind_names(self) -> dict[str, tuple[str, str]]:
         return {k.code: (k.name_ar, k.name_en) for k in self.kinds}
 

@@ -146,7 +146,7 @@ def _new_licence(app: Application, number: str, term, now: datetime,
 
 
 def _accrues_late_fines(app: Application, ports: IssuancePorts) -> bool:
-    return ports.catalogue.late_fine(app.service_code, app.kind) is not None
+    return ports.catalogue.accrues_late_fines(app.service_code, app.kind)
 
 
 def sealed(licence: Licence, ports: IssuancePorts) -> Licence:

@@ -90,3 +90,31 @@ def test_work_lists_come_from_indexes(stack):
     # an expired shop does not accrue the advertisement fine: it is not in the sparse index
     shard = make_licence("ALX-EAST-2031-000013", kind="shop", status=EXPIRED).accruing_shard
     assert shard is None
+
+
+@pytest.mark.parametrize("kind", ["advertisement", "shop"])
+def test_a_licence_saved_before_accrual_was_stored_reads_the_catalogues_rule(stack, kind):
+    """GIVEN a licence item written before `accrues_late_fines` was stored (the attribute absent)
+    WHEN it is read by the store, the nightly work lists and the verification reader
+    THEN it accrues exactly when its service's catalogue late-fine rule fines it."""
+    import boto3
+
+    from chalicelib import wiring
+    from chalicelib.settings import get_settings
+
+    expected = load_catalogue().late_fine(f"{kind}-first", kind) is not None
+    number = f"ALX-EAST-2019-9{len(kind):05d}"
+    wiring.licence_store().create(make_licence(number, kind=kind, valid_until="2019-12-31"))
+    boto3.client("dynamodb").update_item(
+        TableName=get_settings().table_name("licences"), Key={"number": {"S": number}},
+        UpdateExpression="REMOVE accrues_late_fines")
+    assert wiring.licence_store().get(number, consistent=True).accrues_late_fines is expected
+    assert wiring.licence_reader().get(number).accrues_late_fines is expected
+    listed = wiring.work_lists().ending_on("2019-12-31", number, 10, None).items
+    assert [(l.number, l.accrues_late_fines) for l in listed] == [(number, expected)]
+    # AND once saved again, the answer is stored, false as well as true
+    saved = wiring.licence_store().save(wiring.licence_store().get(number, consistent=True))
+    item = boto3.client("dynamodb").get_item(TableName=get_settings().table_name("licences"),
+                                             Key={"number": {"S": number}}, ConsistentRead=True)
+    assert item["Item"]["accrues_late_fines"] == {"BOOL": expected}
+    assert saved.accrues_late_fines is expected

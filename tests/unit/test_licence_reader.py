@@ -27,7 +27,7 @@ def reader_with(stub_answer) -> DynamoLicenceReader:
     stubber = Stubber(client)
     stub_answer(stubber)
     stubber.activate()
-    return DynamoLicenceReader(client, "t-licences")
+    return DynamoLicenceReader(client, "t-licences", lambda service, kind: False)
 
 
 def test_json_attributes_are_the_models_json_attributes() -> None:
