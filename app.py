@@ -64,6 +64,14 @@ def on_payment_change(event):
     on_payment_records(event)
 
 
+# Every 5 minutes: work stalled longer than SWEEP_AFTER_MINUTES is driven on (docs/sweeper.md).
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def sweeper(event):
+    from chalicelib.events.sweeper import on_schedule
+
+    return on_schedule(event)
+
+
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def reconcile_payments(event):
     from chalicelib.events.reconcile import on_schedule

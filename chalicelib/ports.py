@@ -121,6 +121,10 @@ class WorkLists(ABC):
     def accruing(self, shard: str, limit: int, cursor: Optional[str]) -> Page:
         """Late licences still accruing fines, in one shard (`Licence.accruing_shard`)."""
 
+    @abstractmethod
+    def sms_retrying(self, due_before: str, limit: int) -> list[Licence]:
+        """Licences whose SMS is `retrying` and was due before the given time, oldest first."""
+
 
 class ListedLicences(ABC):
     """The licences that are not simply active, shard by shard (the status list's source)."""
@@ -220,6 +224,14 @@ class PaymentStore(ABC):
     @abstractmethod
     def list_by_day(self, day: str, district: Optional[str] = None) -> list[Payment]:
         """Payments counted on a Cairo day (optionally of one district)."""
+
+    @abstractmethod
+    def mark_applied(self, payment_id: str, at: str) -> None:
+        """The payment is settled on its application (it leaves the unapplied list)."""
+
+    @abstractmethod
+    def list_unapplied(self, paid_before: str, limit: int) -> list[Payment]:
+        """Paid, unflagged payments not applied yet, paid before the given time, oldest first."""
 
     @abstractmethod
     def list_pending(self, created_before: str, limit: int) -> list[Payment]:

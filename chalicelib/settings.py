@@ -56,6 +56,9 @@ class Settings:
     """Per citizen (per caller for paper copies), over any sliding hour: 429 beyond."""
     sms_resend_interval_seconds: int = 600
     """One SMS resend per licence in any window of this many seconds."""
+    sweep_after_minutes: int = 10
+    """SWEEP_AFTER_MINUTES: how long work must have stalled before the sweeper re-drives it
+    (streams and queues finish in seconds; their own retries take a few minutes)."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def table_name(self, logical_name: str) -> str:
@@ -67,6 +70,15 @@ def _required(env: Mapping[str, str], name: str) -> str:
     if not value:
         raise SettingsError(f"missing required setting {name}")
     return value
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a whole number of at least 1")
+    return int(raw)
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
@@ -115,6 +127,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         sms_resend_interval_seconds=_positive(env, "SMS_RESEND_INTERVAL_SECONDS", 600),
         quiet_hours=env.get("QUIET_HOURS", "21:00-09:00").strip(),
         short_link_host=_short_link_host(env),
+        sweep_after_minutes=_positive_int(env, "SWEEP_AFTER_MINUTES", 10),
         extra=gateway_extra(env),
     )
     from chalicelib.domain.notifications import QuietHours

@@ -263,6 +263,16 @@ def issuance_ports():
                          short_link_host=settings.short_link_host)
 
 
+def sweep_ports():
+    from chalicelib.usecases.sweeper import SweepPorts
+
+    return SweepPorts(applications=application_store(), payments=payment_store(),
+                      licences=licence_store(), work_lists=work_lists(),
+                      notifications=notifications(), catalogue=catalogue(),
+                      issuance=issuance_ports, clock=clock,
+                      short_link_host=bound_settings().short_link_host)
+
+
 def quiet_hours():
     from chalicelib.domain.notifications import QuietHours
 

@@ -110,6 +110,19 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         gateway_secrets=True,
         timeout_seconds=300,
     ),
+    # Every 5 minutes: re-drive stalled work by index queries (payments by-unapplied, the
+    # licence_paid queues by-queue, licences by-sms-retry) through the same use cases as the
+    # streams: it applies payments, issues licences (signs seals, stores QR PNGs, numbers them
+    # in config) and queues stuck licence SMS again on the outbox.
+    "sweeper": FunctionAccess(
+        writes=("applications", "licences", "payments", "once", "config"),
+        appends=("audit",),
+        sends_to=(SMS_QUEUE,),
+        signs_seals=True,
+        files="readwrite",
+        memory_mb=512,
+        timeout_seconds=300,
+    ),
     # The notification outbox's worker: sends every SMS (outside quiet hours), records a licence
     # SMS's outcome on the licence, re-queues held and refused messages with a delay.
     "sms_sender": FunctionAccess(

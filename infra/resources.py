@@ -43,7 +43,8 @@ TABLES: tuple[Table, ...] = (
         logical_name="licences",
         hash_key="number",
         attributes={"number": "S", "holder": "S", "valid_until": "S", "accruing_shard": "S",
-                    "district": "S", "fined_district": "S", "status_shard": "S"},
+                    "district": "S", "fined_district": "S", "status_shard": "S",
+                    "sms_retry": "S", "sms_next_attempt_at": "S"},
         indexes=(
             Index("by-holder", "holder", "number"),
             Index("by-expiry", "valid_until", "number"),
@@ -54,6 +55,8 @@ TABLES: tuple[Table, ...] = (
             # Sparse: only licences not simply active (the signed status list, docs/status-list.md).
             Index("by-status", "status_shard", "number", projection="INCLUDE",
                   include=("status", "superseded_by")),
+            # Sparse: only licences whose SMS is `retrying` (the sweeper's stuck-SMS list).
+            Index("by-sms-retry", "sms_retry", "sms_next_attempt_at"),
         ),
         # No stream: nothing reacts to licence changes (issuance listens to applications).
     ),
@@ -61,11 +64,13 @@ TABLES: tuple[Table, ...] = (
         logical_name="payments",
         hash_key="payment_id",
         attributes={"payment_id": "S", "application_id": "S", "created_at": "S", "day": "S",
-                    "pending_shard": "S"},
+                    "pending_shard": "S", "unapplied_shard": "S", "paid_at": "S"},
         indexes=(
             Index("by-application", "application_id", "created_at"),
             Index("by-day", "day", "created_at"),
             Index("by-pending", "pending_shard", "created_at"),
+            # Sparse: paid payments not yet applied to their application (the sweeper's list).
+            Index("by-unapplied", "unapplied_shard", "paid_at"),
         ),
         stream="NEW_AND_OLD_IMAGES",
     ),

@@ -192,6 +192,17 @@ class LicencesByDistrict(_Index):
     number = UnicodeAttribute(range_key=True)
 
 
+class LicencesSmsRetrying(_Index):
+    """Sparse: only licences whose SMS is `retrying` carry sms_retry (the sweeper)."""
+
+    class Meta:
+        index_name = "by-sms-retry"
+        projection = AllProjection()
+
+    sms_retry = UnicodeAttribute(hash_key=True)
+    sms_next_attempt_at = UnicodeAttribute(range_key=True)
+
+
 class LicencesFined(_Index):
     """Sparse: only licences that carry a fine have fined_district (the applications report)."""
 
@@ -234,7 +245,10 @@ class LicenceModel(Model):
     fined_district = UnicodeAttribute(null=True)
     fines_capped = BooleanAttribute(null=True)
     accrues_late_fines = BooleanAttribute(null=True)
+    sms_retry = UnicodeAttribute(null=True)
+    sms_next_attempt_at = UnicodeAttribute(null=True)
     version = VersionAttribute()
+    by_sms_retry = LicencesSmsRetrying()
     by_holder = LicencesByHolder()
     by_expiry = LicencesByExpiry()
     by_accruing = LicencesAccruing()
@@ -244,6 +258,17 @@ class LicenceModel(Model):
 
 
 ALL_MODELS["licences"] = LicenceModel
+
+
+class PaymentsUnapplied(_Index):
+    """Sparse: only paid payments not yet applied carry unapplied_shard (the sweeper)."""
+
+    class Meta:
+        index_name = "by-unapplied"
+        projection = AllProjection()
+
+    unapplied_shard = UnicodeAttribute(hash_key=True)
+    paid_at = UnicodeAttribute(range_key=True)
 
 
 class PaymentsByApplication(_Index):
@@ -293,6 +318,8 @@ class PaymentModel(Model):
     updated_at = UnicodeAttribute()
     day = UnicodeAttribute()
     pending_shard = UnicodeAttribute(null=True)
+    unapplied_shard = UnicodeAttribute(null=True)
+    applied_at = UnicodeAttribute(null=True)
     gateway_reference = UnicodeAttribute(null=True)
     checkout_url = UnicodeAttribute(null=True)
     transaction_id = UnicodeAttribute(null=True)
@@ -304,6 +331,7 @@ class PaymentModel(Model):
     by_application = PaymentsByApplication()
     by_day = PaymentsByDay()
     by_pending = PaymentsPending()
+    by_unapplied = PaymentsUnapplied()
 
 
 ALL_MODELS["payments"] = PaymentModel

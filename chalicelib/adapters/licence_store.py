@@ -21,6 +21,7 @@ from chalicelib.errors import ConcurrentUpdate, NotFound
 from chalicelib.ports import LicenceStore, Page
 
 COUNTER = "COUNTER"
+SMS_RETRY = "RETRYING"  # the one key of the sparse by-sms-retry index
 
 
 def to_model(licence: Licence) -> LicenceModel:
@@ -40,7 +41,9 @@ def to_model(licence: Licence) -> LicenceModel:
         fined_district=licence.district if licence.fines else None,
         fines_capped=licence.fines_capped or None,
         # Stored true or false: absent means saved before it was stored (licence_record.py).
-        accrues_late_fines=licence.accrues_late_fines)
+        accrues_late_fines=licence.accrues_late_fines,
+        sms_retry=SMS_RETRY if licence.sms_retry_due else None,
+        sms_next_attempt_at=licence.sms_retry_due or None)
     if licence.version:
         model.version = licence.version
     return model

@@ -18,7 +18,7 @@ from chalicelib.adapters.dynamo_models import (AuditModel, OnceModel, PaymentMod
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.fees import FeeLine
-from chalicelib.domain.payments import PENDING, Payment, parse_iso
+from chalicelib.domain.payments import PAID, PENDING, Payment, parse_iso
 from chalicelib.errors import ConcurrentUpdate, NotFound, ServiceUnavailable
 from chalicelib.ports import PaymentStore
 
@@ -31,6 +31,14 @@ def pending_shard(payment_id: str) -> str:
     return f"PENDING#{digest[0] % PENDING_SHARDS}"
 
 
+UNAPPLIED = "UNAPPLIED"  # the one key of the sparse by-unapplied index
+
+
+def unapplied(payment: Payment) -> bool:
+    """Paid, not flagged, and not yet applied to its application."""
+    return payment.status == PAID and not payment.applied_at and not payment.flag_reason
+
+
 def to_model(payment: Payment) -> PaymentModel:
     model = PaymentModel(
         payment_id=payment.id, application_id=payment.application_id, owner=payment.owner,
@@ -40,6 +48,8 @@ def to_model(payment: Payment) -> PaymentModel:
         application_status=payment.application_status, status=payment.status,
         created_at=payment.created_at, updated_at=payment.updated_at, day=payment.day,
         pending_shard=pending_shard(payment.id) if payment.status == PENDING else None,
+        unapplied_shard=UNAPPLIED if unapplied(payment) else None,
+        applied_at=payment.applied_at or None,
         gateway_reference=payment.gateway_reference or None,
         checkout_url=payment.checkout_url or None, transaction_id=payment.transaction_id or None,
         paid_at=payment.paid_at or None, flag_reason=payment.flag_reason or None,
@@ -61,7 +71,7 @@ def from_model(model: PaymentModel) -> Payment:
         gateway_reference=model.gateway_reference or "", checkout_url=model.checkout_url or "",
         transaction_id=model.transaction_id or "", paid_at=model.paid_at or "",
         flag_reason=model.flag_reason or "", events=tuple(model.events or ()),
-        counter=model.counter or None,
+        counter=model.counter or None, applied_at=model.applied_at or "",
         version=model.version or 0)
 
 
@@ -130,6 +140,7 @@ class DynamoPaymentStore(PaymentStore):
                 return
             try:
                 model.update(actions=[PaymentModel.flag_reason.set(flag_reason),
+                                      PaymentModel.unapplied_shard.remove(),
                                       PaymentModel.updated_at.set(at)])
             except UpdateError as error:
                 if lost_condition(error):
@@ -137,6 +148,25 @@ class DynamoPaymentStore(PaymentStore):
                 raise
 
         retry_on_conflict(attempt)
+
+    def mark_applied(self, payment_id: str, at: str) -> None:
+        def attempt() -> None:
+            model = PaymentModel.get(payment_id, consistent_read=True)
+            if model.applied_at:
+                return
+            try:
+                model.update(actions=[PaymentModel.applied_at.set(at),
+                                      PaymentModel.unapplied_shard.remove()])
+            except UpdateError as error:
+                if lost_condition(error):
+                    raise ConcurrentUpdate() from error
+                raise
+
+        retry_on_conflict(attempt)
+
+    def list_unapplied(self, paid_before: str, limit: int) -> list[Payment]:
+        return [from_model(m) for m in PaymentModel.by_unapplied.query(
+            UNAPPLIED, PaymentModel.paid_at < paid_before, limit=limit)]
 
     def list_by_application(self, application_id: str) -> list[Payment]:
         return [from_model(m) for m in PaymentModel.by_application.query(

@@ -99,10 +99,14 @@ def sms_key(event: str, licence: Licence, request_id: str = "") -> str:
 
 
 def sms_record(state: str, event: str, attempt: int, now: datetime, *, message_id: str = "",
-               error: str = "", retry_in: Optional[int] = None) -> Mapping[str, object]:
-    """What the licence says about its last SMS (never the phone number)."""
+               error: str = "", retry_in: Optional[int] = None,
+               key: str = "") -> Mapping[str, object]:
+    """What the licence says about its last SMS (never the phone number); a retry keeps its
+    exactly-once key, so the sweeper can queue a stuck retry again under the same key."""
     record: dict[str, object] = {"state": state, "event": event, "attempts": attempt,
                                  "last_attempt_at": iso(now)}
+    if key and retry_in is not None:
+        record["key"] = key
     if message_id:
         record["message_id"] = message_id
     if error:

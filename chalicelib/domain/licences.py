@@ -104,6 +104,13 @@ class Licence:
             return None
         return f"LISTED#{parse_number(self.number).sequence % STATUS_SHARDS:02d}"
 
+    @property
+    def sms_retry_due(self) -> str:
+        """When its SMS, refused and `retrying`, is due again (ISO UTC); "" otherwise."""
+        if self.sms.get("state") == "retrying":
+            return str(self.sms.get("next_attempt_at") or "")
+        return ""
+
     def valid_until_date(self) -> date:
         return date.fromisoformat(self.valid_until)
 

@@ -69,6 +69,7 @@ class Payment:
     events: tuple[Mapping[str, Any], ...] = ()
     # Counter payments only (gateway "counter"): method, clerk, clerk_name, receipt_number.
     counter: Optional[Mapping[str, Any]] = None
+    applied_at: str = ""  # when the payments stream (or the sweeper) applied it to its application
     version: int = 0
 
     @property

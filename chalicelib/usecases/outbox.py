@@ -133,7 +133,8 @@ def _refused(message: Notification, error: str, now: datetime, ports: OutboxPort
     state = RETRYING if delay is not None else FAILED
     _record(message, licence_rules.sms_record(
         state, message.template, message.attempt, now, error=error,
-        retry_in=int(delay.total_seconds()) if delay is not None else None), ports)
+        retry_in=int(delay.total_seconds()) if delay is not None else None, key=message.key),
+        ports)
     _metric("notifications_failed", message.template)
     logger.warning("notification refused", extra={"key": message.key, "attempt": message.attempt,
                                                   "state": state, "error": error[:200],
@@ -162,5 +163,9 @@ def _record(message: Notification, record: Mapping[str, object], ports: OutboxPo
 
 
 def _metric(name: str, template: str) -> None:
-    """The outbox's one metrics call site (notifications sent / failed / delayed)."""
-    logger.info("notification metric", extra={"metric": name, "template": template, "value": 1})
+    """The outbox's one metrics call site (notifications sent / failed / delayed): EMF by
+    chalicelib/metrics.py, by channel (every message is an SMS today)."""
+    from chalicelib import metrics
+
+    metrics.notification(name.removeprefix("notifications_"), SMS)
+    logger.debug("notification metric", extra={"metric": name, "template": template})

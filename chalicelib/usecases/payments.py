@@ -215,22 +215,28 @@ def advance_for_payment(payment: Payment, apps: ApplicationStore, payments: Paym
                         catalogue: Catalogue, now: datetime) -> str:
     """Settle the application's lines with a paid payment and move it on: application fees →
     review (or auto-approval); licence fee → licence_paid. Idempotent: the lines record
-    `paid_by`, so a redelivered record finds them settled and does nothing."""
+    `paid_by`, so a redelivered record finds them settled and does nothing. An applied payment
+    is marked so (it leaves the sweeper's unapplied list); a flagged one is marked by `mark`."""
     if payment.status != domain.PAID:
         return "not_paid"
+    result = retry_on_conflict(lambda: _apply(payment, apps, payments, catalogue, now))
+    if result != domain.PAID_BUT_NOT_DUE and not payment.applied_at:
+        payments.mark_applied(payment.id, iso(now))
+    return result
 
-    def attempt() -> str:
-        app = apps.get(payment.application_id)
-        if any(line.paid_by == payment.id for line in app.fees):
-            return "already_applied"
-        if app.status != payment.application_status or not domain.settles(payment, app.fees_due):
-            payments.mark(payment.id, domain.PAID_BUT_NOT_DUE, iso(now))
-            return domain.PAID_BUT_NOT_DUE
-        changed = _advanced(app, payment, catalogue, now)
-        apps.save(changed, _audit(app, changed, payment))
-        return changed.status
 
-    return retry_on_conflict(attempt)
+def _apply(payment: Payment, apps: ApplicationStore, payments: PaymentStore,
+           catalogue: Catalogue, now: datetime) -> str:
+
+    app = apps.get(payment.application_id)
+    if any(line.paid_by == payment.id for line in app.fees):
+        return "already_applied"
+    if app.status != payment.application_status or not domain.settles(payment, app.fees_due):
+        payments.mark(payment.id, domain.PAID_BUT_NOT_DUE, iso(now))
+        return domain.PAID_BUT_NOT_DUE
+    changed = _advanced(app, payment, catalogue, now)
+    apps.save(changed, _audit(app, changed, payment))
+    return changed.status
 
 
 def _advanced(app: Application, payment: Payment, catalogue: Catalogue,

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Mapping, Optional, Sequence
 from chalicelib.domain.applications import Application
 from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.licences import Fine, Licence
-from chalicelib.domain.payments import PENDING, Payment
+from chalicelib.domain.payments import PAID, PENDING, Payment
 from chalicelib.domain.licence_numbers import format_number
 from chalicelib.errors import ConcurrentUpdate, NotFound, ValidationFailed
 from chalicelib.domain.rate_limits import Limit
@@ -187,6 +187,11 @@ class FakeWorkLists(WorkLists):
         return page_of(self._sorted(lambda lic: lic.valid_until == valid_until
                                     and lic.number.startswith(number_prefix)), limit, cursor)
 
+    def sms_retrying(self, due_before: str, limit: int) -> list[Licence]:
+        due = [lic for lic in list(self.tables.licences.values())
+               if lic.sms_retry_due and lic.sms_retry_due < due_before]
+        return sorted(due, key=lambda lic: lic.sms_retry_due)[:limit]
+
     def accruing(self, shard: str, limit: int, cursor: Optional[str]) -> Page:
         return page_of(self._sorted(lambda lic: lic.accruing_shard == shard), limit, cursor)
 
@@ -311,6 +316,18 @@ class FakePaymentStore(PaymentStore):
         return sorted((p for p in self.tables.payments.values()
                        if p.day == day and (district is None or p.district == district)),
                       key=lambda p: p.created_at)
+
+    def mark_applied(self, payment_id: str, at: str) -> None:
+        with self.tables.lock:
+            payment = self.tables.payments[payment_id]
+            if not payment.applied_at:
+                self.tables.payments[payment_id] = replace(payment, applied_at=at,
+                                                           version=payment.version + 1)
+
+    def list_unapplied(self, paid_before: str, limit: int) -> list[Payment]:
+        return sorted((p for p in self.tables.payments.values()
+                       if p.status == PAID and not p.applied_at and not p.flag_reason
+                       and p.paid_at < paid_before), key=lambda p: p.paid_at)[:limit]
 
     def list_pending(self, created_before: str, limit: int) -> list[Payment]:
         return sorted((p for p in self.tables.payments.values()
