@@ -1,4 +1,9 @@
-"""Logger (and, on demand, metrics) for every handler. No Tracer at import: it costs cold start."""
+"""The Logger of every handler. No Tracer at import: it costs cold start.
+
+Business metrics (licences issued, payments, verdicts, sweeper re-drives, notifications) are
+written as CloudWatch EMF lines by chalicelib/metrics.py, which the stack's dashboard and alarms
+read (docs/metrics.md).
+"""
 from __future__ import annotations
 
 import os

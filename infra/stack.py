@@ -38,6 +38,8 @@ from aws_cdk import (
 )
 from constructs import Construct
 
+from chalicelib import metrics
+from chalicelib.domain.verification import Verdict
 from infra.functions import FUNCTIONS, QUEUES, FunctionAccess, function_name_of_handler
 from infra.gateway_responses import sam_gateway_responses
 from infra.resources import (
@@ -55,6 +57,11 @@ from infra.resources import (
 SEAL_KEY_ALIAS = "alias/rukhsa-seal"
 SEAL_PUBLIC_KEY_HANDLER = Path(__file__).with_name("seal_public_key.py")
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+# Alarm thresholds: 1 % of requests answered 5xx for 10 minutes; 20 refused gateway callbacks in
+# 5 minutes (a gateway retries a refused callback a few times; 20 is several payments' worth).
+API_5XX_RATE = 0.01
+WEBHOOK_401_SPIKE = 20
+WEBHOOK_UNAUTHORIZED = "WebhookUnauthorized"
 # Stream handlers read their stream ARN from the environment when app.py is imported, both at
 # package time (here) and at every cold start. Packaging gets a placeholder that is replaced below.
 STREAM_ENV = {"applications": "APPLICATIONS_STREAM_ARN", "payments": "PAYMENTS_STREAM_ARN"}
@@ -141,6 +148,8 @@ class RukhsaStack(Stack):
         self.user_pool, self.user_pool_client = self._user_pool()
         self._sms_settings()
         self.chalice = self._chalice_app()
+        self._business_alarms()
+        self.dashboard = self._dashboard()
 
     # ---- encryption -----------------------------------------------------------------------
     def _data_key(self) -> kms.Key:
@@ -322,12 +331,13 @@ class RukhsaStack(Stack):
             topic.add_subscription(subscriptions.EmailSubscription(self.config.alarm_email))
         return topic
 
-    def _alarm(self, construct_id: str, metric: cloudwatch.IMetric, description: str) -> None:
+    def _alarm(self, construct_id: str, metric: cloudwatch.IMetric, description: str,
+               threshold: float = 1, evaluation_periods: int = 1) -> None:
         alarm = cloudwatch.Alarm(
             self, construct_id,
             metric=metric,
-            threshold=1,
-            evaluation_periods=1,
+            threshold=threshold,
+            evaluation_periods=evaluation_periods,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             alarm_description=description,
@@ -515,7 +525,7 @@ class RukhsaStack(Stack):
 
     def _configure_function(self, chalice: Any, logical_id: str, name: str,
                             access: FunctionAccess) -> None:
-        function_name = f"rukhsa-{self.config.stage}-{name.replace('_', '-')}"
+        function_name = self._function_name(name)
         log_group = logs.LogGroup(
             self, f"{logical_id}Logs",
             log_group_name=f"/aws/lambda/{function_name}",
@@ -698,11 +708,114 @@ class RukhsaStack(Stack):
         skip_checkov(api, ("CKV_AWS_120", "responses are per-user or per-token and must be "
                                           "fresh (licence status); caching would serve stale data"))
         self._web_acl()
-        self._alarm("ApiServerErrorsAlarm",
-                    cloudwatch.Metric(namespace="AWS/ApiGateway", metric_name="5XXError",
-                                      dimensions_map={"ApiName": "rukhsa"}, statistic="Sum",
-                                      period=Duration.minutes(5)),
-                    "the REST API answered 5xx")
+        # 5XXError's Average is the share of requests answered 5xx.
+        self._alarm("ApiServerErrorsAlarm", self._api_metric("5XXError", "Average"),
+                    f"more than {API_5XX_RATE:.0%} of REST API requests answered 5xx, "
+                    "two periods of 5 minutes running", threshold=API_5XX_RATE,
+                    evaluation_periods=2)
+        self._webhook_refusals(access_logs)
+
+    @staticmethod
+    def _api_metric(name: str, statistic: str) -> cloudwatch.Metric:
+        return cloudwatch.Metric(namespace="AWS/ApiGateway", metric_name=name,
+                                 dimensions_map={"ApiName": "rukhsa"}, statistic=statistic,
+                                 period=Duration.minutes(5))
+
+    def _webhook_refusals(self, access_logs: logs.LogGroup) -> None:
+        """Gateway callbacks refused 401 (bad signature or HMAC), counted from the API's access
+        log: a spike is a misconfigured secret or someone forging payments."""
+        logs.MetricFilter(
+            self, "WebhookUnauthorizedFilter",
+            log_group=access_logs,
+            metric_namespace=metrics.NAMESPACE,
+            metric_name=WEBHOOK_UNAUTHORIZED,
+            filter_pattern=logs.FilterPattern.all(
+                logs.FilterPattern.string_value("$.status", "=", "401"),
+                logs.FilterPattern.string_value("$.path", "=", "/v1/webhooks/*")),
+            metric_value="1",
+            default_value=0,
+        )
+        self._alarm("WebhookUnauthorizedAlarm", self._webhook_refusal_metric(),
+                    f"{WEBHOOK_401_SPIKE} or more gateway callbacks refused 401 in 5 minutes: "
+                    "check the gateway secrets (docs/gateways.md) and the access log",
+                    threshold=WEBHOOK_401_SPIKE)
+
+    @staticmethod
+    def _webhook_refusal_metric() -> cloudwatch.Metric:
+        return cloudwatch.Metric(namespace=metrics.NAMESPACE, metric_name=WEBHOOK_UNAUTHORIZED,
+                                 statistic="Sum", period=Duration.minutes(5))
+
+    # ---- business metrics: alarms and the dashboard (docs/metrics.md) -----------------------
+    def _app_metric(self, name: str, breakdown: tuple[str, str] | None = None,
+                    period: Duration = Duration.minutes(5),
+                    labelled: bool = True) -> cloudwatch.Metric:
+        """One of chalicelib/metrics.py's metrics, as the app writes it (EMF). An alarm's metric
+        has no label (a label turns it into a metric-math alarm)."""
+        dimensions = {"stage": self.config.stage}
+        if breakdown is not None:
+            dimensions[breakdown[0]] = breakdown[1]
+        label = f"{name} {breakdown[1]}" if breakdown else name
+        return cloudwatch.Metric(namespace=metrics.NAMESPACE, metric_name=name,
+                                 dimensions_map=dimensions, statistic="Sum", period=period,
+                                 label=label if labelled else None)
+
+    def _function_errors(self, name: str) -> cloudwatch.Metric:
+        return cloudwatch.Metric(
+            namespace="AWS/Lambda", metric_name="Errors", statistic="Sum",
+            dimensions_map={"FunctionName": self._function_name(name)},
+            period=Duration.minutes(5), label=f"{name} errors")
+
+    def _business_alarms(self) -> None:
+        self._alarm("SweeperRedrivesAlarm",
+                    self._app_metric(metrics.SWEEPER_REDRIVES, period=Duration.minutes(15),
+                                     labelled=False),
+                    "the sweeper re-drove stalled work: an event was lost or dead-lettered; "
+                    "see the sweeper's log (docs/sweeper.md) and the dead-letter queues")
+        # Night task failures: the nightly_worker's own Errors alarm (_configure_function), and
+        # its dead letters' depth alarm (rukhsa-nightly-dlq).
+
+    def _dashboard(self) -> cloudwatch.Dashboard:
+        dlq_depth = [dlq.metric_approximate_number_of_messages_visible(
+            period=Duration.minutes(5), label=name) for name, dlq in self.dead_letter_queues.items()]
+        dead_letters = [dlq.metric_number_of_messages_sent(
+            period=Duration.minutes(5), label=name) for name, dlq in self.dead_letter_queues.items()]
+        by = {kind: ("kind", kind) for kind in ("payment", "application", "sms")}
+        dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"rukhsa-{self.config.stage}")
+        graph = cloudwatch.GraphWidget
+        dashboard.add_widgets(
+            graph(title="Dead-letter queues: messages waiting", left=dlq_depth, width=12),
+            graph(title="Dead letters arriving (per source)", left=dead_letters, width=12))
+        dashboard.add_widgets(
+            graph(title="REST API: share of 5xx / 4xx", width=8,
+                  left=[self._api_metric("5XXError", "Average"),
+                        self._api_metric("4XXError", "Average")]),
+            graph(title="REST API: requests", width=8, left=[self._api_metric("Count", "Sum")]),
+            graph(title="Gateway callbacks refused 401", width=8,
+                  left=[self._webhook_refusal_metric()]))
+        dashboard.add_widgets(
+            graph(title="Licences issued", width=8,
+                  left=[self._app_metric(metrics.LICENCES_ISSUED)]),
+            graph(title="Payments: accepted / duplicate / flagged", width=8,
+                  left=[self._app_metric(metrics.PAYMENTS_ACCEPTED),
+                        self._app_metric(metrics.PAYMENTS_DUPLICATE),
+                        self._app_metric(metrics.PAYMENTS_FLAGGED)]),
+            graph(title="Verifications by verdict", width=8,
+                  left=[self._app_metric(metrics.VERIFICATIONS, ("verdict", verdict.value))
+                        for verdict in Verdict]))
+        dashboard.add_widgets(
+            graph(title="Sweeper: re-drives / failures by kind", width=8,
+                  left=[self._app_metric(metrics.SWEEPER_REDRIVES, kind) for kind in by.values()],
+                  right=[self._app_metric(metrics.SWEEPER_FAILURES, kind) for kind in by.values()]),
+            graph(title="Nightly: function errors", width=8,
+                  left=[self._function_errors("nightly"), self._function_errors("nightly_worker")]),
+            graph(title="Notifications (SMS): sent / failed / delayed", width=8,
+                  left=[self._app_metric(name, ("channel", "sms")) for name in
+                        (metrics.NOTIFICATIONS_SENT, metrics.NOTIFICATIONS_FAILED,
+                         metrics.NOTIFICATIONS_DELAYED)]))
+        return dashboard
+
+    def _function_name(self, name: str) -> str:
+        return f"rukhsa-{self.config.stage}-{name.replace('_', '-')}"
 
     def _web_acl(self) -> wafv2.CfnWebACL:
         """Per-client limits at the edge (stage throttling is shared by every client): AWS WAF

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable, Optional
 
+from chalicelib import metrics
 from chalicelib.domain import issuance as rules
 from chalicelib.domain import notifications as notices
 from chalicelib.domain.applications import ISSUED, LICENCE_PAID, SYSTEM, Application, transition
@@ -64,6 +65,7 @@ def issue_if_paid(application_id: str, ports: IssuancePorts) -> Optional[Licence
     notify_licence(licence, event, ports.notifications,
                    ports.short_link_host or ports.verify_base_url)
     _mark_issued(app, licence, event, ports, now)
+    metrics.count(metrics.LICENCES_ISSUED, 1, ("event", event))
     logger.info("licence issued", extra={"application_id": app.id, "number": licence.number,
                                          "event": event, "valid_until": licence.valid_until,
                                          "short_link": bool(link)})

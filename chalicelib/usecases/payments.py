@@ -147,7 +147,20 @@ def apply_incoming(reference: str, incoming: IncomingEvent, payments: PaymentSto
             return EventOutcome("accepted", applied.payment, applied.outcome)
         return EventOutcome("duplicate", payments.get(reference))
 
-    return retry_on_conflict(attempt, attempts=APPLY_ATTEMPTS)
+    outcome = retry_on_conflict(attempt, attempts=APPLY_ATTEMPTS)
+    _count(outcome)
+    return outcome
+
+
+def _count(outcome: EventOutcome) -> None:
+    """Payments accepted / duplicate / flagged, by gateway (docs/metrics.md)."""
+    from chalicelib import metrics
+
+    gateway = ("gateway", outcome.payment.gateway)
+    metrics.count(metrics.PAYMENTS_ACCEPTED if outcome.result == "accepted"
+                  else metrics.PAYMENTS_DUPLICATE, 1, gateway)
+    if outcome.result == "accepted" and outcome.effect == "flagged":
+        metrics.count(metrics.PAYMENTS_FLAGGED, 1, gateway)
 
 
 # ------------------------------------------------------------------------- reconciliation
@@ -233,6 +246,9 @@ def _apply(payment: Payment, apps: ApplicationStore, payments: PaymentStore,
         return "already_applied"
     if app.status != payment.application_status or not domain.settles(payment, app.fees_due):
         payments.mark(payment.id, domain.PAID_BUT_NOT_DUE, iso(now))
+        from chalicelib import metrics
+
+        metrics.count(metrics.PAYMENTS_FLAGGED, 1, ("gateway", payment.gateway))
         return domain.PAID_BUT_NOT_DUE
     changed = _advanced(app, payment, catalogue, now)
     apps.save(changed, _audit(app, changed, payment))

@@ -482,6 +482,59 @@ def test_alarms_watch_every_dead_letter_queue_and_function(synth: Synth) -> None
     assert all(a["Properties"]["AlarmActions"] for a in alarms)
 
 
+def test_alarms_on_5xx_rate_webhook_401s_night_failures_and_sweeper_redrives(synth: Synth) -> None:
+    """GIVEN the observability of issue 13 WHEN synthesised THEN alarms, each with an action,
+    watch the API's 5xx share, refused gateway callbacks (counted from the access log), the
+    night's task failures and the sweeper's re-drives (the app's EMF metric, stage dimension)."""
+    alarms = {k: a["Properties"] for k, a in synth.of_type("AWS::CloudWatch::Alarm").items()}
+
+    def one(match) -> dict:
+        found = [a for a in alarms.values() if match(a)]
+        assert len(found) == 1, found
+        assert found[0]["AlarmActions"]
+        return found[0]
+
+    rate = one(lambda a: a.get("MetricName") == "5XXError")
+    assert (rate["Statistic"], rate["Threshold"], rate["EvaluationPeriods"]) == ("Average", 0.01, 2)
+    refused = one(lambda a: a.get("MetricName") == "WebhookUnauthorized")
+    assert refused["Namespace"] == "Rukhsa" and refused["Threshold"] == 20
+    [metric_filter] = synth.of_type("AWS::Logs::MetricFilter").values()
+    pattern = metric_filter["Properties"]["FilterPattern"]
+    assert '$.status = "401"' in pattern and '$.path = "/v1/webhooks/*"' in pattern
+    transform = metric_filter["Properties"]["MetricTransformations"][0]
+    assert (transform["MetricNamespace"], transform["MetricName"]) == ("Rukhsa",
+                                                                       "WebhookUnauthorized")
+    access_log = synth.resources["RestAPI"]["Properties"]["AccessLogSetting"]["DestinationArn"]
+    assert _ref_id(metric_filter["Properties"]["LogGroupName"]) == _ref_id(access_log)
+    night = one(lambda a: a.get("MetricName") == "Errors" and a["Dimensions"][0]["Value"] ==
+                "rukhsa-prod-nightly-worker")
+    assert night["Threshold"] == 1
+    sweeper = one(lambda a: a.get("MetricName") == "SweeperRedrives")
+    assert sweeper["Namespace"] == "Rukhsa" and sweeper["Dimensions"] == [
+        {"Name": "stage", "Value": "prod"}]
+    assert "sweeper" in synth.functions()
+
+
+def test_the_dashboard_shows_dead_letters_api_payments_verdicts_sweeper_night(synth: Synth) -> None:
+    """GIVEN the stack WHEN synthesised THEN one dashboard graphs every DLQ, the API, the
+    app's business metrics (as chalicelib/metrics.py names them) and the night."""
+    [dashboard] = synth.of_type("AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dashboard["Properties"]["DashboardBody"])
+    from chalicelib import metrics
+    for name in (metrics.LICENCES_ISSUED, metrics.PAYMENTS_ACCEPTED, metrics.PAYMENTS_DUPLICATE,
+                 metrics.PAYMENTS_FLAGGED, metrics.VERIFICATIONS, metrics.SWEEPER_REDRIVES,
+                 metrics.SWEEPER_FAILURES, metrics.NOTIFICATIONS_SENT,
+                 metrics.NOTIFICATIONS_FAILED, metrics.NOTIFICATIONS_DELAYED,
+                 "WebhookUnauthorized", "5XXError", "ApproximateNumberOfMessagesVisible",
+                 "NumberOfMessagesSent", "rukhsa-prod-nightly-worker"):
+        assert f'\\"{name}\\"' in body or name in body, name
+    queues = {q["Properties"]["QueueName"]: k for k, q in synth.of_type("AWS::SQS::Queue").items()}
+    for source in EVENT_SOURCES:
+        assert queues[source.dead_letter_queue] in body, source.name
+    for verdict in ("genuine_valid", "expired", "suspended", "revoked", "not_genuine"):
+        assert verdict in body
+
+
 def test_sms_attributes_are_set_by_a_custom_resource(synth: Synth) -> None:
     """GIVEN SMS_ATTRIBUTES WHEN synthesised THEN SNS.setSMSAttributes is called with them."""
     resource = next(iter(synth.of_type("Custom::AWS").values()))["Properties"]

@@ -66,3 +66,23 @@ def test_the_workers_load_no_request_schemas_or_tokens():
     # THEN none of them pays for pydantic or PyJWT, which only API requests need
     assert sorted(name for name in ("pydantic", "jwt", "chalicelib.auth", "chalicelib.api.schemas")
                   if name in modules) == []
+
+
+VERIFICATION_PATH = ("import app\n"
+                     "import chalicelib.usecases.verification, chalicelib.presentation.verify_page\n"
+                     "import chalicelib.domain.calendar, chalicelib.domain.catalogue\n"
+                     "import chalicelib.adapters.licence_reader\n")
+
+
+def test_the_verdict_metric_adds_nothing_to_the_verification_cold_start():
+    # GIVEN the verification path WHEN it also counts its verdict (chalicelib.metrics.count_lean)
+    without = loaded_modules(VERIFICATION_PATH)
+    with_metric = loaded_modules(
+        VERIFICATION_PATH + "import os; os.environ['STAGE'] = 'prod'\n"
+        "from chalicelib.metrics import count_lean, VERIFICATIONS\n"
+        "count_lean(VERIFICATIONS, 1, ('verdict', 'valid'))")
+    # THEN the only module it adds is chalicelib.metrics itself (json, os, sys, time are loaded
+    # already): no Powertools Metrics object is built and nothing more is imported. (Powertools'
+    # package __init__ imports its metrics package whenever the Logger is imported, which every
+    # request's middleware uses: that part is the Logger's cost, not the metric's; docs/metrics.md.)
+    assert with_metric - without == {"chalicelib.metrics"}
