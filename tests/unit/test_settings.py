@@ -87,3 +87,12 @@ def test_quiet_hours_and_the_short_link_host_are_settings() -> None:
     # GIVEN malformed quiet hours THEN the function does not start
     with pytest.raises(SettingsError, match="QUIET_HOURS"):
         load_settings({**BASE, "QUIET_HOURS": "night"})
+def test_the_sweeper_waits_ten_minutes_unless_told_otherwise() -> None:
+    assert load_settings(BASE).sweep_after_minutes == 10
+    assert load_settings({**BASE, "SWEEP_AFTER_MINUTES": "3"}).sweep_after_minutes == 3
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "ten", "2.5"])
+def test_a_sweeper_delay_that_is_not_a_positive_whole_number_is_refused(value) -> None:
+    with pytest.raises(SettingsError, match="SWEEP_AFTER_MINUTES"):
+        load_settings({**BASE, "SWEEP_AFTER_MINUTES": value})
