@@ -546,7 +546,10 @@ class Licence(Body):
             "outstanding_fines_piasters": licence.outstanding_fines_piasters,
             "service_code": licence.service_code, "application_id": licence.application_id,
             "issued_at": licence.issued_at, "status_reason": licence.status_reason or None,
-            "renewals": [dict(r) for r in licence.renewals], "sms": dict(licence.sms) or None})
+            "renewals": [dict(r) for r in licence.renewals],
+            # The record's bookkeeping (the retry's exactly-once key, when the sweeper re-drove
+            # it) is not the holder's business: only the documented fields.
+            "sms": {k: v for k, v in licence.sms.items() if k in SmsState.model_fields} or None})
 
 
 class LicenceSummary(Body):
