@@ -47,6 +47,8 @@ class StreamPump:
         self._batch_size = batch_size
         self.dead_lettered = 0
         """Records described in a dead-letter queue by this pump."""
+        self.failures = 0
+        """Invocations that raised (each retried, bisected or dead-lettered)."""
 
     def pump_once(self) -> int:
         """Deliver every record available now; return how many were delivered."""
@@ -116,6 +118,7 @@ class StreamPump:
                 handler({"Records": [lambda_record(r, arn) for r in records]}, LambdaContext())
                 return
             except Exception as error:  # as Lambda: any error fails the batch
+                self.failures += 1
                 self._on_failure(error)
             if source.bisect_on_error and len(records) > 1:
                 half = len(records) // 2

@@ -11,7 +11,7 @@ import pytest
 
 from devstack.streams import LambdaContext
 from tests.integration.issuance_helpers import (FailingFor, apply_and_pay, emulator_sms,
-                                                issued_number, sms_pump)
+                                                issued_number, sms_about, sms_pump)
 from tests.integration.test_payments import new_application, sandbox_press, start
 
 pytestmark = pytest.mark.integration
@@ -72,7 +72,7 @@ def test_issuance_down_for_ten_minutes_then_every_paid_application_gets_one_lice
     # AND the SMS queue sends exactly one SMS per licence
     sms_pump(stack).pump_once()
     sent = emulator_sms(emulator.endpoint_url)
-    assert [len([m for m in sent if n in m["message"]]) for n in numbers] == [1, 1, 1]
+    assert [len(sms_about(emulator.endpoint_url, n)) for n in numbers] == [1, 1, 1]
     # AND one licence each, whatever the stream redelivers now
     stack.streams.pump_until_quiet()
     from chalicelib.adapters.dynamo_models import LicenceModel
@@ -119,7 +119,7 @@ def test_an_sms_left_retrying_past_its_schedule_is_queued_again_and_sent_once(
 
     from chalicelib import wiring
     from chalicelib.domain import issuance as rules
-    from chalicelib.usecases.licence_sms import RETRYING
+    from chalicelib.usecases.outbox import RETRYING
 
     # GIVEN an issued licence whose SMS was refused and whose delayed retry message was lost
     application_id = apply_and_pay(stack, stack.token("citizen"))
@@ -130,22 +130,23 @@ def test_an_sms_left_retrying_past_its_schedule_is_queued_again_and_sent_once(
     lost = []
     for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
                                        WaitTimeSeconds=0).get("Messages", []):
-        if json.loads(message["Body"])["number"] == number:
+        if json.loads(message["Body"]).get("licence") == number:
             lost.append(json.loads(message["Body"]))
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     assert len(lost) == 1
     now = wiring.utc_now()
     licence = wiring.licence_store().get(number, consistent=True)
     wiring.licence_store().save(replace(licence, sms=rules.sms_record(
-        RETRYING, lost[0]["event"], 1, now, error="Throttling", retry_in=60, key=lost[0]["key"])))
+        RETRYING, lost[0]["template"], 1, now, error="Throttling", retry_in=60,
+        key=lost[0]["key"])))
     # WHEN the sweeper runs 12 minutes later
     at(monkeypatch, now + timedelta(minutes=12))
     swept = run_sweeper(stack)
-    # THEN the SMS is queued again under its key and sent once, recorded as attempt 2
+    # THEN the SMS is queued again on the outbox under its key and sent once
     assert swept["redriven"]["sms"] >= 1
     sms_pump(stack).pump_once()
-    assert len([m for m in emulator_sms(emulator.endpoint_url) if number in m["message"]]) == 1
-    sms = wiring.licence_store().get(number, consistent=True).sms
-    assert sms["state"] == "sent" and sms["attempts"] == 2
+    sms_pump(stack).pump_once()
+    assert len(sms_about(emulator.endpoint_url, number)) == 1
+    assert wiring.licence_store().get(number, consistent=True).sms["state"] == "sent"
     # AND a second sweep queues nothing more
     assert run_sweeper(stack)["redriven"]["sms"] == 0

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 from chalicelib.domain import issuance as rules
 from chalicelib.domain.applications import ISSUED, LICENCE_PAID, SUBMITTED, UNDER_REVIEW
-from chalicelib.usecases import issuance, payments
-from chalicelib.usecases.licence_sms import RETRYING
+from chalicelib.usecases import issuance, outbox, payments
+from chalicelib.domain.notifications import Notification
+from chalicelib.usecases.outbox import RETRYING
 from chalicelib.usecases.sweeper import SweepPorts, sweep
+from tests.fakes import VERIFY_BASE_URL
 from tests.fakes.scenarios import (apply, approved_and_paid, catalogue, citizen, issuance_ports,
                                    live_world)
 
@@ -19,8 +21,9 @@ AFTER = 10
 def ports(world) -> SweepPorts:
     return SweepPorts(applications=world.applications, payments=world.payments,
                       licences=world.licences, work_lists=world.work_lists,
-                      sms_queue=world.sms_queue, catalogue=catalogue(),
-                      issuance=lambda: issuance_ports(world), clock=world.clock)
+                      notifications=world.notifications, catalogue=catalogue(),
+                      issuance=lambda: issuance_ports(world), clock=world.clock,
+                      short_link_host=VERIFY_BASE_URL)  # as issuance falls back to it
 
 
 def paid_not_applied(world):
@@ -79,14 +82,20 @@ def test_a_stuck_sms_retry_is_queued_again_under_its_key_once():
     world = live_world()
     paid = approved_and_paid(world, citizen())
     licence = issuance.issue_if_paid(paid.id, issuance_ports(world))
-    [task] = world.sms_queue.take()
+    [task] = [Notification.from_message(m) for m in world.sms_queue.take()]
     # GIVEN its SMS was refused and the delayed retry never came
     world.licences.save(replace(licence, sms=rules.sms_record(
-        RETRYING, task["event"], 1, world.clock(), error="Throttling", retry_in=60,
-        key=task["key"])))
+        RETRYING, task.template, 1, world.clock(), error="Throttling", retry_in=60,
+        key=task.key)))
     world.clock.now += timedelta(minutes=AFTER + 2)
     # WHEN the sweeper runs twice
     first, second = sweep(ports(world), AFTER), sweep(ports(world), AFTER)
-    # THEN the task is queued once, under the same key, as attempt 2
+    # THEN the same message (key, template, recipient, link) is queued once on the outbox
     assert (first.redriven["sms"], second.redriven["sms"]) == (1, 0)
-    assert world.sms_queue.take() == [{**task, "attempt": 2}]
+    [again] = [Notification.from_message(m) for m in world.sms_queue.take()]
+    assert (again.key, again.template, again.recipient, again.values, again.licence) == (
+        task.key, task.template, task.recipient, task.values, task.licence)
+    # AND the outbox sends it once, however often it is queued
+    assert outbox.deliver(again, world.outbox_ports()) == "sent"
+    assert outbox.deliver(again, world.outbox_ports()) == "skipped"
+    assert len(world.notifier.sent) == 1
