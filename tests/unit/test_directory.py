@@ -23,7 +23,7 @@ def documents() -> tuple[dict, dict]:
 
 
 def found(q: str) -> list[str]:
-    return [s["code"] for s in list_services(CATALOGUE, EVERYWHERE, q=q)]
+    return [s.code for s, _ in list_services(CATALOGUE, EVERYWHERE, q=q)]
 
 
 @pytest.mark.parametrize("plain, typed", [
@@ -66,7 +66,7 @@ def test_a_query_finds_by_word_beginnings_and_english_names() -> None:
 def test_filters_by_kind_and_district_combine() -> None:
     rollout = {**EVERYWHERE, "kiosk-first": ("EAST",)}
     kiosks = list_services(CATALOGUE, rollout, kind="kiosk", district="CENTRAL")
-    assert {s["code"] for s in kiosks} == {"kiosk-renewal", "kiosk-transfer", "kiosk-duplicate"}
+    assert {s.code for s, _ in kiosks} == {"kiosk-renewal", "kiosk-transfer", "kiosk-duplicate"}
     assert list_services(CATALOGUE, rollout, kind="kiosk", district="WEST") == []
 
 
@@ -79,9 +79,11 @@ def test_unknown_filters_are_a_400_naming_the_field() -> None:
 
 
 def test_the_directory_holds_42_services_each_with_what_a_citizen_needs() -> None:
+    from chalicelib.api.responses import Service, body
+
     assert len(CATALOGUE.services) == 42
     for service in CATALOGUE.services:
-        entry = service_detail(service.code, CATALOGUE, EVERYWHERE)
+        entry = body(Service.of(*service_detail(service.code, CATALOGUE, EVERYWHERE), CATALOGUE))
         assert entry["name_ar"] and entry["name_en"] and entry["eligibility"], service.code
         assert entry["required_documents"] and entry["steps"] and entry["expected_days"] > 0
         assert all(slot["accepted_types"] for slot in entry["required_documents"])
