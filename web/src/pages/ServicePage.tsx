@@ -4,7 +4,7 @@ import { Loading, ProblemBox } from "../components/Status";
 import { t, useLocale, pick } from "../i18n";
 import { fieldSpecs, liveDistricts, loadCatalogue } from "../lib/catalogue";
 import { list, money, separator } from "../lib/format";
-import { fieldLabel, kindLabel, serviceName } from "../lib/labels";
+import { caseLabel, fieldLabel, kindLabel, serviceName } from "../lib/labels";
 import { useSession } from "../lib/session";
 import { useLoad } from "../lib/useLoad";
 import NotFound from "./NotFound";
@@ -22,7 +22,7 @@ export default function ServicePage() {
   const districts = liveDistricts(service, catalogue.data.districts);
   const start = `/services/${service.code}/apply/district`;
   return (
-    <Page title={serviceName(service)} caption={`${kindLabel(service.kind)}${separator()}${t(service.case === "renewal" ? "case.renewal" : "case.first")}`}>
+    <Page title={serviceName(service)} caption={`${kindLabel(service.kind)}${separator()}${caseLabel(service.case)}`}>
       <h2>{t("service.whatYouNeed")}</h2>
       <h3>{t("service.fees")}</h3>
       <table class="table">
