@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
 
 import pytest
 
@@ -127,3 +128,26 @@ def test_every_directory_service_is_issued_end_to_end(stack, code: str) -> None:
     seen = verify(stack, licence["verify_url"])
     assert seen["genuine"] is True and seen["number"] == paid["licence_number"]
     assert seen["kind"] == service["kind"]
+
+
+def test_the_public_directory_filters_and_searches_over_http(stack) -> None:
+    # GIVEN the public directory, no token
+    everything = stack.call("GET", "/v1/services").json["services"]
+    assert len(everything) == 42
+    # WHEN a citizen types the name with diacritics and another hamza form THEN same service
+    for typed in ("مُوَافَقَة تَوْصِيل المرافق", "موافقه توصيل المرافق"):
+        found = stack.call("GET", f"/v1/services?{urlencode({'q': typed})}")
+        assert [s["code"] for s in found.json["services"]] == ["utility-connection-approval"]
+    # AND kind and district filters narrow it; each entry says what to bring and how long
+    kiosks = stack.call("GET", "/v1/services?kind=kiosk&district=BORG").json["services"]
+    assert {s["code"] for s in kiosks} == {"kiosk-first", "kiosk-renewal", "kiosk-transfer",
+                                           "kiosk-duplicate"}
+    entry = stack.call("GET", "/v1/services/utility-connection-approval").json
+    assert entry["yields"] == "certificate" and entry["renewable"] is False
+    assert [d["code"] for d in entry["required_documents"]][:2] == ["national_id",
+                                                                    "ownership_or_lease"]
+    assert entry["sources"] and entry["sources"][0]["url"].startswith("https://parlmany.com/")
+    # AND a bad filter is a 400 naming it, an unknown code a 404
+    bad = stack.call("GET", "/v1/services?kind=castle")
+    assert bad.status_code == 400 and "kind" in bad.json["error"]["fields"]
+    assert stack.call("GET", "/v1/services/no-such-service").status_code == 404
