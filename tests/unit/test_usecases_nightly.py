@@ -106,8 +106,9 @@ def test_a_certificate_ending_soon_gets_no_renewal_reminder(world):
                                              service_code="utility-connection-approval",
                                              valid_until=NIGHT + timedelta(days=7)))
     shop = world.licences.create(licence(district="EAST", valid_until=NIGHT + timedelta(days=7)))
-    # WHEN the seven-day reminders run
-    run(world, nightly.REMIND, "EAST", days=7)
+    # WHEN the seven-day reminders run and go out
+    assert run(world, nightly.REMIND, "EAST", days=7).reminders_queued == 1
+    world.run_outbox(until=datetime(2026, 3, 10, 8, 0, tzinfo=timezone.utc))
     # THEN only the shop's holder is told to renew
     assert world.notifier.about(approval.number) == []
     assert len(world.notifier.about(shop.number)) == 1
