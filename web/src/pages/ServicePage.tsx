@@ -35,6 +35,16 @@ export default function ServicePage() {
           ))}
         </tbody>
       </table>
+      <h3>{t("service.eligibility")}</h3>
+      <ul class="list-bullet">
+        {service.eligibility.map((rule) => <li key={rule.en}>{pick(rule.ar, rule.en)}</li>)}
+      </ul>
+      <h3>{t("service.documents")}</h3>
+      <ul class="list-bullet">
+        {service.required_documents.map((slot) => (
+          <li key={slot.code}>{pick(slot.name_ar, slot.name_en)} <span class="hint" dir="ltr">{slot.accepted_types.map((type) => type.split("/")[1].toUpperCase()).join(" / ")}</span></li>
+        ))}
+      </ul>
       <h3>{t("service.fields")}</h3>
       <ul class="list-bullet">
         <li>{t("service.fieldsAlways")}</li>
@@ -44,6 +54,11 @@ export default function ServicePage() {
       <p>{t("service.validityMonths", { months: service.validity_months })}</p>
       <h3>{t("service.review")}</h3>
       <p>{t(service.review_required === false ? "service.reviewNotRequired" : "service.reviewRequired")}</p>
+      <h3>{t("service.steps")}</h3>
+      <ol class="list-number">
+        {service.steps.map((step) => <li key={step.code}>{pick(step.name_ar, step.name_en)}</li>)}
+      </ol>
+      <p>{t("service.expectedDays", { days: service.expected_days })}</p>
       <h3>{t("service.districts")}</h3>
       {districts.length > 0 ? (
         <p>{list(districts.map((district) => pick(district.name_ar, district.name_en)))}</p>
