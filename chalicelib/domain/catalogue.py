@@ -280,6 +280,24 @@ def _coded(cls: type, what: str, raw: Mapping[str, Any]) -> Any:
     return cls(code=code, seal_code=seal_code, name_ar=raw["name_ar"], name_en=raw["name_en"])
 
 
+def _check_kind_services(kind: Kind, services: tuple[Service, ...]) -> None:
+    """A licence kind's first-time and (if renewable) renewal services are what renewals and
+    late licences fall back on; a certificate kind needs a certificate service."""
+    own = [s for s in services if s.kind == kind.code]
+    certificate = kind.category == "certificate"
+    if certificate and not any(s.case == "certificate" for s in own):
+        raise ValueError(f"kind {kind.code} lacks its certificate service")
+    needed = () if certificate else ("first", "renewal") if kind.renewable else ("first",)
+    for case in needed:
+        if not any(s.code == f"{kind.code}-{case}" and s.case == case for s in own):
+            raise ValueError(f"kind {kind.code} lacks its {case} service ({kind.code}-{case})")
+    for s in own:
+        if (s.case == "certificate") != certificate:
+            raise ValueError(f"service {s.code}: only a certificate kind issues certificates")
+        if s.case == "renewal" and not kind.renewable:
+            raise ValueError(f"service {s.code}: kind {kind.code} is not renewable")
+
+
 def check_directory_entry(service: Service, slots: Mapping[str, DocumentSlot],
                           steps: tuple[Step, ...]) -> None:
     """What the directory promises a citizen holds together: every document is a known upload
@@ -353,24 +371,8 @@ def _check(services: tuple[Service, ...], districts: tuple[District, ...],
         for fee in s.fees:
             if fee.due not in FEE_STAGES or (fee.amount_piasters is None) == (fee.rule is None):
                 raise ValueError(f"service {s.code}: fee {fee.code} needs a stage and one amount or rule")
-    by_code = {s.code: s for s in services}
     for kind in kinds:
-        # A licence kind's first-time and (if renewable) renewal services are what renewals and
-        # late licences fall back on; a certificate kind needs one certificate service.
-        needed = (("certificate",) if kind.category == "certificate"
-                  else ("first", "renewal") if kind.renewable else ("first",))
-        for case in needed:
-            code = f"{kind.code}-{case}"
-            if case == "certificate":
-                if not any(s.kind == kind.code and s.case == case for s in services):
-                    raise ValueError(f"kind {kind.code} lacks its certificate service")
-            elif code not in by_code or by_code[code].case != case:
-                raise ValueError(f"kind {kind.code} lacks its {case} service ({code})")
-        for s in services:
-            if s.kind == kind.code and (s.case == "certificate") != (kind.category == "certificate"):
-                raise ValueError(f"service {s.code}: only a certificate kind issues certificates")
-            if s.kind == kind.code and s.case == "renewal" and not kind.renewable:
-                raise ValueError(f"service {s.code}: kind {kind.code} is not renewable")
+        _check_kind_services(kind, services)
 
 
 @lru_cache(maxsize=4)
