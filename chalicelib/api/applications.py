@@ -4,7 +4,7 @@ from chalice import Blueprint
 from chalicelib.api.http import (caller_of, json_response, limit_param, parse_body,
                                  query_param)
 from chalicelib.api.routes import route
-from chalicelib.wiring import action_bounds, application_store, clock, rollout_store
+from chalicelib.wiring import action_bounds, application_store, catalogue, clock, rollout_store
 
 applications_api = Blueprint(__name__)
 
@@ -23,7 +23,7 @@ def create_application():
     app = usecase.create_application(commands.new_application(parsed), caller,
                                      wiring.catalogue(), rollout_store().all(),
                                      application_store(), action_bounds(), clock())
-    return json_response(body(Application.of(app)), status=201,
+    return json_response(body(Application.of(app, catalogue())), status=201,
                          headers={"Location": f"/v1/applications/{app.id}"})
 
 
@@ -37,7 +37,8 @@ def list_applications():
     page = usecase.list_applications(caller, query_param(request, "status"), limit_param(request),
                                      query_param(request, "cursor"), application_store(),
                                      district=query_param(request, "district"))
-    answer = ApplicationList(applications=[Application.of(a) for a in page.items],
+    services = catalogue()
+    answer = ApplicationList(applications=[Application.of(a, services) for a in page.items],
                              next_cursor=page.next_cursor)
     return json_response(body(answer))
 
@@ -49,7 +50,7 @@ def get_application(application_id: str):
 
     caller = caller_of(applications_api.current_request)
     app = usecase.get_application(application_id, caller, application_store())
-    return json_response(body(Application.of(app)))
+    return json_response(body(Application.of(app, catalogue())))
 
 
 @route(applications_api, "cancelApplication")
@@ -63,4 +64,4 @@ def cancel_application(application_id: str):
     reason = parse_body(request, OptionalReasonIn).reason if request.raw_body else None
     app = usecase.cancel_application(application_id, caller, application_store(), clock(),
                                      reason or "")
-    return json_response(body(Application.of(app)))
+    return json_response(body(Application.of(app, catalogue())))

@@ -4,7 +4,8 @@ from chalice import Blueprint
 
 from chalicelib.api.http import caller_of, json_response, limit_param, parse_body, query_param
 from chalicelib.api.routes import route
-from chalicelib.wiring import application_store, audit_trail, clock, file_store, payment_store
+from chalicelib.wiring import (application_store, audit_trail, catalogue, clock, file_store,
+                              payment_store)
 
 backoffice_api = Blueprint(__name__)
 
@@ -22,7 +23,7 @@ def decide(application_id: str):
     parsed = parse_body(request, DecisionIn)
     app = usecase.decide(application_id, commands.decision(parsed), caller, wiring.catalogue(),
                          application_store(), clock())
-    return json_response(body(Application.of(app)))
+    return json_response(body(Application.of(app, catalogue())))
 
 
 @route(backoffice_api, "returnApplication")
@@ -36,7 +37,7 @@ def return_to_citizen(application_id: str):
     parsed = parse_body(request, OptionalReasonIn)
     app = usecase.return_to_citizen(application_id, parsed.reason, caller, application_store(),
                                     clock())
-    return json_response(body(Application.of(app)))
+    return json_response(body(Application.of(app, catalogue())))
 
 
 @route(backoffice_api, "resubmitApplication")
@@ -52,7 +53,7 @@ def resubmit(application_id: str):
     parsed = parse_body(request, ResubmitIn) if request.raw_body else ResubmitIn()
     app = usecase.resubmit(application_id, commands.amendment(parsed), caller, wiring.catalogue(),
                            application_store(), payment_store(), clock())
-    return json_response(body(Application.of(app)))
+    return json_response(body(Application.of(app, catalogue())))
 
 
 @route(backoffice_api, "requestDocumentUpload")
@@ -67,7 +68,8 @@ def upload_document(application_id: str):
     parsed = parse_body(request, DocumentIn)
     document, upload = usecase.request_document_upload(application_id,
                                                        commands.document_upload(parsed), caller,
-                                                       application_store(), file_store(), clock())
+                                                       application_store(), file_store(), clock(),
+                                                       catalogue())
     answer = DocumentUpload.model_validate({"document": document, "upload": upload})
     return json_response(body(answer), status=201)
 

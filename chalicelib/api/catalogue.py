@@ -15,12 +15,27 @@ LOCATE_CACHE = {"Cache-Control": "public, max-age=86400"}
 def list_services():
     from chalicelib import wiring
     from chalicelib.api.responses import Service, ServiceList, body
+    from chalicelib.usecases.directory import list_services as directory
 
-    catalogue, rollout = wiring.catalogue(), rollout_store().all()
-    answer = ServiceList(services=[Service.of(s, rollout.get(s.code, ()))
-                                   for s in catalogue.services],
+    request = catalogue_api.current_request
+    catalogue = wiring.catalogue()
+    found = directory(catalogue, rollout_store().all(), kind=query_param(request, "kind"),
+                      district=query_param(request, "district"), q=query_param(request, "q"))
+    answer = ServiceList(services=[Service.of(s, districts, catalogue) for s, districts in found],
                          catalogue_version=catalogue.version)
     return json_response(body(answer), headers=CATALOGUE_CACHE)
+
+
+@route(catalogue_api, "getService")
+def get_service(code: str):
+    from chalicelib import wiring
+    from chalicelib.api.responses import Service, body
+    from chalicelib.usecases.directory import service_detail
+
+    catalogue = wiring.catalogue()
+    service, districts = service_detail(code, catalogue, rollout_store().all())
+    return json_response(body(Service.of(service, districts, catalogue)),
+                         headers=CATALOGUE_CACHE)
 
 
 @route(catalogue_api, "listDistricts")

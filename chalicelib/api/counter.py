@@ -22,7 +22,7 @@ def create_walk_in():
     app = usecase.create_walk_in(commands.new_application(parsed), caller, wiring.catalogue(),
                                  wiring.rollout_store().all(), wiring.application_store(),
                                  wiring.clock())
-    return json_response(body(Application.of(app)), status=201,
+    return json_response(body(Application.of(app, wiring.catalogue())), status=201,
                          headers={"Location": f"/v1/applications/{app.id}"})
 
 

@@ -62,7 +62,9 @@ class FeeSpec(Body):
     name_ar: str
     name_en: str
     due: Literal["submission", "approval"]
-    source: str
+    source: str = Field(description="Where the amount comes from: 'configuration', "
+                                    "'seed NNN: ...' (docs/rules.md) or a cited page's URL")
+    source_type: Literal["seed", "page", "configuration"]
     amount_piasters: Optional[int] = None
     rule: Optional[FeeRule] = None
 
@@ -71,9 +73,12 @@ class FeeSpec(Body):
         optional = {name: value for name, value in (
             ("amount_piasters", fee.amount_piasters),
             ("rule", dict(fee.rule) if fee.rule is not None else None)) if value is not None}
+        from chalicelib.domain.catalogue import source_type
+
         return cls.model_validate({"code": fee.code, "name_ar": fee.name_ar,
                                    "name_en": fee.name_en, "due": fee.due,
-                                   "source": fee.source, **optional})
+                                   "source": fee.source, "source_type": source_type(fee.source),
+                                   **optional})
 
 
 class RequiredField(Body):
@@ -97,10 +102,42 @@ class LateFine(Body):
     name_en: str
 
 
+ServiceCase = Literal["first", "renewal", "amendment", "transfer", "duplicate", "certificate"]
+
+
+class EligibilityRule(Body):
+    ar: str
+    en: str
+
+
+class DocumentSlot(Body):
+    """A typed upload slot: POST .../documents with this `slot` and one accepted type."""
+
+    code: str
+    name_ar: str
+    name_en: str
+    accepted_types: list[str]
+
+
+class ProcedureStep(Body):
+    code: str
+    name_ar: str
+    name_en: str
+
+
+class ServiceSource(Body):
+    """A public page the entry's facts were taken from, and which facts it covers."""
+
+    url: str
+    title_ar: str
+    title_en: str
+    covers: list[str]
+
+
 class Service(Body):
     code: str
     kind: str
-    case: Literal["first", "renewal"]
+    case: ServiceCase
     name_ar: str
     name_en: str
     fees: list[FeeSpec]
@@ -109,13 +146,25 @@ class Service(Body):
     required_fields: list[RequiredField]
     districts: list[str] = Field(description="Districts where the service is live")
     late_fine: Optional[LateFine] = None
+    yields: Literal["licence", "certificate"] = Field(
+        description="What is issued, sealed either way: a licence of `kind` or a certificate")
+    renewable: bool
+    eligibility: list[EligibilityRule]
+    required_documents: list[DocumentSlot]
+    steps: list[ProcedureStep] = Field(description="The procedure, in order; a review step "
+                                                   "(inspection, committee, head of district) "
+                                                   "means review_required")
+    expected_days: int = Field(description="Expected working days from payment to issue")
+    sources: list[ServiceSource]
 
     @classmethod
-    def of(cls, service, districts: tuple[str, ...]) -> "Service":
+    def of(cls, service, districts: tuple[str, ...], catalogue) -> "Service":
         fine = service.late_fine
         optional = {"late_fine": LateFine(
             type=fine.type, amount_piasters=fine.amount_piasters, cap_piasters=fine.cap_piasters,
             name_ar=fine.name_ar, name_en=fine.name_en)} if fine else {}
+        kind = catalogue.kind(service.kind)
+        steps = {step.code: step for step in catalogue.steps}
         return cls.model_validate({
             "code": service.code, "kind": service.kind, "case": service.case,
             "name_ar": service.name_ar, "name_en": service.name_en,
@@ -123,7 +172,21 @@ class Service(Body):
             "validity_months": service.validity_months,
             "review_required": service.review_required,
             "required_fields": [dict(f) for f in service.required_fields],
-            "districts": list(districts), **optional})
+            "districts": list(districts), **optional,
+            "yields": kind.category, "renewable": kind.renewable,
+            "eligibility": [{"ar": r.ar, "en": r.en} for r in service.eligibility],
+            "required_documents": [_slot(catalogue.document_slots[code])
+                                   for code in service.required_documents],
+            "steps": [{"code": c, "name_ar": steps[c].name_ar, "name_en": steps[c].name_en}
+                      for c in service.steps],
+            "expected_days": service.expected_days,
+            "sources": [{"url": x.url, "title_ar": x.title_ar, "title_en": x.title_en,
+                         "covers": list(x.covers)} for x in service.sources]})
+
+
+def _slot(slot) -> dict:
+    return {"code": slot.code, "name_ar": slot.name_ar, "name_en": slot.name_en,
+            "accepted_types": list(slot.accepted_types)}
 
 
 class ServiceList(Body):
@@ -203,7 +266,7 @@ class Application(Body):
     id: str
     service_code: str
     kind: str
-    case: Literal["first", "renewal"]
+    case: ServiceCase
     district: str
     status: ApplicationState
     applicant: Applicant
@@ -219,12 +282,20 @@ class Application(Body):
     decision_reason: Optional[str] = None
     licence_number: Optional[str] = None
     renewal_of: Optional[str] = None
+    documents_missing: Optional[list[str]] = Field(
+        default=None, description="The service's required document slots nothing is uploaded "
+                                  "into yet (absent for a service the catalogue no longer has)")
 
     @classmethod
-    def of(cls, app) -> "Application":
+    def of(cls, app, catalogue=None) -> "Application":
         optional = {name: value for name, value in (
             ("decision_reason", app.decision_reason), ("licence_number", app.licence_number),
             ("renewal_of", app.renewal_of)) if value}
+        service = catalogue.service(app.service_code) if catalogue is not None else None
+        if service is not None:
+            from chalicelib.domain.backoffice import documents_missing
+
+            optional["documents_missing"] = documents_missing(app, service.required_documents)
         return cls.model_validate({
             "id": app.id, "service_code": app.service_code, "kind": app.kind, "case": app.case,
             "district": app.district, "status": app.status, "applicant": dict(app.applicant),

@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 from chalicelib.domain.applications import (PAID, RETURNED, SUBMITTED, UNDER_REVIEW,
                                             Application, iso)
+from chalicelib.domain.catalogue import DocumentSlot
 from chalicelib.domain.fees import STAGE_SUBMISSION, FeeLine, Repricing, reprice
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 
@@ -20,16 +21,9 @@ MAX_PHOTO_BYTES = 5 * MB
 UPLOAD_URL_SECONDS = 900
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 
-# slot -> (Arabic name, English name, content types a citizen may upload into it).
-# Each upload pins ONE of them in its presigned POST policy (S3 has no "one of" condition).
-DOCUMENT_SLOTS: Mapping[str, tuple[str, str, tuple[str, ...]]] = {
-    "national_id": ("صورة بطاقة الرقم القومي", "National ID card copy", (PDF, JPEG, PNG)),
-    "ownership_or_lease": ("عقد الملكية أو الإيجار", "Ownership deed or lease", (PDF,)),
-    "site_plan": ("رسم الموقع", "Site plan", (PDF, JPEG, PNG)),
-    "commercial_register": ("السجل التجاري", "Commercial register extract", (PDF,)),
-    "engineering_drawings": ("الرسومات الهندسية", "Engineering drawings", (PDF,)),
-    "other": ("مستند آخر", "Other document", (PDF, JPEG, PNG)),
-}
+# Document slots (code, names, accepted content types) are catalogue data
+# (catalogue.json "document_slots"); each service names the ones it requires. Each upload pins
+# ONE accepted type in its presigned POST policy (S3 has no "one of" condition).
 PHOTO_TYPES = (JPEG, PNG)
 MAX_DOCUMENTS = 30
 MAX_PHOTOS_PER_INSPECTION = 20
@@ -41,13 +35,19 @@ INSPECTION_STATUSES = (UNDER_REVIEW,)
 SCHEDULED, PASSED, FAILED = "scheduled", "passed", "failed"
 
 
-def check_document(slot: str, content_type: str) -> None:
+def check_document(slot: str, content_type: str, slots: Mapping[str, DocumentSlot]) -> None:
     """The slot exists and accepts this content type; else a 400 naming the field."""
-    if slot not in DOCUMENT_SLOTS:
-        raise ValidationFailed(fields={"slot": f"نوع مستند غير معروف، واحد من: {'، '.join(DOCUMENT_SLOTS)} / one of {', '.join(DOCUMENT_SLOTS)}"})
-    allowed = DOCUMENT_SLOTS[slot][2]
+    if slot not in slots:
+        raise ValidationFailed(fields={"slot": f"نوع مستند غير معروف، واحد من: {'، '.join(slots)} / one of {', '.join(slots)}"})
+    allowed = slots[slot].accepted_types
     if content_type not in allowed:
-        raise ValidationFailed(fields={"content_type": f"نوع الملف غير مقبول لهذا المستند، المقبول: {'، '.join(allowed)} / {DOCUMENT_SLOTS[slot][1]} accepts {', '.join(allowed)}"})
+        raise ValidationFailed(fields={"content_type": f"نوع الملف غير مقبول لهذا المستند، المقبول: {'، '.join(allowed)} / {slots[slot].name_en} accepts {', '.join(allowed)}"})
+
+
+def documents_missing(app: Application, required: tuple[str, ...]) -> list[str]:
+    """The service's required document slots the application has nothing uploaded into yet."""
+    given = {d["slot"] for d in app.extra.get("documents", ())}
+    return [slot for slot in required if slot not in given]
 
 
 def documents(app: Application) -> list[dict]:
@@ -59,12 +59,13 @@ def inspections(app: Application) -> list[dict]:
 
 
 def add_document(app: Application, document_id: str, slot: str, content_type: str,
-                 key: str, by: str, now: datetime) -> tuple[Application, dict]:
+                 key: str, by: str, now: datetime,
+                 slots: Mapping[str, DocumentSlot]) -> tuple[Application, dict]:
     if app.status not in DOCUMENT_STATUSES:
         raise Conflict(code="documents_closed",
                        message_en=f"documents cannot be added to an application that is {app.status}",
                        message_ar="لا يمكن إضافة مستندات إلى الطلب في حالته الحالية")
-    check_document(slot, content_type)
+    check_document(slot, content_type, slots)
     existing = documents(app)
     if len(existing) >= MAX_DOCUMENTS:
         raise Conflict(code="too_many_documents", message_en="this application has enough documents",

@@ -162,14 +162,14 @@ def _revalidated(app: Application, body: Amendment, catalogue: Catalogue,
 
 
 def request_document_upload(application_id: str, body: DocumentUpload, caller: Principal,
-                            store: ApplicationStore, files: FileStore,
-                            now: datetime) -> tuple[dict, dict]:
+                            store: ApplicationStore, files: FileStore, now: datetime,
+                            catalogue: Catalogue) -> tuple[dict, dict]:
     """A presigned POST for one document; the policy pins its type and bounds its size."""
     app = get_application(application_id, caller, store, "application.upload_document")
     document_id = uuid.uuid4().hex
     key = f"documents/{app.id}/{document_id}"
     changed, document = backoffice.add_document(app, document_id, body.slot, body.content_type,
-                                                key, caller.sub, now)
+                                                key, caller.sub, now, catalogue.document_slots)
     upload = files.presigned_post(key, (body.content_type,), backoffice.MAX_DOCUMENT_BYTES,
                                   backoffice.UPLOAD_URL_SECONDS)
     store.save(changed, trail(app, changed, caller, action="add_document",

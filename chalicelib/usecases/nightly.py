@@ -175,7 +175,9 @@ def expire(licence: Licence, business_date: date, ports: NightPorts) -> NightSta
 
 def remind(licence: Licence, business_date: date, days: int, ports: NightPorts) -> NightStats:
     stats = NightStats()
-    if lifecycle.reminder_days_left(licence, business_date) != days:
+    # Certificates and one-off licences are not renewed: nothing to remind their holders of.
+    if lifecycle.reminder_days_left(licence, business_date) != days or \
+            not ports.catalogue.renews(licence.kind):
         return stats
     stats.items_due = 1
     stats.reminders_queued = int(ports.notifications.notify(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Mapping
 from chalicelib.domain import lifecycle
 from chalicelib.domain.applications import FINAL_STATUSES, Application
 from chalicelib.domain.calendar import cairo_date
-from chalicelib.domain.catalogue import Catalogue
+from chalicelib.domain.catalogue import Catalogue, Service
 from chalicelib.domain.licences import Licence
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.errors import Conflict, NotFound
@@ -28,6 +28,10 @@ def request_renewal(number: str, caller: Principal, catalogue: Catalogue,
                     applications: ApplicationStore, pointers: PointerStore,
                     now: datetime) -> Application:
     licence = readable_licence(number, caller, licences, "licence.renew")
+    if not catalogue.renews(licence.kind):
+        raise Conflict(code="not_renewable",
+                       message_en="this licence or certificate is not renewed: apply for a new one",
+                       message_ar="هذه الرخصة أو الشهادة لا تجدد: قدم طلبًا جديدًا")
     case = lifecycle.renewal_case(licence, cairo_date(now))
     app = (_renewal(licence, caller, catalogue, rollout, now) if case == lifecycle.RENEW
            else _late(licence, caller, catalogue, rollout, now))
@@ -44,7 +48,7 @@ def _renewal(licence: Licence, caller: Principal, catalogue: Catalogue,
     service = catalogue.service_for(licence.kind, "renewal")
     check_live(rollout, service, licence.district, catalogue)
     app = new_application(service, licence.district, caller, _applicant(licence),
-                          dict(licence.site), validate_details(service, licence.details), now,
+                          dict(licence.site), _details_for(service, licence), now,
                           renewal_of=licence.number)
     return replace(app, extra={"renews_term_ending": licence.valid_until})
 
@@ -56,10 +60,17 @@ def _late(licence: Licence, caller: Principal, catalogue: Catalogue,
     check_live(rollout, service, licence.district, catalogue)
     fines = licence.outstanding_fines
     app = new_application(service, licence.district, caller, _applicant(licence),
-                          dict(licence.site), validate_details(service, licence.details), now,
+                          dict(licence.site), _details_for(service, licence), now,
                           extra_fees=lifecycle.fine_fee_lines(fines), renewal_of=licence.number)
     return replace(app, extra={"late_licence": licence.number,
                                "fine_keys": [f.key for f in fines]})
+
+
+def _details_for(service: Service, licence: Licence) -> dict:
+    """The licence's details the renewal service asks for: a licence issued by an amendment,
+    transfer or duplicate carries details (the licence it replaced) a renewal does not take."""
+    wanted = {spec["name"] for spec in service.required_fields}
+    return validate_details(service, {k: v for k, v in licence.details.items() if k in wanted})
 
 
 def _applicant(licence: Licence) -> dict:

@@ -69,9 +69,10 @@ def test_a_citizen_applies_pays_and_gets_the_licence(stack, page: Page):
     page.goto(f"{base}/")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("heading", level=1, name="ما الرخصة التي تحتاجها؟")).to_be_visible()
-    # WHEN the citizen searches with diacritics THEN the advertisement services are found
+    # WHEN the citizen searches with diacritics THEN the directory's six advertisement services
+    # are found (first time, renewal, amendment, transfer, temporary, replacement)
     page.get_by_role("textbox", name="ابحث عن خدمة").fill("إِعْلان")
-    expect(page.get_by_role("status").filter(has_text="خدمتان")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="٦ خدمات")).to_be_visible()
     shots("directory")
     page.get_by_role("link", name="ترخيص إعلان", exact=True).click()
 

@@ -15,22 +15,22 @@ from tests.integration.test_seed_cases import decide, pay_everything_due, verify
 pytestmark = pytest.mark.integration
 
 NEW_DISTRICT = {"code": "NORTH1", "seal_code": 10, "name_ar": "حي الشمال أول", "name_en": "North 1"}
-NEW_KIND = {"code": "kiosk", "seal_code": 6, "name_ar": "كشك", "name_en": "Kiosk"}
-KIOSK_FIELDS = [{"name": "activity", "type": "string", "label_ar": "النشاط", "label_en": "Activity",
+NEW_KIND = {"code": "stall", "seal_code": 15, "name_ar": "بسطة", "name_en": "Market stall"}
+STALL_FIELDS = [{"name": "activity", "type": "string", "label_ar": "النشاط", "label_en": "Activity",
                  "max_length": 200},
                 {"name": "area_m2", "type": "number", "label_ar": "المساحة (م²)",
                  "label_en": "Area (m²)", "min": 1, "max": 50}]
 
 
-def kiosk_service(case: str) -> dict:
+def stall_service(case: str) -> dict:
     fees = [{"code": "sms", "name_ar": "رسم رسالة نصية", "name_en": "SMS message fee",
-             "due": "submission", "source": "test", "amount_piasters": 500},
+             "due": "submission", "source": "configuration", "amount_piasters": 500},
             {"code": "licence", "name_ar": "رسم الرخصة", "name_en": "Licence fee",
-             "due": "approval" if case == "first" else "submission", "source": "test",
+             "due": "approval" if case == "first" else "submission", "source": "configuration",
              "amount_piasters": 30000}]
-    return {"code": f"kiosk-{case}", "kind": "kiosk", "case": case,
-            "name_ar": "ترخيص كشك", "name_en": f"Kiosk licence ({case})", "validity_months": 12,
-            "review_required": case == "first", "fees": fees, "required_fields": KIOSK_FIELDS,
+    return {"code": f"stall-{case}", "kind": "stall", "case": case,
+            "name_ar": "ترخيص بسطة", "name_en": f"Market stall licence ({case})", "validity_months": 12,
+            "review_required": case == "first", "fees": fees, "required_fields": STALL_FIELDS,
             "default_districts": ["NORTH1"]}
 
 
@@ -44,7 +44,7 @@ def extended_catalogue(stack, tmp_path, monkeypatch):
     services = json.loads((DATA_DIR / "catalogue.json").read_text(encoding="utf-8"))
     districts = json.loads((DATA_DIR / "districts.json").read_text(encoding="utf-8"))
     services["kinds"].append(NEW_KIND)
-    services["services"] += [kiosk_service("first"), kiosk_service("renewal")]
+    services["services"] += [stall_service("first"), stall_service("renewal")]
     districts["districts"].append(NEW_DISTRICT)
     (tmp_path / "catalogue.json").write_text(json.dumps(services, ensure_ascii=False), "utf-8")
     (tmp_path / "districts.json").write_text(json.dumps(districts, ensure_ascii=False), "utf-8")
@@ -59,15 +59,15 @@ def extended_catalogue(stack, tmp_path, monkeypatch):
 def test_a_district_and_a_kind_added_as_data_are_issued_with_a_genuine_seal(stack,
                                                                               extended_catalogue):
     # GIVEN the new kind is offered in the new district
-    kiosk = next(s for s in stack.call("GET", "/v1/services").json["services"]
-                 if s["code"] == "kiosk-first")
-    assert kiosk["districts"] == ["NORTH1"]
+    stall = next(s for s in stack.call("GET", "/v1/services").json["services"]
+                 if s["code"] == "stall-first")
+    assert stall["districts"] == ["NORTH1"]
     districts = {d["code"]: d for d in stack.call("GET", "/v1/districts").json["districts"]}
     assert districts["NORTH1"]["live"] is True
-    citizen = stack.token("citizen", sub=f"kiosk-{uuid.uuid4().hex[:8]}")
+    citizen = stack.token("citizen", sub=f"stall-{uuid.uuid4().hex[:8]}")
     officer = stack.token("officer", district="NORTH1")
     # WHEN a citizen applies, pays, the district's officer approves and the licence fee is paid
-    body = {**VALID, "service_code": "kiosk-first", "district": "NORTH1",
+    body = {**VALID, "service_code": "stall-first", "district": "NORTH1",
             "details": {"activity": "بيع صحف", "area_m2": 4}}
     created = stack.call("POST", "/v1/applications", citizen, body)
     assert created.status_code == 201, created.body
@@ -80,15 +80,15 @@ def test_a_district_and_a_kind_added_as_data_are_issued_with_a_genuine_seal(stac
     number = issued["licence_number"]
     assert number.startswith("ALX-NORTH1-")
     licence = stack.call("GET", f"/v1/licences/{number}", citizen).json
-    assert (licence["kind"], licence["district"]) == ("kiosk", "NORTH1")
+    assert (licence["kind"], licence["district"]) == ("stall", "NORTH1")
     # AND its seal carries the data's seal codes and verifies as genuine
     token = licence["verify_url"].rsplit("/", 1)[1]
     payload = base64.b32decode(token)
     assert (payload[5], payload[12]) == (NEW_DISTRICT["seal_code"], NEW_KIND["seal_code"])
     seen = verify(stack, licence["verify_url"])
     assert seen["genuine"] is True and seen["number"] == number
-    assert (seen["kind"], seen["district"]) == ("kiosk", "NORTH1")
+    assert (seen["kind"], seen["district"]) == ("stall", "NORTH1")
     # AND the public page names the new kind and district from the data, Arabic first
     page = stack.call("GET", f"/v/{token}", headers={"Accept": "text/html"})
     html = page.body.decode("utf-8")
-    assert "كشك" in html and "Kiosk" in html and "حي الشمال أول" in html
+    assert "بسطة" in html and "Market stall" in html and "حي الشمال أول" in html

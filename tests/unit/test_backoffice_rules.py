@@ -4,9 +4,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+
 from chalicelib.domain import backoffice, reports
 from chalicelib.domain.applications import (ISSUED, RETURNED, SUBMITTED, UNDER_REVIEW, Application,
                                             TimelineEntry)
+from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.licences import Fine
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 
@@ -22,23 +24,27 @@ def application(status=UNDER_REVIEW, **kw) -> Application:
         timeline=(TimelineEntry(SUBMITTED, "2026-04-01T08:00:00.000Z", "citizen"),), **kw)
 
 
+SLOTS = load_catalogue().document_slots
+
+
 def test_a_slot_accepts_only_its_types():
-    backoffice.check_document("national_id", "image/png")
+    backoffice.check_document("national_id", "image/png", SLOTS)
     with pytest.raises(ValidationFailed) as wrong:
-        backoffice.check_document("ownership_or_lease", "image/png")
+        backoffice.check_document("ownership_or_lease", "image/png", SLOTS)
     assert "content_type" in wrong.value.fields
     with pytest.raises(ValidationFailed) as unknown:
-        backoffice.check_document("selfie", "image/png")
+        backoffice.check_document("selfie", "image/png", SLOTS)
     assert "slot" in unknown.value.fields
 
 
 def test_documents_are_closed_once_decided():
     changed, document = backoffice.add_document(application(RETURNED), "d1", "site_plan",
-                                                "application/pdf", "documents/a1/d1", "c-1", NOW)
+                                                "application/pdf", "documents/a1/d1", "c-1", NOW,
+                                                SLOTS)
     assert backoffice.documents(changed) == [document] and document["max_bytes"] == 5 * 1024 * 1024
     with pytest.raises(Conflict):
         backoffice.add_document(application("approved"), "d2", "site_plan", "application/pdf",
-                                "k", "c-1", NOW)
+                                "k", "c-1", NOW, SLOTS)
 
 
 def test_inspection_is_scheduled_in_the_future_and_recorded_once():

@@ -28,9 +28,12 @@ def test_the_packaged_catalogue_gives_every_kind_and_district_a_seal_code() -> N
                                "MONTAZA2": 5, "WEST": 6, "AGAMY": 7, "AMREYA1": 8,
                                "AMREYA2": 9}
     assert codes.kinds == {"shop": 0, "occupancy": 1, "advertisement": 2, "building": 3,
-                           "demolition": 4, "restoration": 5}
+                           "demolition": 4, "restoration": 5, "kiosk": 6, "elevator": 7,
+                           "excavation": 8, "site_validity": 9, "utility_connection": 10,
+                           "occupancy_certificate": 11, "planning_conditions": 12,
+                           "restoration_completion": 13, "licence_statement": 14}
     assert codes.district_named(5) == "MONTAZA2" and codes.kind_named(2) == "advertisement"
-    assert codes.district_named(10) is None and codes.kind_named(6) is None
+    assert codes.district_named(10) is None and codes.kind_named(15) is None
 
 
 def test_the_seal_document_lists_the_same_codes_as_the_data() -> None:

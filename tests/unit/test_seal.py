@@ -118,7 +118,7 @@ def test_parse_token_exposes_payload_and_signature(token: str) -> None:
     {"number": "ALX-EAST-2026-123"},             # fewer than 6 digits
     {"number": "ALX-EAST-2026-0001234"},         # not canonical (leading zero beyond 6)
     {"number": "ALX-EAST-2026-4294967296"},      # does not fit 32 bits
-    {"kind": "kiosk"},
+    {"kind": "submarine"},                      # no seal code in the data
     {"lat": 91.0}, {"lng": float("nan")},
     {"valid_until": date(2150, 1, 1)},
     {"key_id": "ABCDEF01"}, {"key_id": "abcdef"},

@@ -152,7 +152,7 @@ def test_details_that_cost_more_go_back_to_payment_and_less_flag_a_refund(world,
 def test_a_document_upload_is_a_pinned_form_and_a_listed_document(world, holder, reviewed):
     document, upload = usecase.request_document_upload(
         reviewed.id, DocumentUpload("ownership_or_lease", "application/pdf"), holder, world.applications,
-        world.files, world.clock())
+        world.files, world.clock(), catalogue())
     assert upload["fields"]["Content-Type"] == "application/pdf"
     listed = usecase.list_documents(reviewed.id, officer(), world.applications, world.files)
     assert [(d["id"], d["slot"]) for d in listed] == [(document["id"], "ownership_or_lease")]

@@ -100,6 +100,20 @@ def test_a_reminder_goes_once_after_the_night_and_a_refused_one_is_retried(world
     assert text.startswith("رخصتك") and ending.valid_until in text
 
 
+def test_a_certificate_ending_soon_gets_no_renewal_reminder(world):
+    # GIVEN a utility connection approval (not renewable) and a shop licence, both ending in 7 days
+    approval = world.licences.create(licence(district="EAST", kind="utility_connection",
+                                             service_code="utility-connection-approval",
+                                             valid_until=NIGHT + timedelta(days=7)))
+    shop = world.licences.create(licence(district="EAST", valid_until=NIGHT + timedelta(days=7)))
+    # WHEN the seven-day reminders run and go out
+    assert run(world, nightly.REMIND, "EAST", days=7).reminders_queued == 1
+    world.run_outbox(until=datetime(2026, 3, 10, 8, 0, tzinfo=timezone.utc))
+    # THEN only the shop's holder is told to renew
+    assert world.notifier.about(approval.number) == []
+    assert len(world.notifier.about(shop.number)) == 1
+
+
 def test_the_scheduler_fans_the_night_out_as_one_task_per_partition(world):
     sent = nightly.schedule_night(NIGHT, catalogue(), world.nightly_queue)
     kinds = [m["kind"] for m in world.nightly_queue.messages]

@@ -97,3 +97,26 @@ def test_a_cancelled_late_application_lets_the_old_licence_accrue_again(world):
     assert cancelled.status == CANCELLED
     late_settlement.settle_late_application(cancelled, world.licences)
     assert world.licences.get(late.number, consistent=True).accruing_shard is not None
+
+
+def test_a_certificate_is_not_renewed_but_applied_for_again(world):
+    # GIVEN a site-validity statement (a certificate kind, not renewable)
+    holder = citizen()
+    statement = world.licences.create(licence(holder=holder.sub, kind="site_validity",
+                                              service_code="site-validity-certificate",
+                                              valid_until=date(2026, 3, 21)))
+    # WHEN its holder asks to renew it THEN a 409 says to apply for a new one
+    with pytest.raises(Conflict) as refused:
+        renew(world, statement.number, holder)
+    assert refused.value.code == "not_renewable" and "قدم طلبًا جديدًا" in refused.value.message_ar
+
+
+def test_a_licence_issued_by_a_transfer_renews_on_the_renewal_service_fields(world):
+    # GIVEN a shop licence issued by a transfer: its details name the licence it replaced
+    holder = citizen()
+    transferred = world.licences.create(licence(
+        holder=holder.sub, service_code="shop-transfer", valid_until=date(2026, 3, 21),
+        details={**SHOP_DETAILS, "licence_number": "ALX-EAST-2025-000001"}))
+    # WHEN its holder renews it THEN the renewal takes the renewal service's fields only
+    app = renew(world, transferred.number, holder)
+    assert app.service_code == "shop-renewal" and app.details == SHOP_DETAILS

@@ -5,4 +5,6 @@ export const DISTRICT_CODES: readonly string[] = [
 ];
 export const KIND_CODES: readonly string[] = [
   "shop", "occupancy", "advertisement", "building", "demolition", "restoration",
+  "kiosk", "elevator", "excavation", "site_validity", "utility_connection",
+  "occupancy_certificate", "planning_conditions", "restoration_completion", "licence_statement",
 ];

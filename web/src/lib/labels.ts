@@ -9,6 +9,7 @@ function label(key: string, fallback: string): string {
 }
 
 export const kindLabel = (kind: string) => label(`kind.${kind}`, kind);
+export const caseLabel = (serviceCase: string) => label(`case.${serviceCase}`, serviceCase);
 export const choiceLabel = (choice: string) => label(`choice.${choice}`, choice.replace(/_/g, " "));
 export const serviceName = (service: Service) => pick(service.name_ar, service.name_en);
 export const fieldLabel = (field: FieldSpec) => pick(field.label_ar, field.label_en);

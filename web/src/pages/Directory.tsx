@@ -5,7 +5,7 @@ import { Loading, ProblemBox } from "../components/Status";
 import { t, useLocale } from "../i18n";
 import { loadCatalogue, liveDistricts } from "../lib/catalogue";
 import { list, money, searchable } from "../lib/format";
-import { kindLabel, serviceName } from "../lib/labels";
+import { caseLabel, kindLabel, serviceName } from "../lib/labels";
 import { useLoad } from "../lib/useLoad";
 import { pick } from "../i18n";
 
@@ -53,7 +53,7 @@ export default function Directory() {
                   <h2 class="card-title"><a href={`/services/${service.code}`}>{serviceName(service)}</a></h2>
                   <p class="card-meta">
                     <span class="tag tag-kind">{kindLabel(service.kind)}</span>{" "}
-                    <span class="tag tag-case">{t(service.case === "renewal" ? "case.renewal" : "case.first")}</span>
+                    <span class="tag tag-case">{caseLabel(service.case)}</span>
                   </p>
                   <p class="card-meta">{t("apply.check.fees")}: {money(fixed)}</p>
                   <p class="card-meta">{t("directory.liveIn", { count: live })}</p>

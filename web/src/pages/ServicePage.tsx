@@ -4,7 +4,7 @@ import { Loading, ProblemBox } from "../components/Status";
 import { t, useLocale, pick } from "../i18n";
 import { fieldSpecs, liveDistricts, loadCatalogue } from "../lib/catalogue";
 import { list, money, separator } from "../lib/format";
-import { fieldLabel, kindLabel, serviceName } from "../lib/labels";
+import { caseLabel, fieldLabel, kindLabel, serviceName } from "../lib/labels";
 import { useSession } from "../lib/session";
 import { useLoad } from "../lib/useLoad";
 import NotFound from "./NotFound";
@@ -22,7 +22,7 @@ export default function ServicePage() {
   const districts = liveDistricts(service, catalogue.data.districts);
   const start = `/services/${service.code}/apply/district`;
   return (
-    <Page title={serviceName(service)} caption={`${kindLabel(service.kind)}${separator()}${t(service.case === "renewal" ? "case.renewal" : "case.first")}`}>
+    <Page title={serviceName(service)} caption={`${kindLabel(service.kind)}${separator()}${caseLabel(service.case)}`}>
       <h2>{t("service.whatYouNeed")}</h2>
       <h3>{t("service.fees")}</h3>
       <table class="table">
@@ -35,6 +35,16 @@ export default function ServicePage() {
           ))}
         </tbody>
       </table>
+      <h3>{t("service.eligibility")}</h3>
+      <ul class="list-bullet">
+        {service.eligibility.map((rule) => <li key={rule.en}>{pick(rule.ar, rule.en)}</li>)}
+      </ul>
+      <h3>{t("service.documents")}</h3>
+      <ul class="list-bullet">
+        {service.required_documents.map((slot) => (
+          <li key={slot.code}>{pick(slot.name_ar, slot.name_en)} <span class="hint" dir="ltr">{slot.accepted_types.map((type) => type.split("/")[1].toUpperCase()).join(" / ")}</span></li>
+        ))}
+      </ul>
       <h3>{t("service.fields")}</h3>
       <ul class="list-bullet">
         <li>{t("service.fieldsAlways")}</li>
@@ -44,6 +54,11 @@ export default function ServicePage() {
       <p>{t("service.validityMonths", { months: service.validity_months })}</p>
       <h3>{t("service.review")}</h3>
       <p>{t(service.review_required === false ? "service.reviewNotRequired" : "service.reviewRequired")}</p>
+      <h3>{t("service.steps")}</h3>
+      <ol class="list-number">
+        {service.steps.map((step) => <li key={step.code}>{pick(step.name_ar, step.name_en)}</li>)}
+      </ol>
+      <p>{t("service.expectedDays", { days: service.expected_days })}</p>
       <h3>{t("service.districts")}</h3>
       {districts.length > 0 ? (
         <p>{list(districts.map((district) => pick(district.name_ar, district.name_en)))}</p>
