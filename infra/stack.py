@@ -62,6 +62,11 @@ LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 API_5XX_RATE = 0.01
 WEBHOOK_401_SPIKE = 20
 WEBHOOK_UNAUTHORIZED = "WebhookUnauthorized"
+# Cognito operations (its API names them in the X-Amz-Target header) that send an SMS to the
+# number given: a sign-up's or a resent confirmation code, a password reset code, an SMS MFA
+# code, and a signed-in user's code for a new number.
+SMS_SENDING_OPERATIONS = ("SignUp", "ResendConfirmationCode", "ForgotPassword", "InitiateAuth",
+                          "GetUserAttributeVerificationCode")
 # Stream handlers read their stream ARN from the environment when app.py is imported, both at
 # package time (here) and at every cold start. Packaging gets a placeholder that is replaced below.
 STREAM_ENV = {"applications": "APPLICATIONS_STREAM_ARN", "payments": "PAYMENTS_STREAM_ARN"}
@@ -94,6 +99,10 @@ class RukhsaConfig:
     # Egyptian mobile networks put many people behind one carrier-grade NAT address.
     waf_api_limit: int = 1500
     waf_verify_limit: int = 300
+    # The same on the user pool (Cognito's own API): every operation, and the operations that
+    # send an SMS (sign-up, resend, forgot password, sign-in) where SMS pumping costs money.
+    waf_auth_limit: int = 500
+    waf_sms_limit: int = 50
 
     @property
     def table_prefix(self) -> str:
@@ -121,6 +130,8 @@ class RukhsaConfig:
             keys_throttle=Throttle(float(ctx("keysRate", "5")), int(ctx("keysBurst", "10"))),
             waf_api_limit=int(ctx("wafApiLimit", "1500")),
             waf_verify_limit=int(ctx("wafVerifyLimit", "300")),
+            waf_auth_limit=int(ctx("wafAuthLimit", "500")),
+            waf_sms_limit=int(ctx("wafSmsLimit", "50")),
         )
 
 
@@ -404,6 +415,11 @@ class RukhsaStack(Stack):
             mfa=cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(sms=True, otp=True),
             account_recovery=cognito.AccountRecovery.PHONE_AND_EMAIL,
+            # Threat protection (the Plus plan) blocks sign-ins it rates high risk and sign-ins
+            # with known-compromised passwords: one of the defences against SMS pumping
+            # (docs/deployment.md, "SMS pumping"). Sign-in is SRP only: standard auth.
+            feature_plan=cognito.FeaturePlan.PLUS,
+            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
@@ -432,7 +448,39 @@ class RukhsaStack(Stack):
             id_token_validity=Duration.hours(1),
             refresh_token_validity=Duration.days(30),
         )
+        self._user_pool_web_acl(pool)
         return pool, client
+
+    def _user_pool_web_acl(self, pool: cognito.UserPool) -> wafv2.CfnWebACL:
+        """SMS pumping: a script signs up (or asks codes for) premium-rate numbers and the
+        account pays for every text. AWS WAF on the user pool limits each client IP on every
+        operation and more tightly on those that send an SMS. A limit per phone number cannot
+        be a WAF rule: Cognito does not pass usernames or phone numbers to WAF, and rate-based
+        keys cannot read the body; per number there are Cognito's own per-user code quotas,
+        and the SNS monthly spend limit (SMS_ATTRIBUTES) caps the bill."""
+        operations = "|".join(SMS_SENDING_OPERATIONS)
+        sms_operations = wafv2.CfnWebACL.StatementProperty(
+            regex_match_statement=wafv2.CfnWebACL.RegexMatchStatementProperty(
+                regex_string=rf"^AWSCognitoIdentityProviderService\.({operations})$",
+                field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(
+                    single_header={"Name": "x-amz-target"}),
+                text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(
+                    priority=0, type="NONE")]))
+        # Cognito answers its API's blocked requests itself (a custom response reaches only a
+        # managed login page), so these rules block plainly.
+        block = wafv2.CfnWebACL.RuleActionProperty(block={})
+        acl = wafv2.CfnWebACL(
+            self, "UserPoolWebAcl", scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=self._waf_visibility("rukhsa-auth"),
+            rules=[self._waf_known_bad_inputs(),
+                   self._waf_rate_per_ip("sms-per-ip", 1, self.config.waf_sms_limit, block,
+                                         sms_operations),
+                   self._waf_rate_per_ip("auth-per-ip", 2, self.config.waf_auth_limit, block)])
+        wafv2.CfnWebACLAssociation(self, "UserPoolWebAclAssociation",
+                                   resource_arn=pool.user_pool_arn, web_acl_arn=acl.attr_arn)
+        self._web_acl_logging(acl, "auth", "UserPoolWebAcl")
+        return acl
 
     @property
     def cognito_issuer(self) -> str:
@@ -834,21 +882,8 @@ class RukhsaStack(Stack):
             "message_ar": "طلبات كثيرة من عنوانك، حاول مرة أخرى بعد خمس دقائق",
             "message_en": "Too many requests from your address; try again in five minutes"}},
             ensure_ascii=False)
-
-        def visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
-            return wafv2.CfnWebACL.VisibilityConfigProperty(
-                cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True)
-
-        def per_ip(name: str, priority: int, limit: int,
-                   scope_down: Any = None) -> wafv2.CfnWebACL.RuleProperty:
-            return wafv2.CfnWebACL.RuleProperty(
-                name=name, priority=priority, visibility_config=visibility(name),
-                action=wafv2.CfnWebACL.RuleActionProperty(
-                    block=wafv2.CfnWebACL.BlockActionProperty(custom_response=limited)),
-                statement=wafv2.CfnWebACL.StatementProperty(
-                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                        aggregate_key_type="IP", limit=limit, evaluation_window_sec=300,
-                        scope_down_statement=scope_down)))
+        limited_action = wafv2.CfnWebACL.RuleActionProperty(
+            block=wafv2.CfnWebACL.BlockActionProperty(custom_response=limited))
 
         # The URI WAF sees may carry the stage (/v1/v/...) or not (a custom domain's mapping).
         qr_routes = wafv2.CfnWebACL.StatementProperty(
@@ -857,38 +892,62 @@ class RukhsaStack(Stack):
                 field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(uri_path={}),
                 text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(
                     priority=0, type="NONE")]))
-        known_bad_inputs = wafv2.CfnWebACL.RuleProperty(
-            name="known-bad-inputs", priority=0, visibility_config=visibility("known-bad-inputs"),
-            override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
-            statement=wafv2.CfnWebACL.StatementProperty(
-                managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
-                    vendor_name="AWS", name="AWSManagedRulesKnownBadInputsRuleSet")))
         acl = wafv2.CfnWebACL(
             self, "ApiWebAcl", scope="REGIONAL",
             default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
-            visibility_config=visibility("rukhsa-api"),
+            visibility_config=self._waf_visibility("rukhsa-api"),
             custom_response_bodies={"rate_limited": wafv2.CfnWebACL.CustomResponseBodyProperty(
                 content_type="APPLICATION_JSON", content=body)},
-            rules=[known_bad_inputs,
-                   per_ip("verify-per-ip", 1, self.config.waf_verify_limit, qr_routes),
-                   per_ip("api-per-ip", 2, self.config.waf_api_limit)])
+            rules=[self._waf_known_bad_inputs(),
+                   self._waf_rate_per_ip("verify-per-ip", 1, self.config.waf_verify_limit,
+                                         limited_action, qr_routes),
+                   self._waf_rate_per_ip("api-per-ip", 2, self.config.waf_api_limit,
+                                         limited_action)])
         # `RestAPI.Stage` is SAM's reference to the stage it generates (and a dependency on it).
         stage_arn = Fn.sub("arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/"
                            "${RestAPI}/stages/${RestAPI.Stage}")
         wafv2.CfnWebACLAssociation(self, "ApiWebAclAssociation", resource_arn=stage_arn,
                                    web_acl_arn=acl.attr_arn)
-        self._web_acl_logging(acl)
+        self._web_acl_logging(acl, "api", "ApiWebAcl")
         return acl
 
-    def _web_acl_logging(self, acl: wafv2.CfnWebACL) -> None:
+    @staticmethod
+    def _waf_visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+        return wafv2.CfnWebACL.VisibilityConfigProperty(
+            cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True)
+
+    @classmethod
+    def _waf_rate_per_ip(cls, name: str, priority: int, limit: int,
+                         action: wafv2.CfnWebACL.RuleActionProperty,
+                         scope_down: Any = None) -> wafv2.CfnWebACL.RuleProperty:
+        """Over `limit` requests from one source IP in any 5 minutes: `action` (a block)."""
+        return wafv2.CfnWebACL.RuleProperty(
+            name=name, priority=priority, visibility_config=cls._waf_visibility(name),
+            action=action,
+            statement=wafv2.CfnWebACL.StatementProperty(
+                rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                    aggregate_key_type="IP", limit=limit, evaluation_window_sec=300,
+                    scope_down_statement=scope_down)))
+
+    @classmethod
+    def _waf_known_bad_inputs(cls) -> wafv2.CfnWebACL.RuleProperty:
+        return wafv2.CfnWebACL.RuleProperty(
+            name="known-bad-inputs", priority=0,
+            visibility_config=cls._waf_visibility("known-bad-inputs"),
+            override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+            statement=wafv2.CfnWebACL.StatementProperty(
+                managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                    vendor_name="AWS", name="AWSManagedRulesKnownBadInputsRuleSet")))
+
+    def _web_acl_logging(self, acl: wafv2.CfnWebACL, part: str, construct_id: str) -> None:
         """Blocked requests only (what an abuse report needs), to a log group WAF requires to be
         named aws-waf-logs-*."""
-        name = f"aws-waf-logs-rukhsa-{self.config.stage}-api"
-        group = logs.LogGroup(self, "ApiWebAclLogs", log_group_name=name,
+        name = f"aws-waf-logs-rukhsa-{self.config.stage}-{part}"
+        group = logs.LogGroup(self, f"{construct_id}Logs", log_group_name=name,
                               retention=LOG_RETENTION, encryption_key=self.data_key,
                               removal_policy=RemovalPolicy.RETAIN)
         logging = wafv2.CfnLoggingConfiguration(
-            self, "ApiWebAclLogging", resource_arn=acl.attr_arn,
+            self, f"{construct_id}Logging", resource_arn=acl.attr_arn,
             # WAF wants the group's ARN without the ":*" that the Arn attribute ends with.
             log_destination_configs=[Fn.sub(
                 "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:" + name)],

@@ -432,8 +432,9 @@ def test_waf_limits_each_client_ip_and_tighter_on_the_qr_routes(synth: Synth) ->
     on /v/{token}, /V/{token} and /s/{code}, and logs what it blocks."""
     import re
 
-    (acl_id, acl), = synth.of_type("AWS::WAFv2::WebACL").items()
-    props = acl["Properties"]
+    acl_id = "ApiWebAcl"
+    assert synth.resources[acl_id]["Type"] == "AWS::WAFv2::WebACL"
+    props = synth.resources[acl_id]["Properties"]
     assert props["Scope"] == "REGIONAL" and props["DefaultAction"] == {"Allow": {}}
     rules = {rule["Name"]: rule for rule in props["Rules"]}
     verify = rules["verify-per-ip"]["Statement"]["RateBasedStatement"]
@@ -454,11 +455,58 @@ def test_waf_limits_each_client_ip_and_tighter_on_the_qr_routes(synth: Synth) ->
         body = json.loads(props["CustomResponseBodies"][response["CustomResponseBodyKey"]]["Content"])
         assert body["error"]["message_ar"] and body["error"]["message_en"]
     # AND it is associated with the API's stage (SAM's RestAPI.Stage, so after the stage exists)
-    (association,) = synth.of_type("AWS::WAFv2::WebACLAssociation").values()
-    assert "${RestAPI.Stage}" in association["Properties"]["ResourceArn"]["Fn::Sub"]
-    assert _ref_id(association["Properties"]["WebACLArn"]) == acl_id
-    (logging,) = synth.of_type("AWS::WAFv2::LoggingConfiguration").values()
-    assert _ref_id(logging["Properties"]["ResourceArn"]) == acl_id
+    (association,) = _attached_to(synth, "AWS::WAFv2::WebACLAssociation", "WebACLArn", acl_id)
+    assert "${RestAPI.Stage}" in association["ResourceArn"]["Fn::Sub"]
+    (logging,) = _attached_to(synth, "AWS::WAFv2::LoggingConfiguration", "ResourceArn", acl_id)
+    assert "-api" in logging["LogDestinationConfigs"][0]["Fn::Sub"]
+
+
+def _attached_to(synth: Synth, kind: str, prop: str, logical_id: str) -> list[dict[str, Any]]:
+    """The properties of every resource of `kind` whose `prop` refers to `logical_id`."""
+    return [r["Properties"] for r in synth.of_type(kind).values()
+            if _ref_id(r["Properties"][prop]) == logical_id]
+
+
+def test_cognito_sms_sign_up_and_sign_in_are_protected_from_sms_pumping(synth: Synth) -> None:
+    """GIVEN issue 18 item 4 WHEN synthesised THEN the user pool enforces threat protection for
+    standard (SRP) sign-in, and a regional web ACL on the pool blocks a client IP over its rate
+    on every Cognito operation and, more tightly, on those that send an SMS."""
+    import re
+
+    (pool_id, pool), = synth.of_type("AWS::Cognito::UserPool").items()
+    assert pool["Properties"]["UserPoolTier"] == "PLUS"
+    assert pool["Properties"]["UserPoolAddOns"] == {"AdvancedSecurityMode": "ENFORCED"}
+    acl_id = "UserPoolWebAcl"
+    assert synth.resources[acl_id]["Type"] == "AWS::WAFv2::WebACL"
+    props = synth.resources[acl_id]["Properties"]
+    assert props["Scope"] == "REGIONAL" and props["DefaultAction"] == {"Allow": {}}
+    rules = {rule["Name"]: rule for rule in props["Rules"]}
+    sms = rules["sms-per-ip"]["Statement"]["RateBasedStatement"]
+    everything = rules["auth-per-ip"]["Statement"]["RateBasedStatement"]
+    assert sms["AggregateKeyType"] == everything["AggregateKeyType"] == "IP"
+    assert "ScopeDownStatement" not in everything
+    assert 10 <= sms["Limit"] < everything["Limit"]
+    for name in ("sms-per-ip", "auth-per-ip"):
+        assert "Block" in rules[name]["Action"], name
+    match = sms["ScopeDownStatement"]["RegexMatchStatement"]
+    assert match["FieldToMatch"] == {"SingleHeader": {"Name": "x-amz-target"}}
+    pattern = re.compile(match["RegexString"])
+    for operation in ("SignUp", "ResendConfirmationCode", "ForgotPassword", "InitiateAuth",
+                      "GetUserAttributeVerificationCode"):
+        assert pattern.match(f"AWSCognitoIdentityProviderService.{operation}"), operation
+    for operation in ("ConfirmSignUp", "RespondToAuthChallenge", "GetUser", "SignUpX",
+                      "RevokeToken"):
+        assert not pattern.match(f"AWSCognitoIdentityProviderService.{operation}"), operation
+    assert not pattern.match("XAWSCognitoIdentityProviderService.SignUp")
+    # Cognito's WAF integration refuses a web ACL with the account-takeover managed rules.
+    groups = [r["Statement"].get("ManagedRuleGroupStatement", {}).get("Name")
+              for r in props["Rules"]]
+    assert "AWSManagedRulesATPRuleSet" not in groups
+    # AND it is associated with the pool (by its ARN) and logs what it blocks
+    (association,) = _attached_to(synth, "AWS::WAFv2::WebACLAssociation", "WebACLArn", acl_id)
+    assert association["ResourceArn"] == {"Fn::GetAtt": [pool_id, "Arn"]}
+    (logging,) = _attached_to(synth, "AWS::WAFv2::LoggingConfiguration", "ResourceArn", acl_id)
+    assert "-auth" in logging["LogDestinationConfigs"][0]["Fn::Sub"]
 
 
 def test_cognito_pool_has_the_roles_and_a_district_attribute(synth: Synth) -> None:
