@@ -2,9 +2,14 @@
 every event tells the right citizen exactly once; quiet hours hold a message created at 23:30
 Cairo to 09:00; an SMS provider down for two simulated hours delays every message and doubles
 none. Time is simulated: the app's clock is moved by the test, and SQS's DelaySeconds is kept
-on that clock (SimulatedDelays) instead of the wall clock."""
+on that clock (SimulatedDelays) instead of the wall clock.
+
+Each test has an SMS queue of its own (`own_sms_queue`): the session's `rukhsa-sms` carries what
+earlier tests left behind (licence SMS queued, held or retrying in test_issuance.py and
+test_load_and_faults.py), and those would be refused, retried and counted here."""
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from collections import Counter
@@ -15,9 +20,10 @@ import pytest
 
 from chalicelib.domain.calendar import CAIRO
 from chalicelib.ports import DelayQueue
+from infra.resources import event_source
 from tests.fakes import Clock
 from tests.fakes.edges import OutageNotifier
-from tests.integration.issuance_helpers import emulator_sms, sms_pump
+from tests.integration.issuance_helpers import emulator_sms
 from tests.integration.test_applications_api import VALID
 
 pytestmark = pytest.mark.integration
@@ -69,19 +75,67 @@ class SimulatedDelays(DelayQueue):
             self.queue.send(task, 0)
 
 
+class OwnSmsQueue:
+    """An outbox queue for one test, provisioned as `rukhsa-sms` is (a dead-letter queue of its
+    own after the same number of receives), with the `sms_sender` worker pumping it."""
+
+    def __init__(self, stack) -> None:
+        import boto3
+
+        from devstack.queues import QueuePump
+
+        self.sqs = boto3.client("sqs")
+        name = f"rukhsa-sms-{uuid.uuid4().hex[:8]}"
+        self.dlq_url = self.sqs.create_queue(QueueName=f"{stack.prefix}{name}-dlq")["QueueUrl"]
+        dlq_arn = self.sqs.get_queue_attributes(QueueUrl=self.dlq_url, AttributeNames=[
+            "QueueArn"])["Attributes"]["QueueArn"]
+        self.url = self.sqs.create_queue(QueueName=f"{stack.prefix}{name}", Attributes={
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(
+                event_source("sms").max_retries)})})["QueueUrl"]
+        self.pump = QueuePump({name: stack.app.sms_sender}, stack.prefix)
+
+    def queue(self) -> DelayQueue:
+        from chalicelib.adapters.sqs_queue import SqsDelayQueue
+
+        return SqsDelayQueue(self.sqs, self.url)
+
+    def left(self, url: str) -> int:
+        """Messages still on the queue at `url`: visible, in flight or delayed."""
+        counts = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+            "ApproximateNumberOfMessagesDelayed"])["Attributes"]
+        return sum(int(n) for n in counts.values())
+
+    def delete(self) -> None:
+        for url in (self.url, self.dlq_url):
+            self.sqs.delete_queue(QueueUrl=url)
+
+
 @pytest.fixture
-def simulated(stack, monkeypatch):
-    """The app on a clock the test moves, quiet hours 21:00-09:00 on, the SMS queue's delays on
-    that clock; returns (clock, queue, pump)."""
+def own_sms_queue(stack, monkeypatch):
+    """The app's outbox (producers, and the worker's re-queues) on this test's own queue."""
+    from chalicelib import wiring
+
+    own = OwnSmsQueue(stack)
+    queue = own.queue()
+    monkeypatch.setattr(wiring, "sms_queue", lambda: queue)
+    yield own
+    own.delete()
+
+
+@pytest.fixture
+def simulated(own_sms_queue, monkeypatch):
+    """The app on a clock the test moves, quiet hours 21:00-09:00 on, the SMS queue (the test's
+    own) with its delays on that clock; returns (clock, queue, pump)."""
     from chalicelib import wiring
     from chalicelib.domain.notifications import QuietHours
 
     clock = Clock(datetime(2026, 1, 14, 12, 0, tzinfo=UTC))
-    queue = SimulatedDelays(wiring.sms_queue(), clock)
+    queue = SimulatedDelays(own_sms_queue.queue(), clock)
     monkeypatch.setattr(wiring, "clock", clock)
     monkeypatch.setattr(wiring, "sms_queue", lambda: queue)
     monkeypatch.setattr(wiring, "quiet_hours", lambda: QuietHours.parse("21:00-09:00"))
-    return clock, queue, sms_pump(stack)
+    return clock, queue, own_sms_queue.pump
 
 
 def run_until(until: datetime, clock: Clock, queue: SimulatedDelays, pump,
@@ -103,7 +157,7 @@ def queue_notice(phone: str, key: str) -> None:
 
 
 def test_a_message_created_at_23_30_cairo_is_delivered_at_09_00_not_before(
-        stack, emulator, simulated, monkeypatch):
+        stack, emulator, simulated, own_sms_queue, monkeypatch):
     from chalicelib import wiring
 
     clock, queue, pump = simulated
@@ -124,10 +178,13 @@ def test_a_message_created_at_23_30_cairo_is_delivered_at_09_00_not_before(
     # THEN it was delivered at 09:00, once
     assert delivered_at == [datetime(2026, 1, 15, 9, 0, tzinfo=CAIRO).astimezone(UTC)]
     assert told(emulator.endpoint_url, phone) == Counter({"fine_notice": 1})
+    # AND nothing of it is left on the queue, on its way to it, or dead-lettered
+    assert queue.waiting == [] and pump.failures == 0
+    assert own_sms_queue.left(own_sms_queue.url) == 0 == own_sms_queue.left(own_sms_queue.dlq_url)
 
 
 def test_sms_provider_down_for_two_hours_every_message_delivered_after_none_twice(
-        stack, emulator, simulated, monkeypatch):
+        stack, emulator, simulated, own_sms_queue, monkeypatch):
     from chalicelib import wiring
 
     clock, queue, pump = simulated
@@ -151,10 +208,12 @@ def test_sms_provider_down_for_two_hours_every_message_delivered_after_none_twic
         assert told(emulator.endpoint_url, phone) == Counter({"fine_notice": 1}), phone
     delivered = [at for to, at in outage.delivered if to in phones]
     assert len(delivered) == 30 and min(delivered) >= down_until
-    assert queue.waiting == []  # nothing left on its way
+    # AND nothing is left on the queue, on its way to it (a retry), or dead-lettered
+    assert queue.waiting == [] and pump.failures == 0
+    assert own_sms_queue.left(own_sms_queue.url) == 0 == own_sms_queue.left(own_sms_queue.dlq_url)
 
 
-def test_every_event_tells_the_right_citizen_exactly_once(stack, emulator, monkeypatch):
+def test_every_event_tells_the_right_citizen_exactly_once(stack, emulator, own_sms_queue):
     """Applications, payments, issuance, the back office, paper copies and the night, each
     through its real path (API, tables' streams, nightly tasks), the outbox's worker pumping
     SQS into the emulator's SNS (quiet hours are off in the integration stack)."""
@@ -163,7 +222,7 @@ def test_every_event_tells_the_right_citizen_exactly_once(stack, emulator, monke
     from tests.integration.lifecycle_fakes import at_night, make_licence, unique_night
     from tests.integration.test_payments import sandbox_press, start
 
-    pump = sms_pump(stack)
+    pump = own_sms_queue.pump
     officer = stack.token("officer", district="EAST")
 
     def settle() -> None:
@@ -250,6 +309,9 @@ def test_every_event_tells_the_right_citizen_exactly_once(stack, emulator, monke
     for days, phone in phones_by_days.items():
         assert told(emulator.endpoint_url, phone) == Counter({"renewal_reminder": 1}), days
     assert told(emulator.endpoint_url, phone_late) == Counter({"fine_notice": 1})
+    # AND the outbox is drained: nothing left on its queue, nothing dead-lettered
+    assert pump.failures == 0
+    assert own_sms_queue.left(own_sms_queue.url) == 0 == own_sms_queue.left(own_sms_queue.dlq_url)
     # AND what they were told carries what they need to act on
     texts = {template_of(m["message"]): m["message"] for m in emulator_sms(emulator.endpoint_url)
              if m["phone_number"] in (phone_b, phone_c)}
