@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from chalicelib.domain.catalogue import SealCodes
+from chalicelib.domain.licence_numbers import parse_number
 from chalicelib.domain.licences import STATUS_SHARDS
 from chalicelib.domain.status_list import MEDIA_TYPE, entries_from, sign_status_list
 from chalicelib.observability import logger
@@ -49,9 +50,25 @@ def shards() -> list[str]:
 def build_status_list(ports: StatusListPorts) -> tuple[str, int]:
     """The signed list (JWS compact text) of every listed licence, and how many it lists."""
     statuses = entries_from(row for shard in shards() for row in ports.listed.listed(shard))
+    statuses = {number: status for number, status in statuses.items()
+                if _sealable(number, ports.codes)}
     issued_at = ports.clock().replace(microsecond=0)
     return sign_status_list(statuses, issued_at, VALIDITY, ports.signer, ports.codes), \
         len(statuses)
+
+
+def _sealable(number: str, codes: SealCodes) -> bool:
+    """A licence whose number does not parse, or whose district has no seal code, never carried
+    a seal (signing refuses both), so no verifier holds one to check: it has no place in the
+    list, and must not stop the list of every other licence being published. Logged: it is
+    bad data."""
+    try:
+        if parse_number(number).district in codes.districts:
+            return True
+    except ValueError:
+        pass
+    logger.error("listed licence cannot carry a seal", extra={"number": number})
+    return False
 
 
 def publish_status_list(ports: StatusListPorts) -> Published:

@@ -148,6 +148,21 @@ def test_the_builder_reads_every_shard_and_publishes_a_verifiable_list():
                                        "ALX-WEST-2026-000015": "revoked"}
 
 
+def test_a_licence_that_could_never_carry_a_seal_is_left_out_not_fatal():
+    """GIVEN the index holds, beside a real suspension, a revoked licence of a district with no
+    seal code and a row whose number does not parse (bad data: neither was ever sealed)
+    WHEN the list is built THEN it is published with the real entry only."""
+    rows = ShardedRows({"LISTED#01": [("ALX-EAST-2026-000001", SUSPENDED, ""),
+                                      ("ALX-NOWHERE-2026-000002", REVOKED, ""),
+                                      ("not-a-number", SUSPENDED, "")]})
+    files, signer = MemoryFileStore(), LocalSealSigner()
+    published = publish_status_list(ports(rows, files, signer))
+    assert published.entries == 1
+    verified = verify_status_list(files.get(STATUS_LIST_KEY).decode(), published_keys(signer),
+                                  CODES)
+    assert dict(verified.statuses) == {"ALX-EAST-2026-000001": "suspended"}
+
+
 def test_a_burst_of_changes_asks_for_one_rebuild_and_the_worker_reopens_the_window():
     """GIVEN three changes in a burst WHEN each asks THEN one delayed message; after the
     worker ran, the next change asks again."""
