@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 ZIP_GOAL_MB = 30.0
-COLD_START_GOAL = 1.3
+COLD_START_GOAL = 1.2  # issue 12
 KNOWN = {"bench_cold_start.py", "bench_qr.py", "bench_nightly.py", "run_all.py"}
 
 

@@ -85,15 +85,6 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in ("1", "true", "yes")
 
 
-def _positive(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise SettingsError(f"{name} must be a whole number of at least 1")
-    return int(raw)
-
-
 def load_settings(env: Mapping[str, str]) -> Settings:
     auth_mode = env.get("AUTH_MODE", "cognito")
     if auth_mode not in AUTH_MODES:
@@ -121,10 +112,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         sms_queue_url=env.get("SMS_QUEUE_URL", ""),
         status_list_queue_url=env.get("STATUS_LIST_QUEUE_URL", ""),
         catalogue_dir=env.get("CATALOGUE_DIR", "").strip(),
-        applications_per_hour=_positive(env, "APPLICATIONS_PER_HOUR", 10),
-        payment_attempts_per_hour=_positive(env, "PAYMENT_ATTEMPTS_PER_HOUR", 10),
-        paper_copies_per_hour=_positive(env, "PAPER_COPIES_PER_HOUR", 10),
-        sms_resend_interval_seconds=_positive(env, "SMS_RESEND_INTERVAL_SECONDS", 600),
+        applications_per_hour=_positive_int(env, "APPLICATIONS_PER_HOUR", 10),
+        payment_attempts_per_hour=_positive_int(env, "PAYMENT_ATTEMPTS_PER_HOUR", 10),
+        paper_copies_per_hour=_positive_int(env, "PAPER_COPIES_PER_HOUR", 10),
+        sms_resend_interval_seconds=_positive_int(env, "SMS_RESEND_INTERVAL_SECONDS", 600),
         quiet_hours=env.get("QUIET_HOURS", "21:00-09:00").strip(),
         short_link_host=_short_link_host(env),
         sweep_after_minutes=_positive_int(env, "SWEEP_AFTER_MINUTES", 10),
