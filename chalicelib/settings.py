@@ -121,7 +121,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         sweep_after_minutes=_positive_int(env, "SWEEP_AFTER_MINUTES", 10),
         extra=gateway_extra(env),
     )
-    from chalicelib.domain.notifications import QuietHours
+    from chalicelib.domain.quiet_hours import QuietHours
 
     try:
         QuietHours.parse(settings.quiet_hours)

@@ -11,10 +11,9 @@ get two parts and the text is cut to fit them (tests/unit/test_notification_temp
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Mapping, Optional
 
-from chalicelib.domain.calendar import CAIRO
 from chalicelib.domain.sms_segments import UCS2_PART, UCS2_SINGLE, size
 
 SMS = "sms"
@@ -177,47 +176,8 @@ def retry_delay(attempt: int) -> Optional[timedelta]:
     return None
 
 
-# -------------------------------------------------------------------------------- quiet hours
-
-@dataclass(frozen=True)
-class QuietHours:
-    """Cairo wall-clock hours in which nothing is delivered; `start` after `end` spans midnight."""
-
-    start: time = time(21, 0)
-    end: time = time(9, 0)
-
-    @classmethod
-    def parse(cls, text: str) -> "QuietHours":
-        """'21:00-09:00'; '' or 'off' means no quiet hours. ValueError otherwise."""
-        text = text.strip()
-        if text.lower() in ("", "off"):
-            return cls(time(0, 0), time(0, 0))
-        start, end = (time.fromisoformat(part.strip()) for part in text.split("-", 1))
-        return cls(start, end)
-
-    def contains(self, moment: datetime) -> bool:
-        local = moment.astimezone(CAIRO).time()
-        if self.start == self.end:
-            return False
-        if self.start < self.end:
-            return self.start <= local < self.end
-        return local >= self.start or local < self.end
-
-    def release(self, moment: datetime) -> datetime:
-        """`moment` if delivery is allowed then, else the next end of quiet hours (UTC)."""
-        if not self.contains(moment):
-            return moment
-        local = moment.astimezone(CAIRO)
-        opening = local.replace(hour=self.end.hour, minute=self.end.minute, second=0,
-                                microsecond=0)
-        if opening <= local:
-            opening = (local + timedelta(days=1)).replace(hour=self.end.hour,
-                                                          minute=self.end.minute, second=0,
-                                                          microsecond=0)
-        # Rebuild with the zone: across a DST change the wall clock time keeps its meaning.
-        opening = datetime(opening.year, opening.month, opening.day, opening.hour,
-                           opening.minute, tzinfo=CAIRO)
-        return opening.astimezone(moment.tzinfo)
+# QuietHours lives in domain/quiet_hours.py (settings parse it at cold start); re-exported here.
+from chalicelib.domain.quiet_hours import QuietHours  # noqa: E402,F401
 
 
 def _iso(moment: datetime) -> str:
