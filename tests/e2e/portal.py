@@ -18,6 +18,9 @@ from tests.e2e import browser
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB_DIST = ROOT / "web" / "dist"
+AXE_SOURCE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+# The impacts a page must not have: axe's "serious" and "critical" (issue 15 and 16's bar).
+BLOCKING_IMPACTS = ("serious", "critical")
 SHOTS_DIR = browser.ARTIFACTS_DIR / "portal"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
@@ -69,14 +72,30 @@ def api(base_url: str, method: str, path: str, body: object = None, token: str |
         return json.loads(response.read() or b"null")
 
 
+def axe_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it stands: rule id, impact,
+    help text and the first offending elements. axe is evaluated through the DevTools protocol,
+    so the app's CSP (no inline script) stays on while it runs."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+    result = page.evaluate("""async () => {
+        const outcome = await window.axe.run(document, {resultTypes: ["violations"]});
+        return outcome.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+            targets: v.nodes.slice(0, 3).map((n) => n.target.join(" "))}));
+    }""")
+    return [violation for violation in result if violation["impact"] in BLOCKING_IMPACTS]
+
+
 class Shots:
-    """Every page the test visits, photographed at a phone's width and a desktop's."""
+    """Every page the test visits, photographed at a phone's width and a desktop's, and checked
+    with axe-core at each width."""
 
     def __init__(self, page, prefix: str) -> None:
         self.page = page
         self.prefix = prefix
         self.taken: list[Path] = []
         self.overflow: dict[str, int] = {}
+        self.accessibility: dict[str, list[dict]] = {}
         SHOTS_DIR.mkdir(parents=True, exist_ok=True)
         for old in SHOTS_DIR.glob(f"{prefix}*.png"):  # this run's pictures only
             old.unlink()
@@ -91,7 +110,14 @@ class Shots:
             target = SHOTS_DIR / f"{self.prefix}{len(self.taken) // 2:02d}-{name}-{label}.png"
             self.page.screenshot(path=str(target), full_page=True)
             self.taken.append(target)
+            violations = axe_violations(self.page)
+            if violations:
+                self.accessibility[f"{name}@{label}"] = violations
         self.page.set_viewport_size(viewport)
+
+    def inaccessible(self) -> dict[str, list[dict]]:
+        """Pages (name@width) with serious or critical axe violations, and the violations."""
+        return self.accessibility
 
     def too_wide_for_a_phone(self) -> dict[str, int]:
         """Pages wider than a 360 px phone (sideways scrolling), by name, with the excess."""

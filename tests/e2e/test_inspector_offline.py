@@ -143,3 +143,4 @@ def test_the_inspector_verifies_offline_and_shows_a_suspension(stack):
 
     assert errors == [], f"the app threw in the browser: {errors}"
     assert shots.too_wide_for_a_phone() == {}, shots.too_wide_for_a_phone()
+    assert shots.inaccessible() == {}, shots.inaccessible()

@@ -228,3 +228,4 @@ def test_a_citizen_applies_pays_and_gets_the_licence(stack, page: Page):
 
     # Every page fits a 360 px phone: no sideways scrolling
     assert shots.too_wide_for_a_phone() == {}
+    assert shots.inaccessible() == {}, shots.inaccessible()

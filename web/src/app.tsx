@@ -3,7 +3,7 @@ import { t, setLocale, useLocale } from "./i18n";
 import { signOut, useSession } from "./lib/session";
 
 // Every page is its own chunk: a citizen's first load is the shell plus one page. The staff
-// console (/staff) will be a lazy route here too and the inspector (/inspect) is one: never in the shell.
+// console (/staff/...) and the inspector (/inspect) are lazy routes too: never in the shell.
 const Directory = lazy(() => import("./pages/Directory"));
 const ServicePage = lazy(() => import("./pages/ServicePage"));
 const SignIn = lazy(() => import("./pages/SignIn"));
@@ -15,6 +15,8 @@ const PaymentReturn = lazy(() => import("./pages/PaymentReturn"));
 const Licences = lazy(() => import("./pages/Licences"));
 const LicencePage = lazy(() => import("./pages/LicencePage"));
 const NotFound = lazy(() => import("./pages/NotFound"));
+// The staff console (issue 16): one chunk per page under src/staff/, with its own catalogues.
+const StaffHome = lazy(() => import("./staff/StaffHome"));
 // The inspector's app (issue 17): its own chunk, catalogue and CSS; installable under /inspect.
 const Inspector = lazy(() => import("./inspect/Inspector"));
 
@@ -44,6 +46,7 @@ function Header() {
           <li><a href="/">{t("nav.services")}</a></li>
           {person?.role === "citizen" && <li><a href="/applications">{t("nav.applications")}</a></li>}
           {person?.role === "citizen" && <li><a href="/licences">{t("nav.licences")}</a></li>}
+          {person && person.role !== "citizen" && <li><a href="/staff">{t("nav.staff")}</a></li>}
           {person ? (
             <li>
               <button type="button" class="link-button" onClick={() => { signOut(); route("/"); }}>
@@ -79,6 +82,7 @@ export function App() {
             <Route path="/licences" component={Licences} />
             <Route path="/licences/:number" component={LicencePage} />
             <Route path="/inspect" component={Inspector} />
+            <Route path="/staff" component={StaffHome} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

@@ -30,18 +30,25 @@ export function locale(): Locale {
   return current;
 }
 
-/** The message `key` in the current language, with ICU arguments filled in. */
-export function t(key: MessageKey, values?: Values, forLocale: Locale = current): string {
-  const source = CATALOGUES[forLocale][key];
-  if (!values) return source;
-  const cacheKey = `${forLocale}\u0000${key}`;
-  let format = compiled.get(cacheKey);
-  if (!format) {
-    format = new IntlMessageFormat(source, FORMAT_LOCALE[forLocale]);
-    compiled.set(cacheKey, format);
-  }
-  return String(format.format(values));
+/** A `t` over a catalogue of one's own: the staff console and the inspector keep their messages
+ * in their own chunks, formatted (ICU, Arabic plurals, the current language) exactly as the
+ * citizens' are. */
+export function translator<K extends string>(catalogues: Record<Locale, Record<K, string>>, name: string) {
+  return (key: K, values?: Values, forLocale: Locale = current): string => {
+    const source = catalogues[forLocale][key];
+    if (!values) return source;
+    const cacheKey = `${name}\u0000${forLocale}\u0000${key}`;
+    let format = compiled.get(cacheKey);
+    if (!format) {
+      format = new IntlMessageFormat(source, FORMAT_LOCALE[forLocale]);
+      compiled.set(cacheKey, format);
+    }
+    return String(format.format(values));
+  };
 }
+
+/** The message `key` in the current language, with ICU arguments filled in. */
+export const t = translator<MessageKey>(CATALOGUES, "portal");
 
 /** A bilingual pair from the API (`name_ar`/`name_en`) in the current language. */
 export function pick(ar: string | undefined, en: string | undefined): string {

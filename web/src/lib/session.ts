@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 
 export interface Session {
   token: string;
-  role: "citizen" | "officer" | "admin";
+  role: "citizen" | "officer" | "clerk" | "admin";
   sub: string;
   district?: string | null;
 }

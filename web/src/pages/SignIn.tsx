@@ -23,19 +23,18 @@ export default function SignIn() {
   const [sub, setSub] = useState("");
   const [district, setDistrict] = useState("");
   const [problem, setProblem] = useState<Problem>();
-  const [staffNote, setStaffNote] = useState(false);
   const next = query.next && query.next.startsWith("/") && !query.next.startsWith("//") ? query.next : undefined;
 
   async function submit(event: Event) {
     event.preventDefault();
     // Absent, not null, when not given (the API mints a subject; only officers have a district).
     const body = { role, sub: sub.trim() ? normaliseDigits(sub) : undefined,
-      district: role === "officer" ? district : undefined } as DevTokenIn;
+      district: role === "officer" || role === "clerk" ? district : undefined } as DevTokenIn;
     const result = await call(() => api.POST("/v1/dev/tokens", { body }));
     if (result.problem) return setProblem(result.problem);
     signIn({ token: result.data.token, role, sub: result.data.sub, district: result.data.district });
-    if (role === "citizen") route(next ?? "/applications");
-    else setStaffNote(true);
+    // Staff land in the console (its own chunk), citizens on their applications.
+    route(next ?? (role === "citizen" ? "/applications" : "/staff"));
   }
 
   const errors = Object.entries(problem?.fields ?? {}).map(([field, message]) => ({ target: field === "district" ? "district" : "sub", message }));
@@ -46,30 +45,26 @@ export default function SignIn() {
         <p>{t("signIn.localExplain")}</p>
       </div>
       <ErrorSummary problem={problem} errors={errors} />
-      {staffNote ? (
-        <p class="notice" role="status">{t("signIn.staffLater")}</p>
-      ) : (
-        <form onSubmit={submit} noValidate>
-          <Radios name="role" legend={t("signIn.role")} value={role} onValue={(value) => setRole(value as Role)}
-            options={(["citizen", "officer", "admin"] as const).map((value) => ({ value, label: t(`signIn.role.${value}`) }))} />
-          {role !== "admin" && (
-            <TextField id="sub" label={t("signIn.mobile")} hint={t("signIn.mobileHint")} value={sub}
-              onValue={setSub} inputMode="tel" autoComplete="tel" ltr width="short" />
-          )}
-          {role === "officer" && (
-            <div class="field">
-              <label for="district">{t("signIn.district")}</label>
-              {problem?.fields.district && <p class="error-message">{problem.fields.district}</p>}
-              <select id="district" class="input" value={district}
-                onChange={(event) => setDistrict((event.currentTarget as HTMLSelectElement).value)}>
-                <option value="" />
-                {catalogue.data?.districts.map((d) => <option key={d.code} value={d.code}>{pick(d.name_ar, d.name_en)}</option>)}
-              </select>
-            </div>
-          )}
-          <button type="submit" class="button">{t("signIn.submit")}</button>
-        </form>
-      )}
+      <form onSubmit={submit} noValidate>
+        <Radios name="role" legend={t("signIn.role")} value={role} onValue={(value) => setRole(value as Role)}
+          options={(["citizen", "officer", "clerk", "admin"] as const).map((value) => ({ value, label: t(`signIn.role.${value}`) }))} />
+        {role !== "admin" && (
+          <TextField id="sub" label={t("signIn.mobile")} hint={t("signIn.mobileHint")} value={sub}
+            onValue={setSub} inputMode="tel" autoComplete="tel" ltr width="short" />
+        )}
+        {(role === "officer" || role === "clerk") && (
+          <div class="field">
+            <label for="district">{t("signIn.district")}</label>
+            {problem?.fields.district && <p class="error-message">{problem.fields.district}</p>}
+            <select id="district" class="input" value={district}
+              onChange={(event) => setDistrict((event.currentTarget as HTMLSelectElement).value)}>
+              <option value="" />
+              {catalogue.data?.districts.map((d) => <option key={d.code} value={d.code}>{pick(d.name_ar, d.name_en)}</option>)}
+            </select>
+          </div>
+        )}
+        <button type="submit" class="button">{t("signIn.submit")}</button>
+      </form>
     </Page>
   );
 }
