@@ -41,6 +41,7 @@ test: $(STAMP) $(WEB_BUILD)
 
 package: $(STAMP)
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-central-1} $(VENV)/bin/chalice package --stage prod build/package
+	$(PY) -m infra.bytecode build/package/deployment.zip
 
 clean:
 	rm -rf $(VENV) build .devstack web/node_modules web/dist

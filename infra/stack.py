@@ -524,11 +524,21 @@ class RukhsaStack(Stack):
     def _chalice_app(self) -> Any:
         from chalice.cdk import Chalice  # imports aws_cdk; kept here so tests can import data
 
+        from infra.bytecode import add_bytecode
+
+        class CompiledChalice(Chalice):
+            """Chalice's construct, its package given bytecode before CDK stages it as an
+            asset (infra/bytecode.py: no cold start compiles our sources)."""
+
+            def _package_app(self) -> None:
+                super()._package_app()
+                add_bytecode(Path(self._sam_package_dir) / "deployment.zip")
+
         for logical, variable in STREAM_ENV.items():
             os.environ.setdefault(variable, PLACEHOLDER_STREAM.format(logical))
         os.environ.setdefault("AWS_DEFAULT_REGION", os.environ.get("CDK_DEFAULT_REGION",
                                                                     "eu-central-1"))
-        chalice = Chalice(
+        chalice = CompiledChalice(
             self, "App",
             source_dir=str(self.config.app_dir),
             stage_config={

@@ -1,4 +1,5 @@
-"""`chalice package` builds a python3.12 deployment with Lambda-compatible (manylinux) wheels."""
+"""`chalice package` builds a python3.12 deployment with Lambda-compatible (manylinux) wheels,
+and infra/bytecode.py gives it bytecode, as infra/ and `make package` deploy it."""
 import json
 import os
 import subprocess
@@ -7,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from infra.bytecode import SOURCE_ONLY, add_bytecode
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,6 +22,7 @@ def package(tmp_path_factory) -> Path:
     result = subprocess.run([str(chalice), "package", "--stage", "prod", str(out)], cwd=ROOT,
                             env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-2000:]
+    add_bytecode(out / "deployment.zip")
     return out
 
 
@@ -71,7 +75,23 @@ def test_the_vendored_pynamodb_is_the_pinned_one():
     assert not listed, "listing pynamodb in requirements.txt packages botocore again"
 
 
+def test_the_cold_paths_are_compiled(package):
+    """THEN the app, chalicelib, Chalice's runtime and the libraries every cold start imports
+    carry bytecode for the python3.12 runtime; only the PDF-only fontTools is left as source."""
+    with zipfile.ZipFile(package / "deployment.zip") as archive:
+        names = set(archive.namelist())
+    tag = sys.implementation.cache_tag
+    sources = [n for n in names if n.endswith(".py") and n.startswith(("app.py", "chalicelib/", "chalice/",
+                                                                       "aws_lambda_powertools/", "jwt/"))]
+    assert len(sources) > 100
+    missing = [n for n in sources
+               if str(Path(n).parent / "__pycache__" / f"{Path(n).stem}.{tag}.pyc") not in names]
+    assert missing == []
+    assert not [n for n in names if n.startswith(SOURCE_ONLY) and n.endswith(".pyc")]
+
+
 def test_the_deployment_zip_is_within_the_goal(package):
-    """THEN every zip `chalice package` writes (function code and any layer) adds up to <= 30 MB."""
+    """THEN every zip `chalice package` writes (function code and any layer), with its bytecode,
+    adds up to <= 30 MB."""
     total = sum(p.stat().st_size for p in package.glob("*.zip"))
     assert total <= ZIP_GOAL_BYTES, f"{total / 1e6:.1f} MB"
