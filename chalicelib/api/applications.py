@@ -22,7 +22,8 @@ def create_application():
     parsed = parse_body(request, ApplicationIn)
     app = usecase.create_application(commands.new_application(parsed), caller,
                                      wiring.catalogue(), rollout_store().all(),
-                                     application_store(), action_bounds(), clock())
+                                     application_store(), action_bounds(), clock(),
+                                     wiring.licence_store())
     return json_response(body(Application.of(app, catalogue())), status=201,
                          headers={"Location": f"/v1/applications/{app.id}"})
 

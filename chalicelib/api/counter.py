@@ -21,7 +21,7 @@ def create_walk_in():
     parsed = parse_body(request, ApplicationIn)
     app = usecase.create_walk_in(commands.new_application(parsed), caller, wiring.catalogue(),
                                  wiring.rollout_store().all(), wiring.application_store(),
-                                 wiring.clock())
+                                 wiring.clock(), wiring.licence_store())
     return json_response(body(Application.of(app, wiring.catalogue())), status=201,
                          headers={"Location": f"/v1/applications/{app.id}"})
 

@@ -14,6 +14,8 @@ from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib.domain.replacement import is_replacement
+
 Scalar = Union[str, int, float, bool, None]
 LicenceState = Literal["active", "expired", "suspended", "revoked"]
 ApplicationState = Literal["submitted", "paid", "under_review", "returned", "approved",
@@ -601,6 +603,9 @@ class Licence(Body):
     status_reason: Optional[str]
     renewals: list[Renewal]
     sms: Optional[SmsState]
+    replaced_by: Optional[str] = Field(
+        default=None, description="The licence an amendment, transfer or duplicate issued in "
+                                  "its place: this one's seal then verifies as superseded")
 
     @classmethod
     def of(cls, licence, verify_url: Optional[str], qr_png_url: Optional[str]) -> "Licence":
@@ -620,7 +625,9 @@ class Licence(Body):
             "renewals": [dict(r) for r in licence.renewals],
             # The record's bookkeeping (the retry's exactly-once key, when the sweeper re-drove
             # it) is not the holder's business: only the documented fields.
-            "sms": {k: v for k, v in licence.sms.items() if k in SmsState.model_fields} or None})
+            "sms": {k: v for k, v in licence.sms.items() if k in SmsState.model_fields} or None,
+            **({"replaced_by": licence.superseded_by}
+               if is_replacement(licence.superseded_by) else {})})
 
 
 class LicenceSummary(Body):
@@ -733,8 +740,12 @@ class Verification(Body):
     valid_until: Optional[str]
     site: Optional[VerifiedSite]
     holder_masked: Optional[str]
-    verdict: Literal["genuine_valid", "expired", "suspended", "revoked", "not_genuine"]
+    verdict: Literal["genuine_valid", "expired", "suspended", "revoked", "superseded",
+                     "not_genuine"]
     fines: Optional[list[VerifiedFine]]
+    replaced_by: Optional[str] = Field(
+        default=None, description="The number of the licence an amendment, transfer or "
+                                  "duplicate issued in its place (verdict superseded)")
 
 
 class Jwk(Body):

@@ -21,10 +21,12 @@ class Verdict(str, Enum):
     EXPIRED = "expired"
     SUSPENDED = "suspended"
     REVOKED = "revoked"
+    SUPERSEDED = "superseded"  # an amendment, transfer or duplicate was issued in its place
     NOT_GENUINE = "not_genuine"
 
 
 LICENCE_STATUSES = frozenset({"active", "expired", "suspended", "revoked"})
+SUSPENDED, REVOKED = "suspended", "revoked"
 
 # A status other than "active" is final for the page, whatever the dates say: a revoked or
 # suspended licence must never read as merely "expired", which sounds harmless.
@@ -35,14 +37,20 @@ _STATUS_VERDICTS = {
 }
 
 
-def verdict_for(status: str, valid_until: date, today: date) -> Verdict:
+def verdict_for(status: str, valid_until: date, today: date, replaced_by: str = "") -> Verdict:
     """The verdict for a genuine licence with this `status`, seen on `today` (a Cairo date).
 
     `valid_until` is the last day the licence is valid (inclusive): an "active" licence whose
     term has ended counts as EXPIRED even before the nightly job flips its status.
+    `replaced_by`: the licence issued in its place (domain/replacement.py), if any; a suspension
+    or revocation still says so first.
     """
     if status not in LICENCE_STATUSES:
         raise ValidationFailed(fields={"status": f"حالة رخصة غير معروفة / unknown licence status {status!r}"})
+    if status in (SUSPENDED, REVOKED):
+        return _STATUS_VERDICTS[status]
+    if replaced_by:
+        return Verdict.SUPERSEDED
     if status in _STATUS_VERDICTS:
         return _STATUS_VERDICTS[status]
     return Verdict.EXPIRED if today > valid_until else Verdict.GENUINE_VALID
@@ -104,6 +112,7 @@ class VerificationView:
     outstanding_fines_piasters: int
     fines: list[dict[str, Any]] = field(default_factory=list)
     status: Optional[str] = None
+    replaced_by: Optional[str] = None  # the number of the licence issued in its place
 
     @classmethod
     def not_genuine(cls) -> "VerificationView":
@@ -140,6 +149,7 @@ def to_json(view: VerificationView) -> dict[str, Any]:
     """
     if not view.genuine:
         return _not_genuine_json()
+    replaced = {"replaced_by": view.replaced_by} if view.replaced_by else {}
     return {
         "genuine": True,
         "status": view.status,
@@ -152,4 +162,5 @@ def to_json(view: VerificationView) -> dict[str, Any]:
         "holder_masked": view.holder_masked,
         "verdict": view.verdict.value,
         "fines": [_fine_json(fine) for fine in view.fines],
+        **replaced,  # only on a superseded licence
     }

@@ -39,6 +39,12 @@ _BANNERS: dict[Verdict, tuple[str, str, str, str, str, str]] = {
         "revoked", "✗", "رخصة ملغاة", "Licence revoked",
         "ألغى الحي هذه الرخصة ولم تعد صالحة.",
         "The district has revoked this licence; it is no longer valid."),
+    Verdict.SUPERSEDED: (
+        "superseded", "!", "حلت محلها رخصة أحدث", "Replaced by a newer licence",
+        "الرخصة أصلية لكن صدرت بدلًا منها رخصة أخرى (تعديل أو نقل أو بدل). اطلب الرخصة الجديدة "
+        "المبين رقمها أدناه.",
+        "The licence is genuine, but another was issued in its place (an amendment, transfer "
+        "or duplicate). Ask for the new licence numbered below."),
     Verdict.NOT_GENUINE: (
         "forged", "✗", "غير أصلية", "NOT GENUINE",
         "لم يصدر هذا الرمز عن المحافظة أو تم العبث به. لا تعتمد على هذه الرخصة، "
@@ -66,6 +72,7 @@ main{max-width:34rem;margin:0 auto;padding:0 0 1.5rem}
 .expired{background:#facc15;color:#1f1300}
 .suspended{background:#f97316;color:#1f1300}
 .revoked{background:#b42318}
+.superseded{background:#f97316;color:#1f1300}
 .forged{background:#7a0c0c}
 .card{background:#fff;margin:.75rem;border-radius:.75rem;padding:.25rem 1rem;
  box-shadow:0 1px 2px rgba(16,24,40,.08)}
@@ -175,6 +182,8 @@ def _details(view: VerificationView, kind_names: Names, district_names: Names) -
         _row("صاحب الرخصة", "Holder", _e(view.holder_masked or "—")),
         _row("إحداثي الموقع", "Site coordinates", _site_value(view.lat, view.lng)),
     ]
+    if view.replaced_by:
+        rows.insert(1, _row("حلت محلها الرخصة", "Replaced by licence", _ltr(view.replaced_by)))
     if view.outstanding_fines_piasters > 0:
         rows.append(_row("غرامات مستحقة", "Outstanding fines", _fines_value(view), "fines"))
     return f'<section class="card"><dl>{"".join(rows)}</dl></section>'

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from chalicelib.authorization import Resource, authorize, district_in_scope
-from chalicelib.domain import geography, validation
+from chalicelib.domain import geography, replacement, validation
 from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.applications import (STATUSES, SUBMITTED, Actor, Application,
                                             TimelineEntry, iso, transition)
@@ -14,8 +14,8 @@ from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue, Service
 from chalicelib.domain.commands import ApplicantInput, NewApplication, SiteInput
 from chalicelib.domain.fees import STAGE_SUBMISSION, FeeLine, fee_lines
-from chalicelib.errors import Conflict, ValidationFailed
-from chalicelib.ports import ApplicationStore, Page
+from chalicelib.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.ports import ApplicationStore, LicenceReader, Page
 from chalicelib.usecases.bounds import APPLICATION, Bounds
 
 if TYPE_CHECKING:  # types only: this module pulls PyJWT into every worker
@@ -98,6 +98,21 @@ def validate_details(service: Service, details: Mapping[str, Any]) -> dict:
                                        for name, (en, ar) in error.errors.items()}) from None
 
 
+def check_replacement(service: Service, district: str, details: dict, owner: str,
+                      licences: LicenceReader) -> dict:
+    """An amendment, transfer or duplicate names a licence it may replace (domain/replacement);
+    the details come back with its number in canonical form. Other services pass through."""
+    if not replacement.replaces(service.case):
+        return details
+    number = replacement.number_to_replace(details)
+    try:
+        licence = licences.get(number)
+    except NotFound:
+        raise replacement.unknown_licence() from None
+    replacement.check_replaceable(licence, service.case, service.kind, district, owner)
+    return {**details, "licence_number": number}
+
+
 def _bilingual(error: "validation.FieldInvalid") -> str:
     return f"{error.message_ar} / {error.message_en}"
 
@@ -119,8 +134,7 @@ def new_application(service: Service, district: str, owner: Principal, applicant
 
 def create_application(body: NewApplication, caller: Principal, catalogue: Catalogue,
                        rollout: Mapping[str, tuple[str, ...]], store: ApplicationStore,
-                       bounds: Bounds,
-                       now: datetime) -> Application:
+                       bounds: Bounds, now: datetime, licences: LicenceReader) -> Application:
     authorize(caller, "application.create")
     service = _service(catalogue, body.service_code)
     if service.case == "renewal":
@@ -128,7 +142,8 @@ def create_application(body: NewApplication, caller: Principal, catalogue: Catal
     check_live(rollout, service, body.district, catalogue)
     applicant, site = validate_applicant_and_site(body.applicant, body.site, body.district,
                                                   cairo_date(now), catalogue)
-    details = validate_details(service, body.details)
+    details = check_replacement(service, body.district, validate_details(service, body.details),
+                                caller.owner_key, licences)
     bounds.take(APPLICATION, caller.sub, now)  # counted once valid: a typo costs no quota
     app = new_application(service, body.district, caller, applicant, site, details, now)
     return store.create(app, audit=[audit_record(app, None, caller)])

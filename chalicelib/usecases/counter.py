@@ -18,9 +18,9 @@ from chalicelib.domain.commands import NewApplication
 from chalicelib.domain.fees import total
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.ports import (ApplicationStore, CounterStore, DrawerClosed, FileStore,
-                              PaymentStore, PrintableReceipt, ReceiptRenderer)
+                              LicenceReader, PaymentStore, PrintableReceipt, ReceiptRenderer)
 from chalicelib.usecases.applications import (_service, audit_record, check_live,
-                                              get_application, new_application,
+                                              check_replacement, get_application, new_application,
                                               validate_applicant_and_site, validate_details)
 from chalicelib.usecases.payments import apply_incoming
 
@@ -35,7 +35,7 @@ RECEIPT_FORMATS = ("a4", "thermal")
 
 def create_walk_in(body: NewApplication, caller: Principal, catalogue: Catalogue,
                    rollout: Mapping[str, tuple[str, ...]], store: ApplicationStore,
-                   now: datetime) -> Application:
+                   now: datetime, licences: LicenceReader) -> Application:
     """An application entered by a clerk for a citizen at the counter. It belongs to the
     citizen's mobile (E.164), the identity they sign in with; the audit trail keeps the clerk's
     role and display name, the timeline only the role."""
@@ -47,7 +47,8 @@ def create_walk_in(body: NewApplication, caller: Principal, catalogue: Catalogue
     check_live(rollout, service, body.district, catalogue)
     applicant, site = validate_applicant_and_site(body.applicant, body.site, body.district,
                                                   cairo_date(now), catalogue)
-    details = validate_details(service, body.details)
+    details = check_replacement(service, body.district, validate_details(service, body.details),
+                                applicant["mobile"], licences)
     app = replace(new_application(service, body.district, caller, applicant, site, details, now),
                   owner=applicant["mobile"])
     record = replace(audit_record(app, None, caller, action="submit_at_counter"),

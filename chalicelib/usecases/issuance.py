@@ -16,6 +16,7 @@ from typing import Callable, Optional
 from chalicelib import metrics
 from chalicelib.domain import issuance as rules
 from chalicelib.domain import notifications as notices
+from chalicelib.domain import replacement
 from chalicelib.domain.applications import ISSUED, LICENCE_PAID, SYSTEM, Application, transition
 from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.calendar import cairo_date
@@ -58,6 +59,8 @@ def issue_if_paid(application_id: str, ports: IssuancePorts) -> Optional[Licence
     now = ports.clock()
     renewal = rules.is_renewal(app)
     licence = _renew(app, ports, now) if renewal else _first(app, ports, now)
+    if replacement.replaces(app.case):
+        _supersede_replaced(app, licence, ports)
     link = publish_short_link(licence, ports.pointers, ports.verify_base_url, now)
     event = rules.RENEWED_EVENT if renewal else rules.ISSUED_EVENT
     # Queued before the application moves on: a crash in between re-queues on redelivery and the
@@ -111,6 +114,24 @@ def _first(app: Application, ports: IssuancePorts, now: datetime) -> Licence:
         return ports.licences.create_numbered(build, app.district, term[0].year)
     except _ClaimedElsewhere:
         return _finish(ports.pointers.ref(claim_key) or "", app, term, ports, now)
+
+
+def _supersede_replaced(app: Application, licence: Licence, ports: IssuancePorts) -> None:
+    """The licence an amendment, transfer or duplicate replaces now points at the new one (its
+    seal verifies as superseded). Idempotent: a redelivered record finds it done."""
+    number = app.details.get("licence_number", "")
+
+    def attempt() -> None:
+        old = ports.licences.get(number, consistent=True)
+        if old.superseded_by == licence.number:
+            return
+        changed = replacement.superseded(old, licence.number)
+        ports.licences.save(changed, [AuditRecord(
+            subject=f"LIC#{old.number}", at=licence.issued_at, actor=SYSTEM.sub, role=SYSTEM.role,
+            district=old.district, action="supersede", to_status=old.status,
+            data={"superseded_by": licence.number, "application_id": app.id, "case": app.case})])
+
+    retry_on_conflict(attempt)
 
 
 def _finish(number: str, app: Application, term, ports: IssuancePorts, now: datetime) -> Licence:

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 
 from chalicelib.domain.catalogue import SealCodes
 from chalicelib.domain.licences import Licence
+from chalicelib.domain.replacement import is_replacement
 from chalicelib.domain.seal import InvalidSeal, verify_seal
 from chalicelib.domain.verification import VerificationView, mask_name, verdict_for
 from chalicelib.errors import NotFound
@@ -42,11 +43,12 @@ def licence_view(licence: Licence, today: date) -> VerificationView:
     valid_until = licence.valid_until_date()
     fines = [{"name": f"{f.name_ar} · {f.name_en}", "amount": f.amount_piasters}
              for f in licence.outstanding_fines]
+    replaced_by = licence.superseded_by if is_replacement(licence.superseded_by) else ""
     return VerificationView(
-        verdict=verdict_for(licence.status, valid_until, today), number=licence.number,
+        verdict=verdict_for(licence.status, valid_until, today, replaced_by), number=licence.number,
         kind=licence.kind, district=licence.district,
         valid_from=date.fromisoformat(licence.valid_from), valid_until=valid_until,
         lat=float(licence.site["lat"]), lng=float(licence.site["lng"]),
         holder_masked=mask_name(licence.holder_name),
         outstanding_fines_piasters=licence.outstanding_fines_piasters, fines=fines,
-        status=licence.status)
+        status=licence.status, replaced_by=replaced_by or None)

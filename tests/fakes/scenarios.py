@@ -54,7 +54,7 @@ def new_application(service_code: str = "shop-first", district: str = "EAST",
 def apply(world: World, caller: Principal, command: Optional[NewApplication] = None):
     return applications.create_application(command or new_application(), caller, catalogue(),
                                            world.rollout.all(), world.applications,
-                                           world.bounds(), world.clock())
+                                           world.bounds(), world.clock(), world.licences)
 
 
 def pay_what_is_due(world: World, caller: Principal, application_id: str, success: bool = True,

@@ -84,10 +84,19 @@ def licence_to_renew(stack, citizen, kind: str) -> str:
     return issued["licence_number"]
 
 
+REPLACING_CASES = ("amendment", "transfer", "duplicate")
+
+
 def open_application(stack, citizen, service: dict, details: dict) -> dict:
     if service["case"] == "renewal":
         number = licence_to_renew(stack, citizen, service["kind"])
         created = stack.call("POST", f"/v1/licences/{number}/renewals", citizen)
+    elif service["case"] in REPLACING_CASES:
+        # an amendment, transfer or duplicate names the holder's licence it replaces
+        number = licence_to_renew(stack, citizen, service["kind"])
+        body = {**VALID, "service_code": service["code"], "district": DISTRICT,
+                "details": {**details, "licence_number": number}}
+        created = stack.call("POST", "/v1/applications", citizen, body)
     else:
         body = {**VALID, "service_code": service["code"], "district": DISTRICT, "details": details}
         created = stack.call("POST", "/v1/applications", citizen, body)
@@ -128,6 +137,13 @@ def test_every_directory_service_is_issued_end_to_end(stack, code: str) -> None:
     seen = verify(stack, licence["verify_url"])
     assert seen["genuine"] is True and seen["number"] == paid["licence_number"]
     assert seen["kind"] == service["kind"]
+    if service["case"] in REPLACING_CASES:
+        # AND the licence it replaced now verifies as superseded, naming the new one
+        replaced = stack.call("GET", f"/v1/licences/{details['licence_number']}", citizen).json
+        assert replaced["replaced_by"] == paid["licence_number"]
+        old_seal = verify(stack, replaced["verify_url"])
+        assert (old_seal["verdict"], old_seal["replaced_by"]) == ("superseded",
+                                                                  paid["licence_number"])
 
 
 def test_the_public_directory_filters_and_searches_over_http(stack) -> None:
