@@ -72,7 +72,7 @@ main{max-width:34rem;margin:0 auto;padding:0 0 1.5rem}
 .expired{background:#facc15;color:#1f1300}
 .suspended{background:#f97316;color:#1f1300}
 .revoked{background:#b42318}
-.superseded{background:#f97316;color:#1f1300}
+.superseded{background:#3e4784}
 .forged{background:#7a0c0c}
 .card{background:#fff;margin:.75rem;border-radius:.75rem;padding:.25rem 1rem;
  box-shadow:0 1px 2px rgba(16,24,40,.08)}

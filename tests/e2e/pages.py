@@ -30,14 +30,16 @@ def sample_view(verdict: Verdict) -> VerificationView:
     if verdict is Verdict.NOT_GENUINE:
         return VerificationView.not_genuine()
     status = {Verdict.GENUINE_VALID: "active", Verdict.EXPIRED: "expired",
-              Verdict.SUSPENDED: "suspended", Verdict.REVOKED: "revoked"}[verdict]
+              Verdict.SUSPENDED: "suspended", Verdict.REVOKED: "revoked",
+              Verdict.SUPERSEDED: "active"}[verdict]
     fines = [{"name": "غرامة عدم التجديد · Late renewal", "amount": 150000}] \
         if verdict is Verdict.EXPIRED else []
     return VerificationView(
         verdict=verdict, number="ALX-MNT1-2025-000123", kind="advertisement", district="montaza1",
         valid_from=date(2025, 1, 15), valid_until=date(2026, 1, 14), lat=31.2800912, lng=30.0169874,
         holder_masked=mask_name("عبد الرحمن محمد أحمد السيد"),
-        outstanding_fines_piasters=sum(f["amount"] for f in fines), fines=fines, status=status)
+        outstanding_fines_piasters=sum(f["amount"] for f in fines), fines=fines, status=status,
+        replaced_by="ALX-MNT1-2026-000456" if verdict is Verdict.SUPERSEDED else None)
 
 
 def render(view: VerificationView) -> str:

@@ -21,6 +21,7 @@ EXPECTED = {
     Verdict.EXPIRED: ("رخصة منتهية الصلاحية", "Licence expired", (0xFA, 0xCC, 0x15)),
     Verdict.SUSPENDED: ("رخصة موقوفة", "Licence suspended", (0xF9, 0x73, 0x16)),
     Verdict.REVOKED: ("رخصة ملغاة", "Licence revoked", (0xB4, 0x23, 0x18)),
+    Verdict.SUPERSEDED: ("حلت محلها رخصة أحدث", "Replaced by a newer licence", (0x3E, 0x47, 0x84)),
     Verdict.NOT_GENUINE: ("غير أصلية", "NOT GENUINE", (0x7A, 0x0C, 0x0C)),
 }
 HOSTILE_HOLDER = '<script>document.title="pwned"</script>'
