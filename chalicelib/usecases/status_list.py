@@ -17,7 +17,9 @@ from chalicelib.domain.licence_numbers import parse_number
 from chalicelib.domain.licences import STATUS_SHARDS
 from chalicelib.domain.status_list import MEDIA_TYPE, entries_from, sign_status_list
 from chalicelib.observability import logger
-from chalicelib.ports import DelayQueue, FileStore, ListedLicences, OnceStore, SealSigner
+from chalicelib.conflicts import retry_on_conflict
+from chalicelib.ports import (DelayQueue, FileStore, ListedLicences, LicenceStore, OnceStore,
+                              SealSigner)
 
 STATUS_LIST_KEY = "status-list/v1/current.jws"
 VALIDITY = timedelta(hours=36)  # signed validity; the app's own maximum age is shorter
@@ -107,3 +109,35 @@ def rebuild_requested(once: OnceStore, ports: StatusListPorts) -> Published:
     """The delayed message's work: free the claim first, then build (see the module doc)."""
     once.release(REBUILD_CLAIM)
     return publish_status_list(ports)
+
+
+@dataclass
+class Backfill:
+    read: int = 0
+    resaved: int = 0
+
+
+def backfill_listing(districts: list[str], licences: LicenceStore,
+                     progress: Callable[[str, Backfill], None] = lambda district, done: None,
+                     page_size: int = 200) -> Backfill:
+    """Give every licence that is not simply active its `status_shard` (the sparse index the
+    list is built from): a licence saved before the index existed lacks it until its next save,
+    so this saves each once more, unchanged. It reads district by district through the
+    by-district index (Query, never a Scan) and writes with the versioned conditional save, so
+    it is safe beside live traffic and any number of times (docs/status-list.md, "Source")."""
+    done = Backfill()
+    for district in districts:
+        cursor = None
+        while True:
+            page = licences.list_by_district(district, page_size, cursor)
+            for licence in page.items:
+                done.read += 1
+                if licence.status_shard is not None:
+                    retry_on_conflict(lambda number=licence.number: licences.save(
+                        licences.get(number, consistent=True)))
+                    done.resaved += 1
+            cursor = page.next_cursor
+            if not cursor:
+                break
+        progress(district, done)
+    return done

@@ -7,6 +7,7 @@ reinstated, the next list no longer names it.
 from __future__ import annotations
 
 import json
+import os
 import uuid
 
 import boto3
@@ -81,3 +82,29 @@ def test_a_suspension_reaches_the_signed_list_and_a_reinstatement_leaves_it(stac
     _, reinstated = fetched_list(stack)
     assert reinstated.status_of(licence.number) is None
     assert stack.call("GET", "/v1/status-list", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_the_backfill_lists_a_licence_saved_before_the_index_existed(stack, capsys):
+    # GIVEN a revoked licence whose item lacks status_shard, as one saved before the index was
+    from chalicelib.adapters.listed_licences import DynamoListedLicences
+    from chalicelib.wiring import bound_settings, licence_store
+    from devstack.backfill_status_list import main as backfill
+
+    endpoint = os.environ["AWS_ENDPOINT_URL"]
+    licence = fx.licence("holder-backfill", status="revoked")
+    table = boto3.client("dynamodb", endpoint_url=endpoint, region_name=bound_settings().region)
+    table.update_item(TableName=f"{stack.prefix}licences", Key={"number": {"S": licence.number}},
+                      UpdateExpression="REMOVE status_shard")
+    shard = licence.status_shard
+    listed = DynamoListedLicences().listed  # what the builder reads
+    assert licence.number not in {number for number, _, _ in listed(shard)}
+    # WHEN the runbook command backfills the endpoint THEN the index lists it, unchanged
+    assert backfill(["--endpoint", endpoint]) == 0
+    assert ("revoked", "") in {(status, by) for number, status, by in listed(shard)
+                               if number == licence.number}
+    saved = licence_store().get(licence.number, consistent=True)
+    assert (saved.status, saved.version) == ("revoked", licence.version + 1)
+    assert "resaved" in capsys.readouterr().out
+    # AND a second run changes nothing it should not (safe to rerun)
+    assert backfill(["--endpoint", endpoint]) == 0
+    assert licence_store().get(licence.number, consistent=True).status == "revoked"
