@@ -1,0 +1,145 @@
+import { useLocation, useRoute } from "preact-iso";
+import { useEffect, useState } from "preact/hooks";
+import { api, type Application } from "../../api/client";
+import { call, type Problem } from "../../api/problem";
+import { Code, Loading, ProblemBox, StatusTag } from "../../components/Status";
+import { useLocale } from "../../i18n";
+import { loadCatalogue } from "../../lib/catalogue";
+import { dateTime } from "../../lib/format";
+import { serviceName } from "../../lib/labels";
+import { serviceTitle } from "../../lib/services";
+import { useLoad } from "../../lib/useLoad";
+import { StaffPage } from "../StaffPage";
+import { to } from "./i18n";
+import { Select, SlaTag } from "./parts";
+import { ageInDays, clockStart, slaOf } from "./sla";
+import type { Queue as QueuePage } from "./types";
+import "./officer.css";
+
+const PAGE_SIZE = "25";
+// The statuses an officer works through, the district's turn first.
+const STATUSES = ["under_review", "paid", "approved", "licence_paid", "returned", "submitted", "issued", "rejected", "cancelled"];
+const AGES = ["", "3", "7", "14", "30"];
+
+/** /staff/queue: the district's applications in one status, the longest waiting first. */
+export default function Queue() {
+  useLocale();
+  return (
+    <StaffPage title={to("queue.title")} roles={["officer"]}>
+      {() => <QueueBody />}
+    </StaffPage>
+  );
+}
+
+function QueueBody() {
+  const { query } = useRoute();
+  const { route } = useLocation();
+  const status = STATUSES.includes(query.status) ? query.status : "under_review";
+  const service = query.service ?? "";
+  const age = AGES.includes(query.age ?? "") ? query.age ?? "" : "";
+  const catalogue = useLoad(loadCatalogue, []);
+  const [pages, setPages] = useState<QueuePage[]>([]);
+  const [problem, setProblem] = useState<Problem>();
+  const [loading, setLoading] = useState(true);
+  const [choice, setChoice] = useState({ status, service, age });
+  useEffect(() => setChoice({ status, service, age }), [status, service, age]);
+
+  const fetchPage = (cursor?: string) => call(() => api.GET("/v1/applications", {
+    params: { query: { status, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } } }));
+  const first = async () => {
+    setLoading(true);
+    const result = await fetchPage();
+    setLoading(false);
+    setProblem(result.problem);
+    setPages(result.data ? [result.data] : []);
+  };
+  useEffect(() => void first(), [status]);
+  const next = pages.length ? pages[pages.length - 1].next_cursor : undefined;
+  const more = async () => {
+    const result = await fetchPage(next ?? undefined);
+    if (result.problem) setProblem(result.problem);
+    else setPages([...pages, result.data]);
+  };
+
+  function apply(event: Event) {
+    event.preventDefault();
+    const search = new URLSearchParams();
+    if (choice.status !== "under_review") search.set("status", choice.status);
+    if (choice.service) search.set("service", choice.service);
+    if (choice.age) search.set("age", choice.age);
+    const text = search.toString();
+    route(`/staff/queue${text ? `?${text}` : ""}`);
+  }
+
+  const now = new Date();
+  const services = catalogue.data?.services ?? [];
+  const expected = (code: string) => services.find((s) => s.code === code)?.expected_days;
+  const loaded = pages.flatMap((page) => page.applications);
+  const rows = loaded
+    .filter((app) => !service || app.service_code === service)
+    .filter((app) => !age || ageInDays(app.created_at, now) >= Number(age))
+    .map((app) => ({ app, start: clockStart(app), sla: slaOf(app, expected(app.service_code), now) }))
+    .sort((a, b) => a.start.localeCompare(b.start));
+
+  return (
+    <>
+      <form class="queue-filters" onSubmit={apply} aria-label={to("queue.filters")}>
+        <Select id="filter-status" label={to("queue.filter.status")} value={choice.status}
+          onValue={(value) => setChoice({ ...choice, status: value })}
+          options={STATUSES.map((value) => ({ value, label: to(`queue.status.${value}` as never) }))} />
+        <Select id="filter-service" label={to("queue.filter.service")} value={choice.service}
+          onValue={(value) => setChoice({ ...choice, service: value })}
+          options={[{ value: "", label: to("queue.filter.anyService") },
+            ...services.map((s) => ({ value: s.code, label: serviceName(s) }))]} />
+        <Select id="filter-age" label={to("queue.filter.age")} value={choice.age}
+          onValue={(value) => setChoice({ ...choice, age: value })}
+          options={AGES.map((value) => ({ value, label: value ? to("queue.filter.olderThan", { days: Number(value) }) : to("queue.filter.anyAge") }))} />
+        <button type="submit" class="button">{to("queue.filter.apply")}</button>
+      </form>
+      <p class="hint">{to("queue.slaHint")}</p>
+      {problem && <ProblemBox problem={problem} onRetry={first} />}
+      {loading ? <Loading /> : (
+        <>
+          <p role="status" class="count">{to("queue.count", { shown: rows.length, loaded: loaded.length })}</p>
+          {rows.length > 0 && (
+            <div class="staff-table-wrap" tabIndex={0} role="region" aria-labelledby="queue-caption">
+              <table class="staff-table queue-table">
+                <caption id="queue-caption" class="visually-hidden">{to("queue.caption")}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{to("queue.col.reference")}</th>
+                    <th scope="col">{to("queue.col.service")}</th>
+                    <th scope="col">{to("queue.col.applicant")}</th>
+                    <th scope="col">{to("queue.col.waiting")}</th>
+                    <th scope="col">{to("queue.col.sla")}</th>
+                    <th scope="col">{to("queue.col.status")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map(({ app, start, sla }) => <Row key={app.id} app={app} start={start}
+                    sla={sla} service={serviceTitle(app.service_code, catalogue.data)} />)}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {rows.length === 0 && !problem && <p>{to("queue.empty")}</p>}
+          {next && <button type="button" class="button button-secondary" onClick={more}>{to("queue.more")}</button>}
+        </>
+      )}
+    </>
+  );
+}
+
+function Row(props: { app: Application; start: string; sla: ReturnType<typeof slaOf>; service: string }) {
+  const { app } = props;
+  return (
+    <tr>
+      <td><a href={`/staff/applications/${app.id}`}><Code>{app.id}</Code></a></td>
+      <td>{props.service}</td>
+      <td>{app.applicant.name}</td>
+      <td>{dateTime(props.start)}</td>
+      <td><SlaTag sla={props.sla} /></td>
+      <td><StatusTag status={app.status} /></td>
+    </tr>
+  );
+}
