@@ -13,7 +13,7 @@ import { Documents } from "./Documents";
 import { DecisionForm } from "./forms";
 import { codeLabel, to } from "./i18n";
 import { Inspections } from "./Inspections";
-import { AuditTrail, SlaTag } from "./parts";
+import { AuditTrail, SlaTag, TableBox } from "./parts";
 import { SiteView } from "./SiteView";
 import { slaOf } from "./sla";
 import type { Document, Inspection } from "./types";
@@ -123,7 +123,7 @@ function ReviewBody(props: { id: string }) {
       </section>
       <section aria-labelledby="fees-title">
         <h2 id="fees-title">{to("review.fees")}</h2>
-        <div class="staff-table-wrap" tabIndex={0} role="region" aria-labelledby="fees-title">
+        <TableBox name={to("review.fees")}>
           <table class="staff-table">
             <thead><tr><th scope="col">{to("fees.fee")}</th><th scope="col">{to("fees.stage")}</th>
               <th scope="col">{to("fees.amount")}</th><th scope="col">{to("fees.state")}</th></tr></thead>
@@ -138,7 +138,7 @@ function ReviewBody(props: { id: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableBox>
       </section>
       <Documents documents={documents} missing={application.documents_missing ?? []} service={service} />
       <Inspections applicationId={application.id} inspections={inspections} canInspect={underReview}

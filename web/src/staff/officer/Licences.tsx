@@ -10,6 +10,7 @@ import { calendarDate } from "../../lib/format";
 import { kindLabel } from "../../lib/labels";
 import { StaffPage } from "../StaffPage";
 import { to } from "./i18n";
+import { TableBox } from "./parts";
 import type { LicenceList } from "./types";
 import "./officer.css";
 
@@ -69,7 +70,7 @@ function LicencesBody() {
       <h2 id="district-licences">{to("licences.district")}</h2>
       {problem && <ProblemBox problem={problem} onRetry={first} />}
       {loading ? <Loading /> : licences.length === 0 ? <p>{to("licences.none")}</p> : (
-        <div class="staff-table-wrap" tabIndex={0} role="region" aria-labelledby="district-licences">
+        <TableBox name={to("licences.district")}>
           <table class="staff-table">
             <thead><tr><th scope="col">{to("licences.col.number")}</th><th scope="col">{to("licences.col.kind")}</th>
               <th scope="col">{to("licences.col.holder")}</th><th scope="col">{to("licences.col.until")}</th>
@@ -86,7 +87,7 @@ function LicencesBody() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableBox>
       )}
       {next && <button type="button" class="button button-secondary" onClick={more}>{to("licences.more")}</button>}
     </>

@@ -11,7 +11,7 @@ import { serviceTitle } from "../../lib/services";
 import { useLoad } from "../../lib/useLoad";
 import { StaffPage } from "../StaffPage";
 import { to } from "./i18n";
-import { Select, SlaTag } from "./parts";
+import { Select, SlaTag, TableBox } from "./parts";
 import { ageInDays, clockStart, slaOf } from "./sla";
 import type { Queue as QueuePage } from "./types";
 import "./officer.css";
@@ -41,35 +41,28 @@ function QueueBody() {
   const [pages, setPages] = useState<QueuePage[]>([]);
   const [problem, setProblem] = useState<Problem>();
   const [loading, setLoading] = useState(true);
-  const [choice, setChoice] = useState({ status, service, age });
-  useEffect(() => setChoice({ status, service, age }), [status, service, age]);
 
   const fetchPage = (cursor?: string) => call(() => api.GET("/v1/applications", {
     params: { query: { status, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } } }));
-  const first = async () => {
+  const [attempt, setAttempt] = useState(0);
+  // A newer status's answer wins: an older request still on its way is ignored when it lands.
+  useEffect(() => {
+    let current = true;
     setLoading(true);
-    const result = await fetchPage();
-    setLoading(false);
-    setProblem(result.problem);
-    setPages(result.data ? [result.data] : []);
-  };
-  useEffect(() => void first(), [status]);
+    void fetchPage().then((result) => {
+      if (!current) return;
+      setLoading(false);
+      setProblem(result.problem);
+      setPages(result.data ? [result.data] : []);
+    });
+    return () => void (current = false);
+  }, [status, attempt]);
   const next = pages.length ? pages[pages.length - 1].next_cursor : undefined;
   const more = async () => {
     const result = await fetchPage(next ?? undefined);
     if (result.problem) setProblem(result.problem);
     else setPages([...pages, result.data]);
   };
-
-  function apply(event: Event) {
-    event.preventDefault();
-    const search = new URLSearchParams();
-    if (choice.status !== "under_review") search.set("status", choice.status);
-    if (choice.service) search.set("service", choice.service);
-    if (choice.age) search.set("age", choice.age);
-    const text = search.toString();
-    route(`/staff/queue${text ? `?${text}` : ""}`);
-  }
 
   const now = new Date();
   const services = catalogue.data?.services ?? [];
@@ -83,26 +76,16 @@ function QueueBody() {
 
   return (
     <>
-      <form class="queue-filters" onSubmit={apply} aria-label={to("queue.filters")}>
-        <Select id="filter-status" label={to("queue.filter.status")} value={choice.status}
-          onValue={(value) => setChoice({ ...choice, status: value })}
-          options={STATUSES.map((value) => ({ value, label: to(`queue.status.${value}` as never) }))} />
-        <Select id="filter-service" label={to("queue.filter.service")} value={choice.service}
-          onValue={(value) => setChoice({ ...choice, service: value })}
-          options={[{ value: "", label: to("queue.filter.anyService") },
-            ...services.map((s) => ({ value: s.code, label: serviceName(s) }))]} />
-        <Select id="filter-age" label={to("queue.filter.age")} value={choice.age}
-          onValue={(value) => setChoice({ ...choice, age: value })}
-          options={AGES.map((value) => ({ value, label: value ? to("queue.filter.olderThan", { days: Number(value) }) : to("queue.filter.anyAge") }))} />
-        <button type="submit" class="button">{to("queue.filter.apply")}</button>
-      </form>
+      <Filters key={`${status}|${service}|${age}`} applied={{ status, service, age }}
+        services={services.map((s) => ({ value: s.code, label: serviceName(s) }))}
+        onApply={(search) => route(`/staff/queue${search ? `?${search}` : ""}`)} />
       <p class="hint">{to("queue.slaHint")}</p>
-      {problem && <ProblemBox problem={problem} onRetry={first} />}
+      {problem && <ProblemBox problem={problem} onRetry={() => setAttempt((n) => n + 1)} />}
       {loading ? <Loading /> : (
         <>
           <p role="status" class="count">{to("queue.count", { shown: rows.length, loaded: loaded.length })}</p>
           {rows.length > 0 && (
-            <div class="staff-table-wrap" tabIndex={0} role="region" aria-labelledby="queue-caption">
+            <TableBox name={to("queue.caption")}>
               <table class="staff-table queue-table">
                 <caption id="queue-caption" class="visually-hidden">{to("queue.caption")}</caption>
                 <thead>
@@ -120,7 +103,7 @@ function QueueBody() {
                     sla={sla} service={serviceTitle(app.service_code, catalogue.data)} />)}
                 </tbody>
               </table>
-            </div>
+            </TableBox>
           )}
           {rows.length === 0 && !problem && <p>{to("queue.empty")}</p>}
           {next && <button type="button" class="button button-secondary" onClick={more}>{to("queue.more")}</button>}
@@ -141,5 +124,34 @@ function Row(props: { app: Application; start: string; sla: ReturnType<typeof sl
       <td><SlaTag sla={props.sla} /></td>
       <td><StatusTag status={app.status} /></td>
     </tr>
+  );
+}
+
+/** The filters as chosen, sent by the button (one request per choice, not per change). Keyed by
+ * the applied filters: a new address starts it again from what the address says. */
+function Filters(props: { applied: { status: string; service: string; age: string };
+  services: { value: string; label: string }[]; onApply: (search: string) => void }) {
+  const [choice, setChoice] = useState(props.applied);
+  function apply(event: Event) {
+    event.preventDefault();
+    const search = new URLSearchParams();
+    if (choice.status !== "under_review") search.set("status", choice.status);
+    if (choice.service) search.set("service", choice.service);
+    if (choice.age) search.set("age", choice.age);
+    props.onApply(search.toString());
+  }
+  return (
+    <form class="queue-filters" onSubmit={apply} aria-label={to("queue.filters")}>
+      <Select id="filter-status" label={to("queue.filter.status")} value={choice.status}
+        onValue={(value) => setChoice({ ...choice, status: value })}
+        options={STATUSES.map((value) => ({ value, label: to(`queue.status.${value}` as never) }))} />
+      <Select id="filter-service" label={to("queue.filter.service")} value={choice.service}
+        onValue={(value) => setChoice({ ...choice, service: value })}
+        options={[{ value: "", label: to("queue.filter.anyService") }, ...props.services]} />
+      <Select id="filter-age" label={to("queue.filter.age")} value={choice.age}
+        onValue={(value) => setChoice({ ...choice, age: value })}
+        options={AGES.map((value) => ({ value, label: value ? to("queue.filter.olderThan", { days: Number(value) }) : to("queue.filter.anyAge") }))} />
+      <button type="submit" class="button">{to("queue.filter.apply")}</button>
+    </form>
   );
 }

@@ -1,4 +1,5 @@
 // Pieces the officer's pages share: the SLA label, field errors of a form, the audit trail.
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Problem } from "../../api/problem";
 import type { FieldError } from "../../components/ErrorSummary";
@@ -58,7 +59,7 @@ function AuditEntry(props: { record: AuditRecord }) {
       <td>{codeLabel("role", r.role, current)}{who && <div class="hint"><bdi dir="ltr">{who}</bdi></div>}</td>
       <td>{r.reason || ""}
         {r.data && Object.keys(r.data).length > 0 && (
-          <div class="hint">{Object.entries(r.data).map(([key, value]) =>
+          <div class="hint audit-data">{Object.entries(r.data).map(([key, value]) =>
             `${key}: ${Array.isArray(value) ? value.join(", ") : String(value)}`).join(separator())}</div>
         )}
       </td>
@@ -89,13 +90,13 @@ export function AuditTrail(props: { id: string; version: number;
     <section aria-labelledby={`${props.id}-title`}>
       <h2 id={`${props.id}-title`}>{to("audit.title")}</h2>
       {records.length === 0 ? <p>{to("audit.empty")}</p> : (
-        <div class="staff-table-wrap" tabIndex={0} role="region" aria-labelledby={`${props.id}-title`}>
+        <TableBox name={to("audit.title")}>
           <table class="staff-table">
             <thead><tr><th scope="col">{to("audit.at")}</th><th scope="col">{to("audit.action")}</th>
               <th scope="col">{to("audit.by")}</th><th scope="col">{to("audit.reason")}</th></tr></thead>
             <tbody>{records.map((record, index) => <AuditEntry key={`${record.at}-${index}`} record={record} />)}</tbody>
           </table>
-        </div>
+        </TableBox>
       )}
       {problem && <p class="error-message" role="alert">{problem.message}</p>}
       {next && <button type="button" class="button button-secondary" onClick={more}>{to("audit.more")}</button>}
@@ -113,6 +114,16 @@ export function Select(props: { id: string; label: string; value: string; onValu
         onChange={(event) => props.onValue((event.currentTarget as HTMLSelectElement).value)}>
         {props.options.map((option) => <option key={option.value} value={option.value}>{option.label}</option>)}
       </select>
+    </div>
+  );
+}
+
+/** A table that scrolls sideways inside its own box on a narrow screen (never the page): the
+ * box takes the keyboard focus so it can be scrolled without a mouse, and is named. */
+export function TableBox(props: { name: string; children: ComponentChildren }) {
+  return (
+    <div class="staff-table-wrap officer-table-box" tabIndex={0} role="region" aria-label={to("table.region", { name: props.name })}>
+      {props.children}
     </div>
   );
 }
