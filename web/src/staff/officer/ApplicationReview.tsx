@@ -158,7 +158,7 @@ function ReviewBody(props: { id: string }) {
           ))}
         </ol>
       </section>
-      <AuditTrail id="application-audit" version={version}
+      <AuditTrail statusPrefix="status" id="application-audit" version={version}
         load={(cursor) => call(() => api.GET("/v1/applications/{application_id}/audit",
           { params: { path: { application_id: props.id }, query: cursor ? { cursor } : {} } }))} />
     </>

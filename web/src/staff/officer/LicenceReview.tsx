@@ -69,7 +69,7 @@ function LicenceBody(props: { number: string }) {
         setVersion((n) => n + 1);
         setDone(to("done.licence"));
       }} />
-      <AuditTrail id="licence-audit" version={version}
+      <AuditTrail statusPrefix="licence.status" id="licence-audit" version={version}
         load={(cursor) => call(() => api.GET("/v1/licences/{number}/audit",
           { params: { path: { number: props.number }, query: cursor ? { cursor } : {} } }))} />
     </>

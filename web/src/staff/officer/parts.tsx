@@ -45,16 +45,17 @@ export function formErrors(problem: Problem | undefined, ids: Record<string, str
   return { list, on };
 }
 
-function AuditEntry(props: { record: AuditRecord }) {
+function AuditEntry(props: { record: AuditRecord; statusPrefix: string }) {
   const r = props.record;
   const current = locale();
+  const status = (code: string) => codeLabel(props.statusPrefix, code, current);
   const who = r.actor_name || r.actor || "";
   const change = r.from_status && r.to_status && r.from_status !== r.to_status
-    ? to("audit.change", { from: codeLabel("status", r.from_status, current), to: codeLabel("status", r.to_status, current) })
+    ? to("audit.change", { from: status(r.from_status), to: status(r.to_status) })
     : undefined;
   return (
     <tr>
-      <td>{dateTime(r.at)}</td>
+      <td class="audit-at">{dateTime(r.at)}</td>
       <td>{codeLabel("audit.action", r.action, current)}{change && <div class="hint">{change}</div>}</td>
       <td>{codeLabel("role", r.role, current)}{who && <div class="hint"><bdi dir="ltr">{who}</bdi></div>}</td>
       <td>{r.reason || ""}
@@ -69,7 +70,7 @@ function AuditEntry(props: { record: AuditRecord }) {
 
 /** An append-only audit trail, oldest first, a page at a time with the API's cursor. `version`
  * changes after each action of the page, and the trail is read again from the start. */
-export function AuditTrail(props: { id: string; version: number;
+export function AuditTrail(props: { id: string; version: number; statusPrefix: "status" | "licence.status";
   load: (cursor?: string) => Promise<{ data?: AuditPage; problem?: Problem }> }) {
   const [pages, setPages] = useState<AuditPage[]>([]);
   const [problem, setProblem] = useState<Problem>();
@@ -94,7 +95,7 @@ export function AuditTrail(props: { id: string; version: number;
           <table class="staff-table">
             <thead><tr><th scope="col">{to("audit.at")}</th><th scope="col">{to("audit.action")}</th>
               <th scope="col">{to("audit.by")}</th><th scope="col">{to("audit.reason")}</th></tr></thead>
-            <tbody>{records.map((record, index) => <AuditEntry key={`${record.at}-${index}`} record={record} />)}</tbody>
+            <tbody>{records.map((record, index) => <AuditEntry key={`${record.at}-${index}`} record={record} statusPrefix={props.statusPrefix} />)}</tbody>
           </table>
         </TableBox>
       )}
