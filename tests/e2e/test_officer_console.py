@@ -93,6 +93,13 @@ def _wait_for(base: str, token: str, application_id: str, status: str) -> dict:
         time.sleep(0.5)
 
 
+def _sign_in_as_east_officer(page: Page, base: str) -> None:
+    page.goto(f"{base}/sign-in?next=/staff")
+    page.get_by_role("radio", name="موظف حي").check()
+    page.get_by_label("الحي").select_option("EAST")
+    page.get_by_role("button", name="تسجيل الدخول").click()
+
+
 def _cairo_wall_time(days_from_now: float) -> str:
     return (datetime.now(CAIRO) + timedelta(days=days_from_now)).strftime("%Y-%m-%dT%H:%M")
 
@@ -103,11 +110,13 @@ def test_an_officer_reviews_inspects_decides_and_suspends_a_licence(stack, tmp_p
     inspected = api(base, "POST", "/v1/applications", APPLICATION, citizen)["id"]
     returned = api(base, "POST", "/v1/applications", {**APPLICATION, "applicant": {
         **APPLICATION["applicant"], "name": "كريم عادل منصور"}}, citizen)["id"]
+    waiting = api(base, "POST", "/v1/applications", {**APPLICATION, "applicant": {
+        **APPLICATION["applicant"], "name": "هدى سمير رزق"}}, citizen)["id"]
     _upload_document(base, citizen, inspected, "national_id", "image/png", _picture("#2a6f97", "PNG"))
     _upload_document(base, citizen, inspected, "ownership_or_lease", "application/pdf", _picture("#c04040", "PDF"))
-    for application_id in (inspected, returned):
+    for application_id in (inspected, returned, waiting):
         _pay_in_sandbox(base, citizen, application_id)
-    for application_id in (inspected, returned):
+    for application_id in (inspected, returned, waiting):
         _wait_for(base, citizen, application_id, "under_review")
     photo = tmp_path / "site.png"
     photo.write_bytes(_picture("#8a5a00", "PNG"))
@@ -121,10 +130,7 @@ def test_an_officer_reviews_inspects_decides_and_suspends_a_licence(stack, tmp_p
         shots = Shots(page, "officer-")
 
         # WHEN the officer signs in on the local stack's page, for the East district
-        page.goto(f"{base}/sign-in?next=/staff")
-        page.get_by_role("radio", name="موظف حي").check()
-        page.get_by_label("الحي").select_option("EAST")
-        page.get_by_role("button", name="تسجيل الدخول").click()
+        _sign_in_as_east_officer(page, base)
 
         # THEN the district queue: both applications, with their time limit in words
         expect(page.get_by_role("heading", level=1, name="طلبات الحي")).to_be_visible()
@@ -282,9 +288,23 @@ def test_an_officer_reviews_inspects_decides_and_suspends_a_licence(stack, tmp_p
         expect(page.get_by_role("region", name="Audit trail", exact=True)).to_contain_text("Reinstated")
         shots("licence-english")
 
+        # GIVEN the browser's clock 30 days on (weekends skipped: 21 or 22 working days for a
+        # service expected in 15) THEN the application still under review is late, in words
+        later = chromium.new_context(viewport=PHONE, locale="ar-EG", timezone_id="Africa/Cairo")
+        late_page = later.new_page()
+        late_page.on("pageerror", lambda error: errors.append(str(error)))
+        late_page.clock.install(time=datetime.now(CAIRO) + timedelta(days=30))
+        late_shots = Shots(late_page, "officer-late-")
+        _sign_in_as_east_officer(late_page, base)
+        late_row = late_page.get_by_role("row").filter(has=late_page.get_by_role("link", name=waiting))
+        expect(late_row.locator(".sla")).to_have_text(re.compile(r"^متأخر (٦|٧|٨) أيام عمل$"))
+        expect(late_row.locator(".sla-late")).to_be_visible()
+        late_shots("queue")
+
         chromium.close()
         assert errors == [], f"the app threw in the browser: {errors}"
+    assert late_shots.too_wide_for_a_phone() == {} and late_shots.inaccessible() == {}
 
     assert shots.too_wide_for_a_phone() == {}, shots.too_wide_for_a_phone()
     assert shots.inaccessible() == {}, shots.inaccessible()
-    assert len(list(SHOTS_DIR.glob("officer-*.png"))) == len(shots.taken)
+    assert len(list(SHOTS_DIR.glob("officer-*.png"))) == len(shots.taken) + len(late_shots.taken)

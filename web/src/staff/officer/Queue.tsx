@@ -20,6 +20,8 @@ const PAGE_SIZE = "25";
 // The statuses an officer works through, the district's turn first.
 const STATUSES = ["under_review", "paid", "approved", "licence_paid", "returned", "submitted", "issued", "rejected", "cancelled"];
 const AGES = ["", "3", "7", "14", "30"];
+const COLUMNS = ["queue.col.reference", "queue.col.service", "queue.col.applicant", "queue.col.waiting",
+  "queue.col.sla", "queue.col.status"] as const;
 
 /** /staff/queue: the district's applications in one status, the longest waiting first. */
 export default function Queue() {
@@ -86,19 +88,16 @@ function QueueBody() {
           <p role="status" class="count">{to("queue.count", { shown: rows.length, loaded: loaded.length })}</p>
           {rows.length > 0 && (
             <TableBox name={to("queue.caption")}>
-              <table class="staff-table queue-table">
+              {/* Explicit roles: on a phone the rows become cards (CSS display), and browsers drop a
+                  table's semantics when its display changes unless the roles are stated. */}
+              <table class="staff-table queue-table" role="table">
                 <caption id="queue-caption" class="visually-hidden">{to("queue.caption")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{to("queue.col.reference")}</th>
-                    <th scope="col">{to("queue.col.service")}</th>
-                    <th scope="col">{to("queue.col.applicant")}</th>
-                    <th scope="col">{to("queue.col.waiting")}</th>
-                    <th scope="col">{to("queue.col.sla")}</th>
-                    <th scope="col">{to("queue.col.status")}</th>
+                <thead role="rowgroup">
+                  <tr role="row">
+                    {COLUMNS.map((key) => <th key={key} role="columnheader" scope="col">{to(key)}</th>)}
                   </tr>
                 </thead>
-                <tbody>
+                <tbody role="rowgroup">
                   {rows.map(({ app, start, sla }) => <Row key={app.id} app={app} start={start}
                     sla={sla} service={serviceTitle(app.service_code, catalogue.data)} />)}
                 </tbody>
@@ -116,13 +115,13 @@ function QueueBody() {
 function Row(props: { app: Application; start: string; sla: ReturnType<typeof slaOf>; service: string }) {
   const { app } = props;
   return (
-    <tr>
-      <td><a href={`/staff/applications/${app.id}`}><Code>{app.id}</Code></a></td>
-      <td>{props.service}</td>
-      <td>{app.applicant.name}</td>
-      <td>{dateTime(props.start)}</td>
-      <td><SlaTag sla={props.sla} /></td>
-      <td><StatusTag status={app.status} /></td>
+    <tr role="row">
+      <td role="cell" data-label={to(COLUMNS[0])}><a href={`/staff/applications/${app.id}`}><Code>{app.id}</Code></a></td>
+      <td role="cell" data-label={to(COLUMNS[1])}>{props.service}</td>
+      <td role="cell" data-label={to(COLUMNS[2])}>{app.applicant.name}</td>
+      <td role="cell" data-label={to(COLUMNS[3])}>{dateTime(props.start)}</td>
+      <td role="cell" data-label={to(COLUMNS[4])}><SlaTag sla={props.sla} /></td>
+      <td role="cell" data-label={to(COLUMNS[5])}><StatusTag status={app.status} /></td>
     </tr>
   );
 }
