@@ -34,12 +34,16 @@ def is_api_path(path: str) -> bool:
 
 
 def content_security_policy(image_origins: tuple[str, ...] = ()) -> str:
-    """No inline script, no third-party script; images also from the file store's presigned
-    URLs (the QR code), which locally are the emulator's origin."""
+    """No inline script, no third-party script. The file store's origin (presigned URLs; locally
+    the emulator's) is allowed for exactly three things: images (the QR code, document and
+    inspection photos), frames (an uploaded PDF shown in the browser's own viewer on the
+    officer's page) and connections (the officer's browser posting an inspection photo to its
+    presigned S3 POST). Nothing else may come from it: no script, style or object."""
     images = " ".join(("'self'", "data:", "blob:", *image_origins))
+    files = " ".join(("'self'", *image_origins))
     return ("default-src 'self'; script-src 'self'; style-src 'self'; "
-            f"img-src {images}; connect-src 'self'; font-src 'self'; object-src 'none'; "
-            "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+            f"img-src {images}; connect-src {files}; frame-src {files}; font-src 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
 def _handler(upstream: str, web_root: Path, csp: str) -> type[BaseHTTPRequestHandler]:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
 
-from infra.resources import (EVENT_SOURCES, SEAL_KEY_SPEC, SEAL_KEY_USAGE, SMS_ATTRIBUTES, TABLES,
+from infra.resources import (EVENT_SOURCES, FILES_BUCKET_CORS_METHODS, SEAL_KEY_SPEC, SEAL_KEY_USAGE, SMS_ATTRIBUTES, TABLES,
                              Table)
 
 
@@ -91,6 +92,12 @@ def _bucket(bucket: str) -> None:
         "RestrictPublicBuckets": True})
     s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={
         "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]})
+    # As in AWS (infra/stack.py): the web app's origin uploads straight to the bucket.
+    origin = os.environ.get("PUBLIC_BASE_URL")
+    if origin:
+        s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [{
+            "AllowedMethods": list(FILES_BUCKET_CORS_METHODS), "AllowedOrigins": [origin],
+            "AllowedHeaders": ["*"], "MaxAgeSeconds": 3000}]})
 
 
 def _seal_key(alias: str) -> str:

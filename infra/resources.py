@@ -83,6 +83,9 @@ TABLES: tuple[Table, ...] = (
 )
 
 FILES_BUCKET_LIFECYCLE_DAYS = {"paper-copies/": 30, "uploads/tmp/": 2}
+# What the web app's origin may do on the files bucket with presigned URLs: read (GET), and
+# upload documents and inspection photos (the presigned POST form; PUT for presigned PUTs).
+FILES_BUCKET_CORS_METHODS = ("GET", "PUT", "POST")
 SEAL_KEY_SPEC = "ECC_NIST_P256"
 SEAL_KEY_USAGE = "SIGN_VERIFY"
 SMS_ATTRIBUTES = {"DefaultSMSType": "Transactional", "MonthlySpendLimit": "100"}

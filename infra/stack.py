@@ -43,6 +43,7 @@ from chalicelib.domain.verification import Verdict
 from infra.functions import FUNCTIONS, QUEUES, FunctionAccess, function_name_of_handler
 from infra.gateway_responses import sam_gateway_responses
 from infra.resources import (
+    FILES_BUCKET_CORS_METHODS,
     FILES_BUCKET_LIFECYCLE_DAYS,
     ROLES,
     SEAL_KEY_SPEC,
@@ -269,9 +270,10 @@ class RukhsaStack(Stack):
             lifecycle_rules=rules,
             server_access_logs_bucket=self.logs_bucket,
             server_access_logs_prefix="files/",
-            # Browsers upload attachments and fetch PDFs with presigned URLs.
+            # Browsers upload attachments and photos (presigned POST) and fetch files with
+            # presigned URLs.
             cors=[s3.CorsRule(
-                allowed_methods=[s3.HttpMethods.GET, s3.HttpMethods.PUT],
+                allowed_methods=[s3.HttpMethods[method] for method in FILES_BUCKET_CORS_METHODS],
                 allowed_origins=[self.config.public_base_url],
                 allowed_headers=["*"],
                 max_age=3000,

@@ -66,6 +66,10 @@ def test_app_pages_fall_back_to_index_html_with_a_strict_csp(front):
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self';" in csp and "unsafe-inline" not in csp
     assert "img-src 'self' data: blob: http://127.0.0.1:4566;" in csp
+    # the file store (the emulator here) for frames and uploads too, and nothing more
+    assert "connect-src 'self' http://127.0.0.1:4566;" in csp
+    assert "frame-src 'self' http://127.0.0.1:4566;" in csp
+    assert "object-src 'none';" in csp and "script-src 'self';" in csp
 
 
 def test_assets_are_immutable_and_a_missing_chunk_is_a_404_not_html(front):

@@ -17,6 +17,10 @@ const LicencePage = lazy(() => import("./pages/LicencePage"));
 const NotFound = lazy(() => import("./pages/NotFound"));
 // The staff console (issue 16): one chunk per page under src/staff/, with its own catalogues.
 const StaffHome = lazy(() => import("./staff/StaffHome"));
+const OfficerQueue = lazy(() => import("./staff/officer/Queue"));
+const OfficerApplication = lazy(() => import("./staff/officer/ApplicationReview"));
+const OfficerLicences = lazy(() => import("./staff/officer/Licences"));
+const OfficerLicence = lazy(() => import("./staff/officer/LicenceReview"));
 // The inspector's app (issue 17): its own chunk, catalogue and CSS; installable under /inspect.
 const Inspector = lazy(() => import("./inspect/Inspector"));
 
@@ -83,6 +87,10 @@ export function App() {
             <Route path="/licences/:number" component={LicencePage} />
             <Route path="/inspect" component={Inspector} />
             <Route path="/staff" component={StaffHome} />
+            <Route path="/staff/queue" component={OfficerQueue} />
+            <Route path="/staff/applications/:id" component={OfficerApplication} />
+            <Route path="/staff/licences" component={OfficerLicences} />
+            <Route path="/staff/licences/:number" component={OfficerLicence} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

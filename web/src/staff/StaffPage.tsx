@@ -15,6 +15,7 @@ export type StaffRole = Exclude<Session["role"], "citizen">;
 const SECTIONS: Record<StaffRole, { href: string; label: StaffKey }[]> = {
   officer: [
     { href: "/staff/queue", label: "staff.nav.queue" },
+    { href: "/staff/licences", label: "staff.nav.licences" },
     { href: "/staff/violations", label: "staff.nav.violations" },
   ],
   clerk: [

@@ -1,4 +1,5 @@
-// The site map (Leaflet), in its own chunk: only the site step loads it. It needs no tiles: the
+// The site map (Leaflet), in its own chunk: only the site step (and the officer's application
+// page, read-only: no `onMove`) loads it. It needs no tiles: the
 // pin, a click to move it and dragging work on a blank map, and the typed coordinates stay the
 // source of truth. A tile layer is added only when VITE_MAP_TILES names one.
 import L from "leaflet";
@@ -12,7 +13,7 @@ export interface SiteMap {
 export function mountSiteMap(
   element: HTMLElement,
   start: { lat: number; lng: number },
-  onMove: (position: { lat: number; lng: number }) => void,
+  onMove: ((position: { lat: number; lng: number }) => void) | null,
   label: string,
 ): SiteMap {
   const map = L.map(element, { center: start, zoom: 15, zoomControl: false,
@@ -27,12 +28,15 @@ export function mountSiteMap(
   }
   // A CSS pin (no image files to resolve, and it reads the same in both directions).
   const icon = L.divIcon({ className: "site-pin", iconSize: [24, 24], iconAnchor: [12, 24] });
-  const marker = L.marker(start, { draggable: true, icon, keyboard: true, title: label }).addTo(map);
-  marker.on("dragend", () => onMove(marker.getLatLng()));
-  map.on("click", (event: L.LeafletMouseEvent) => {
-    marker.setLatLng(event.latlng);
-    onMove(event.latlng);
-  });
+  const marker = L.marker(start, { draggable: onMove !== null, icon, keyboard: onMove !== null, title: label })
+    .addTo(map);
+  if (onMove) {
+    marker.on("dragend", () => onMove(marker.getLatLng()));
+    map.on("click", (event: L.LeafletMouseEvent) => {
+      marker.setLatLng(event.latlng);
+      onMove(event.latlng);
+    });
+  }
   // The container changes size (a phone turned, the page laid out again): keep the pin centred.
   const resized = new ResizeObserver(() => {
     map.invalidateSize({ animate: false });
