@@ -16,6 +16,7 @@ from typing import Optional
 from urllib.parse import urlsplit
 
 from devstack.config import ROOT
+from infra.web_headers import CONTENT_TYPE_OPTIONS, REFERRER_POLICY, content_security_policy
 
 WEB_DIST = ROOT / "web" / "dist"
 API_PREFIXES = ("/v1/", "/v/", "/V/", "/s/", "/sandbox/")
@@ -31,15 +32,6 @@ PROXY_TIMEOUT_SECONDS = 60
 
 def is_api_path(path: str) -> bool:
     return path in API_EXACT or path.startswith(API_PREFIXES)
-
-
-def content_security_policy(image_origins: tuple[str, ...] = ()) -> str:
-    """No inline script, no third-party script; images also from the file store's presigned
-    URLs (the QR code), which locally are the emulator's origin."""
-    images = " ".join(("'self'", "data:", "blob:", *image_origins))
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; "
-            f"img-src {images}; connect-src 'self'; font-src 'self'; object-src 'none'; "
-            "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
 def _handler(upstream: str, web_root: Path, csp: str) -> type[BaseHTTPRequestHandler]:
@@ -169,8 +161,8 @@ def _handler(upstream: str, web_root: Path, csp: str) -> type[BaseHTTPRequestHan
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Content-Security-Policy", csp)
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.send_header("Referrer-Policy", "same-origin")
+            self.send_header("X-Content-Type-Options", CONTENT_TYPE_OPTIONS)
+            self.send_header("Referrer-Policy", REFERRER_POLICY)
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
