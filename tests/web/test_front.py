@@ -13,6 +13,7 @@ from urllib.request import Request, urlopen
 import pytest
 
 from devstack.front import Front
+from infra.web_headers import content_security_policy
 
 
 class FakeApi(BaseHTTPRequestHandler):
@@ -66,6 +67,9 @@ def test_app_pages_fall_back_to_index_html_with_a_strict_csp(front):
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self';" in csp and "unsafe-inline" not in csp
     assert "img-src 'self' data: blob: http://127.0.0.1:4566;" in csp
+    # the one CSP text CloudFront's response headers policy also takes (tests/infra)
+    assert csp == content_security_policy(("http://127.0.0.1:4566",))
+    assert response.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_assets_are_immutable_and_a_missing_chunk_is_a_404_not_html(front):
