@@ -7,6 +7,7 @@ any other page path (the app routes in the browser), and the API's paths proxied
 from __future__ import annotations
 
 import http.client
+import json
 import mimetypes
 import re
 import threading
@@ -28,6 +29,10 @@ SANDBOX_COMPLETE = re.compile(r"^/sandbox/checkout/(?P<reference>[^/?]+)/complet
 # How long the sandbox's result page shows before the browser returns to the portal.
 SANDBOX_RETURN_SECONDS = 2
 PROXY_TIMEOUT_SECONDS = 60
+# The web app's runtime config (web/src/lib/runtimeConfig.ts): the local stack signs in with
+# the local issuer. In AWS the stack writes Cognito's values to the same path.
+RUNTIME_CONFIG_PATH = "/config.json"
+LOCAL_RUNTIME_CONFIG = json.dumps({"auth": {"mode": "local"}}).encode()
 
 
 def is_api_path(path: str) -> bool:
@@ -134,6 +139,10 @@ def _handler(upstream: str, web_root: Path, csp: str) -> type[BaseHTTPRequestHan
 
         # ---------------------------------------------------------------- the web app
         def _static(self, path: str) -> None:
+            if path == RUNTIME_CONFIG_PATH:
+                self._send(200, LOCAL_RUNTIME_CONFIG, "application/json; charset=utf-8",
+                           {"Cache-Control": "no-cache"})
+                return
             index = web_root / "index.html"
             if not index.is_file():
                 self._send(503, b"The web app is not built: run `make web` (make run does it).\n",

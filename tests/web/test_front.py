@@ -96,3 +96,10 @@ def test_the_sandbox_sends_the_browser_back_to_the_portal_after_paying(front):
                     {"Content-Type": "application/x-www-form-urlencoded"})
     assert response.headers["Refresh"] == "2; url=/payments/return?merchant_order_id=PAY-1"
     assert "Refresh" not in _get(f"{front}/sandbox/checkout/PAY-1").headers
+
+
+def test_the_runtime_config_says_the_local_stack_signs_in_locally(front):
+    # WHEN the web app asks how to sign in THEN the local issuer (AWS writes Cognito's values)
+    response = _get(f"{front}/config.json")
+    assert response.status == 200 and response.headers["Cache-Control"] == "no-cache"
+    assert json.loads(response.read()) == {"auth": {"mode": "local"}}
