@@ -28,6 +28,7 @@ from typing import Any, Optional
 
 from aws_cdk import (
     Annotations,
+    CfnOutput,
     Duration,
     Fn,
     RemovalPolicy,
@@ -144,6 +145,9 @@ class Site(Construct):
                                          "CloudFront's default certificate allows only its own "
                                          "TLS policy; with a certificate TLSv1.2_2021 is set"))
         _skip_checkov(self.distribution, *skips)
+        # What DNS points the public domain at (CNAME or alias).
+        CfnOutput(Stack.of(self), "DistributionDomainName",
+                  value=self.distribution.distribution_domain_name)
 
     # ---- buckets ------------------------------------------------------------------------------
     def _site_bucket(self, logs_bucket: s3.IBucket) -> s3.Bucket:

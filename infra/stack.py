@@ -15,6 +15,7 @@ from typing import Any
 
 from aws_cdk import (
     Annotations,
+    CfnOutput,
     CfnResource,
     CustomResource,
     Duration,
@@ -183,6 +184,8 @@ class RukhsaStack(Stack):
         self.user_pool, self.user_pool_client = self._citizen_pool()
         self.staff_pool, self.staff_client = self._staff_pool()
         self._user_pool_web_acl([self.user_pool, self.staff_pool])
+        CfnOutput(self, "CitizenUserPoolId", value=self.user_pool.user_pool_id)
+        CfnOutput(self, "StaffUserPoolId", value=self.staff_pool.user_pool_id)
         self._sms_settings()
         self.chalice = self._chalice_app()
         self.site.deploy(self._runtime_config())

@@ -841,6 +841,10 @@ def test_the_distribution_serves_the_app_from_a_private_bucket_and_the_api_paths
     assert config["DefaultRootObject"] == "index.html"
     assert config["HttpVersion"] == "http2and3"
     assert "DomainName" in json.dumps(config["Logging"]["Bucket"])
+    # AND DNS has the name to point the public domain at
+    (distribution_id,) = synth.of_type("AWS::CloudFront::Distribution")
+    assert synth.template["Outputs"]["DistributionDomainName"]["Value"] == {
+        "Fn::GetAtt": [distribution_id, "DomainName"]}
     reader_id = config["WebACLId"]["Fn::GetAtt"][0]
     assert config["WebACLId"]["Fn::GetAtt"][1] == "Parameter.Value"
     reader = json.dumps(synth.resources[reader_id]["Properties"]["Create"])
