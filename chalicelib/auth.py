@@ -47,11 +47,21 @@ class Principal:
         return self
 
 
-def principal_from_claims(claims: Mapping[str, object]) -> Principal:
+STAFF_ROLES = ("admin", "officer", "clerk")
+
+
+def principal_from_claims(claims: Mapping[str, object],
+                          pool: Optional[str] = None) -> Principal:
+    """`pool`: which user pool vouched for the token when citizens and staff have one each:
+    every person of the citizens' pool is a citizen whatever groups the token names, and the
+    staff's pool gives only staff roles (a citizen can never sign in as staff, nor staff as
+    someone's citizen account). None: one pool, the `cognito:groups` claim gives the role."""
     groups = claims.get("cognito:groups") or []
     if not isinstance(groups, list):
         groups = []
-    role = next((r for r in ("admin", "officer", "clerk", "citizen") if r in groups), "")
+    allowed = {None: ("admin", "officer", "clerk", "citizen"), "staff": STAFF_ROLES,
+               "citizens": ()}[pool]
+    role = "citizen" if pool == "citizens" else next((r for r in allowed if r in groups), "")
     sub = claims.get("sub")
     if not role or not isinstance(sub, str) or not sub:
         raise Unauthenticated(message_en="token has no usable role or subject",
@@ -93,19 +103,36 @@ def authenticate(headers: Mapping[str, str], settings: Settings) -> Principal:
             claims = jwt.decode(token, settings.local_jwt_secret, algorithms=["HS256"],
                                 audience=LOCAL_AUDIENCE, issuer=LOCAL_ISSUER,
                                 options={"require": ["exp", "sub", "iss", "aud"]})
+            pool = None
         else:
-            key = _jwks_client(settings.cognito_issuer).get_signing_key_from_jwt(token).key
-            claims = jwt.decode(token, key, algorithms=["RS256"], audience=settings.cognito_audience,
-                                issuer=settings.cognito_issuer,
-                                options={"require": ["exp", "sub", "iss", "aud"]})
-            if claims.get("token_use") != "id":
-                raise jwt.InvalidTokenError("not an id token")
+            pool, claims = _cognito_claims(token, settings)
     except jwt.PyJWTError as error:
         # The library's reason stays in our log; the caller learns only that the token is refused.
         logger.info("bearer token refused", extra={"reason": type(error).__name__})
         raise Unauthenticated(code="invalid_token", message_en="invalid or expired token",
                               message_ar="رمز الدخول غير صالح أو منتهي الصلاحية") from None
-    return principal_from_claims(claims)
+    return principal_from_claims(claims, pool)
+
+
+def _cognito_claims(token: str, settings: Settings) -> tuple[Optional[str], dict]:
+    """The verified claims of a Cognito ID token, and which pool issued it ("citizens",
+    "staff", or None when there is one pool). The unverified `iss` only picks the pool whose
+    keys, issuer and app client then verify the token."""
+    pools: dict[str, tuple[Optional[str], str]] = {
+        settings.cognito_issuer: (None, settings.cognito_audience)}
+    if settings.cognito_staff_issuer:
+        pools = {settings.cognito_issuer: ("citizens", settings.cognito_audience),
+                 settings.cognito_staff_issuer: ("staff", settings.cognito_staff_audience)}
+    issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
+    if issuer not in pools:
+        raise jwt.InvalidIssuerError("issued by no user pool of ours")
+    pool, audience = pools[issuer]
+    key = _jwks_client(issuer).get_signing_key_from_jwt(token).key
+    claims = jwt.decode(token, key, algorithms=["RS256"], audience=audience, issuer=issuer,
+                        options={"require": ["exp", "sub", "iss", "aud"]})
+    if claims.get("token_use") != "id":
+        raise jwt.InvalidTokenError("not an id token")
+    return pool, claims
 
 
 @lru_cache(maxsize=4)

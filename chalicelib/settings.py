@@ -31,6 +31,11 @@ class Settings:
     from KMS by infra/; with them a verification needs no KMS call. Empty: ask KMS."""
     cognito_issuer: str = ""
     cognito_audience: str = ""
+    """The citizens' user pool (passwordless SMS sign-in) and its portal app client."""
+    cognito_staff_issuer: str = ""
+    cognito_staff_audience: str = ""
+    """The staff's user pool (password + MFA) and its console app client; empty: one pool
+    holds everyone and the `cognito:groups` claim alone gives the role."""
     local_jwt_secret: str = ""
     sms_sender_id: str = "Rukhsa"
     paymob_hmac_secret: str = ""
@@ -102,6 +107,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         auth_mode=auth_mode,
         cognito_issuer=env.get("COGNITO_ISSUER", ""),
         cognito_audience=env.get("COGNITO_AUDIENCE", ""),
+        cognito_staff_issuer=env.get("COGNITO_STAFF_ISSUER", "").strip(),
+        cognito_staff_audience=env.get("COGNITO_STAFF_AUDIENCE", "").strip(),
         local_jwt_secret=env.get("LOCAL_JWT_SECRET", ""),
         sms_sender_id=env.get("SMS_SENDER_ID", "Rukhsa"),
         paymob_hmac_secret=env.get("PAYMOB_HMAC_SECRET", ""),
@@ -136,6 +143,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         raise SettingsError("SEAL_PUBLIC_KEYS must hold one public key per SEAL_KEY_IDS entry")
     if auth_mode == "cognito" and not (settings.cognito_issuer and settings.cognito_audience):
         raise SettingsError("AUTH_MODE=cognito needs COGNITO_ISSUER and COGNITO_AUDIENCE")
+    if bool(settings.cognito_staff_issuer) != bool(settings.cognito_staff_audience):
+        raise SettingsError("COGNITO_STAFF_ISSUER and COGNITO_STAFF_AUDIENCE go together")
     if auth_mode == "local" and len(settings.local_jwt_secret) < 32:
         raise SettingsError("AUTH_MODE=local needs LOCAL_JWT_SECRET of at least 32 characters")
     _refuse_local_conveniences(settings)

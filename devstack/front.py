@@ -7,6 +7,7 @@ any other page path (the app routes in the browser), and the API's paths proxied
 from __future__ import annotations
 
 import http.client
+import json
 import mimetypes
 import re
 import threading
@@ -16,6 +17,7 @@ from typing import Optional
 from urllib.parse import urlsplit
 
 from devstack.config import ROOT
+from infra.web_headers import CONTENT_TYPE_OPTIONS, REFERRER_POLICY, content_security_policy
 
 WEB_DIST = ROOT / "web" / "dist"
 API_PREFIXES = ("/v1/", "/v/", "/V/", "/s/", "/sandbox/")
@@ -27,23 +29,14 @@ SANDBOX_COMPLETE = re.compile(r"^/sandbox/checkout/(?P<reference>[^/?]+)/complet
 # How long the sandbox's result page shows before the browser returns to the portal.
 SANDBOX_RETURN_SECONDS = 2
 PROXY_TIMEOUT_SECONDS = 60
+# The web app's runtime config (web/src/lib/runtimeConfig.ts): the local stack signs in with
+# the local issuer. In AWS the stack writes Cognito's values to the same path.
+RUNTIME_CONFIG_PATH = "/config.json"
+LOCAL_RUNTIME_CONFIG = json.dumps({"auth": {"mode": "local"}}).encode()
 
 
 def is_api_path(path: str) -> bool:
     return path in API_EXACT or path.startswith(API_PREFIXES)
-
-
-def content_security_policy(image_origins: tuple[str, ...] = ()) -> str:
-    """No inline script, no third-party script. The file store's origin (presigned URLs; locally
-    the emulator's) is allowed for exactly three things: images (the QR code, document and
-    inspection photos), frames (an uploaded PDF shown in the browser's own viewer on the
-    officer's page) and connections (the officer's browser posting an inspection photo to its
-    presigned S3 POST). Nothing else may come from it: no script, style or object."""
-    images = " ".join(("'self'", "data:", "blob:", *image_origins))
-    files = " ".join(("'self'", *image_origins))
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; "
-            f"img-src {images}; connect-src {files}; frame-src {files}; font-src 'self'; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
 def _handler(upstream: str, web_root: Path, csp: str) -> type[BaseHTTPRequestHandler]:
@@ -146,6 +139,10 @@ def _handler(upstream: str, web_root: Path, csp: str) -> type[BaseHTTPRequestHan
 
         # ---------------------------------------------------------------- the web app
         def _static(self, path: str) -> None:
+            if path == RUNTIME_CONFIG_PATH:
+                self._send(200, LOCAL_RUNTIME_CONFIG, "application/json; charset=utf-8",
+                           {"Cache-Control": "no-cache"})
+                return
             index = web_root / "index.html"
             if not index.is_file():
                 self._send(503, b"The web app is not built: run `make web` (make run does it).\n",
@@ -173,8 +170,8 @@ def _handler(upstream: str, web_root: Path, csp: str) -> type[BaseHTTPRequestHan
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Content-Security-Policy", csp)
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.send_header("Referrer-Policy", "same-origin")
+            self.send_header("X-Content-Type-Options", CONTENT_TYPE_OPTIONS)
+            self.send_header("Referrer-Policy", REFERRER_POLICY)
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
@@ -191,11 +188,11 @@ class Front:
     """A running front; `stop()` closes it."""
 
     def __init__(self, port: int, upstream: str, web_root: Path = WEB_DIST,
-                 image_origins: tuple[str, ...] = (), host: str = "127.0.0.1") -> None:
+                 file_origins: tuple[str, ...] = (), host: str = "127.0.0.1") -> None:
         mimetypes.add_type("application/javascript", ".js")
         mimetypes.add_type("text/css", ".css")
         mimetypes.add_type("application/manifest+json", ".webmanifest")  # the inspector's PWA
-        handler = _handler(upstream, web_root, content_security_policy(image_origins))
+        handler = _handler(upstream, web_root, content_security_policy(file_origins))
         self.server = ThreadingHTTPServer((host, port), handler)
         self.server.daemon_threads = True
         self.url = f"http://{host}:{self.server.server_address[1]}"

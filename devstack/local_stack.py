@@ -122,7 +122,7 @@ class LocalStack:
         api_url = f"http://127.0.0.1:{api_port}"
         front = None
         if public_port:
-            front = Front(public_port, api_url, web_root, image_origins=(emulator.endpoint_url,))
+            front = Front(public_port, api_url, web_root, file_origins=(emulator.endpoint_url,))
             log(f"front: web app and API at {front.url} (chalice local at {api_url})")
         return cls(api_url=api_url, emulator=emulator, api=api, stopping=stopping,
                    pump_thread=pump_thread, queue_thread=queue_thread, overlay=overlay, env=env,

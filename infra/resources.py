@@ -90,6 +90,8 @@ SEAL_KEY_SPEC = "ECC_NIST_P256"
 SEAL_KEY_USAGE = "SIGN_VERIFY"
 SMS_ATTRIBUTES = {"DefaultSMSType": "Transactional", "MonthlySpendLimit": "100"}
 ROLES = ("citizen", "officer", "clerk", "admin")
+# Cognito groups of the staff's user pool; everyone in the citizens' pool is a citizen.
+STAFF_ROLES = ("officer", "clerk", "admin")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk import (
+    Annotations,
+    CfnOutput,
     CfnResource,
     CustomResource,
     Duration,
@@ -30,6 +32,7 @@ from aws_cdk import (
     aws_lambda as lambda_,
     aws_logs as logs,
     aws_s3 as s3,
+    aws_secretsmanager as secretsmanager,
     aws_sns as sns,
     aws_sns_subscriptions as subscriptions,
     aws_sqs as sqs,
@@ -40,22 +43,27 @@ from constructs import Construct
 
 from chalicelib import metrics
 from chalicelib.domain.verification import Verdict
+from infra import waf
+from infra.edge import EDGE_REGION, EDGE_WEB_ACL_PARAMETER
 from infra.functions import FUNCTIONS, QUEUES, FunctionAccess, function_name_of_handler
 from infra.gateway_responses import sam_gateway_responses
+from infra.site import EDGE_HEADER, Site
 from infra.resources import (
     FILES_BUCKET_CORS_METHODS,
     FILES_BUCKET_LIFECYCLE_DAYS,
-    ROLES,
     SEAL_KEY_SPEC,
     SEAL_KEY_USAGE,
     EVENT_SOURCES,
     SMS_ATTRIBUTES,
+    STAFF_ROLES,
     TABLES,
     EventSource,
     Table,
 )
 
 SEAL_KEY_ALIAS = "alias/rukhsa-seal"
+# Where Cognito's managed login sends the browser back with the code (web/src/pages/AuthCallback).
+AUTH_CALLBACK_PATH = "/auth/callback"
 SEAL_PUBLIC_KEY_HANDLER = Path(__file__).with_name("seal_public_key.py")
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 # Alarm thresholds: 1 % of requests answered 5xx for 10 minutes; 20 refused gateway callbacks in
@@ -104,6 +112,17 @@ class RukhsaConfig:
     # send an SMS (sign-up, resend, forgot password, sign-in) where SMS pumping costs money.
     waf_auth_limit: int = 500
     waf_sms_limit: int = 50
+    # The CloudFront web ACL's ARN (Rukhsa-<stage>-edge, us-east-1); empty: read at deploy
+    # time from the SSM parameter that stack writes.
+    edge_web_acl_arn: str = ""
+    # A custom domain for the distribution: an ACM certificate in us-east-1 for the host of
+    # public_base_url. Empty: the distribution's own *.cloudfront.net name.
+    certificate_arn: str = ""
+    # Cognito domain prefixes: <prefix> for citizens, <prefix>-staff for staff (each must be
+    # free in the region).
+    auth_domain_prefix: str = "rukhsa"
+    # The built web app; absent at synth time: only /config.json is deployed (infra/site.py).
+    web_dist: Path | None = None
 
     @property
     def table_prefix(self) -> str:
@@ -133,6 +152,10 @@ class RukhsaConfig:
             waf_verify_limit=int(ctx("wafVerifyLimit", "300")),
             waf_auth_limit=int(ctx("wafAuthLimit", "500")),
             waf_sms_limit=int(ctx("wafSmsLimit", "50")),
+            edge_web_acl_arn=ctx("edgeWebAclArn"),
+            certificate_arn=ctx("certificateArn"),
+            auth_domain_prefix=ctx("authDomainPrefix", f"rukhsa-{stage}"),
+            web_dist=Path(ctx("webDist", str(default_app_dir / "web" / "dist"))).resolve(),
         )
 
 
@@ -157,9 +180,16 @@ class RukhsaStack(Stack):
         self.seal_public_keys = self._seal_public_keys(self.seal_keys)
         self.alarm_topic = self._alarm_topic()
         self.queues, self.dead_letter_queues = self._queues()
-        self.user_pool, self.user_pool_client = self._user_pool()
+        self.edge_secret = self._edge_secret()
+        self.site = self._site()
+        self.user_pool, self.user_pool_client = self._citizen_pool()
+        self.staff_pool, self.staff_client = self._staff_pool()
+        self._user_pool_web_acl([self.user_pool, self.staff_pool])
+        CfnOutput(self, "CitizenUserPoolId", value=self.user_pool.user_pool_id)
+        CfnOutput(self, "StaffUserPoolId", value=self.staff_pool.user_pool_id)
         self._sms_settings()
         self.chalice = self._chalice_app()
+        self.site.deploy(self._runtime_config())
         self._business_alarms()
         self.dashboard = self._dashboard()
 
@@ -400,26 +430,32 @@ class RukhsaStack(Stack):
         return dlq
 
     # ---- Cognito --------------------------------------------------------------------------
-    def _user_pool(self) -> tuple[cognito.UserPool, cognito.UserPoolClient]:
+    # Two user pools, because MFA is a pool's setting: citizens sign in passwordless with an SMS
+    # one-time code (Cognito's choice-based sign-in, which a pool that requires MFA refuses),
+    # staff with a password and a TOTP authenticator, always. The API tells them apart by the
+    # issuer (chalicelib/auth.py): the citizens' pool can only give the citizen role.
+    def _citizen_pool(self) -> tuple[cognito.UserPool, cognito.UserPoolClient]:
         pool = cognito.UserPool(
             self, "UserPool",
             user_pool_name=f"rukhsa-{self.config.stage}",
-            self_sign_up_enabled=True,  # citizens register themselves; staff are invited
-            sign_in_aliases=cognito.SignInAliases(phone=True, email=True),
-            auto_verify=cognito.AutoVerifiedAttrs(phone=True, email=True),
+            self_sign_up_enabled=True,  # citizens register themselves with their mobile
+            sign_in_aliases=cognito.SignInAliases(phone=True),
+            auto_verify=cognito.AutoVerifiedAttrs(phone=True),
             standard_attributes=cognito.StandardAttributes(
-                fullname=cognito.StandardAttribute(required=True, mutable=True)),
-            custom_attributes={"district": cognito.StringAttribute(min_len=1, max_len=64,
-                                                                   mutable=True)},
+                fullname=cognito.StandardAttribute(required=False, mutable=True)),
+            # Choice-based sign-in (USER_AUTH): a one-time code by SMS. Cognito insists that
+            # passwords stay an allowed first factor; the portal's client offers only the code.
+            sign_in_policy=cognito.SignInPolicy(allowed_first_auth_factors=cognito
+                                                .AllowedFirstAuthFactors(password=True,
+                                                                         sms_otp=True)),
             password_policy=cognito.PasswordPolicy(
                 min_length=12, require_digits=True, require_lowercase=True,
                 require_uppercase=False, require_symbols=False),
-            mfa=cognito.Mfa.OPTIONAL,
-            mfa_second_factor=cognito.MfaSecondFactor(sms=True, otp=True),
-            account_recovery=cognito.AccountRecovery.PHONE_AND_EMAIL,
+            mfa=cognito.Mfa.OFF,  # the code is the factor; MFA would refuse passwordless
+            account_recovery=cognito.AccountRecovery.PHONE_ONLY_WITHOUT_MFA,
             # Threat protection (the Plus plan) blocks sign-ins it rates high risk and sign-ins
             # with known-compromised passwords: one of the defences against SMS pumping
-            # (docs/deployment.md, "SMS pumping"). Sign-in is SRP only: standard auth.
+            # (docs/deployment.md, "SMS pumping"). Passwordless needs Essentials or Plus.
             feature_plan=cognito.FeaturePlan.PLUS,
             standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
             deletion_protection=True,
@@ -428,32 +464,107 @@ class RukhsaStack(Stack):
         sms_role = pool.node.try_find_child("smsRole")
         if sms_role is not None:
             skip_checkov(sms_role, (
-                "CKV_AWS_111", "Cognito sends verification/MFA SMS to phone numbers, which have "
+                "CKV_AWS_111", "Cognito sends sign-in codes by SMS to phone numbers, which have "
                                "no ARN; the trust policy is bound to this pool by sts:ExternalId"))
-        for role in ROLES:
-            cognito.CfnUserPoolGroup(self, f"{role.capitalize()}Group",
-                                     user_pool_id=pool.user_pool_id, group_name=role,
-                                     description=f"Rukhsa {role}s")
-        # Users may not write their own district: only admins set it (AdminUpdateUserAttributes).
         writable = cognito.ClientAttributes().with_standard_attributes(
-            fullname=True, email=True, phone_number=True)
-        readable = writable.with_custom_attributes("district")
+            fullname=True, phone_number=True)
         client = pool.add_client(
             "AppClient",
-            user_pool_client_name="rukhsa-web-mobile",
-            generate_secret=False,  # public clients (browser, mobile)
-            auth_flows=cognito.AuthFlow(user_srp=True),
+            user_pool_client_name="rukhsa-portal",
+            generate_secret=False,  # a public client (the browser), with PKCE
+            auth_flows=cognito.AuthFlow(user=True),  # ALLOW_USER_AUTH: choice-based sign-in
+            o_auth=self._oauth(cognito.OAuthScope.PHONE),
+            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
             prevent_user_existence_errors=True,
-            read_attributes=readable,
+            read_attributes=writable.with_standard_attributes(phone_number_verified=True),
             write_attributes=writable,
             access_token_validity=Duration.hours(1),
             id_token_validity=Duration.hours(1),
             refresh_token_validity=Duration.days(30),
         )
-        self._user_pool_web_acl(pool)
+        self._managed_login(pool, client, "Citizens", self.config.auth_domain_prefix)
         return pool, client
 
-    def _user_pool_web_acl(self, pool: cognito.UserPool) -> wafv2.CfnWebACL:
+    def _staff_pool(self) -> tuple[cognito.UserPool, cognito.UserPoolClient]:
+        pool = cognito.UserPool(
+            self, "StaffUserPool",
+            user_pool_name=f"rukhsa-{self.config.stage}-staff",
+            self_sign_up_enabled=False,  # staff are invited by an administrator
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            standard_attributes=cognito.StandardAttributes(
+                fullname=cognito.StandardAttribute(required=True, mutable=True)),
+            custom_attributes={"district": cognito.StringAttribute(min_len=1, max_len=64,
+                                                                   mutable=True)},
+            password_policy=cognito.PasswordPolicy(
+                min_length=12, require_digits=True, require_lowercase=True,
+                require_uppercase=False, require_symbols=False,
+                temp_password_validity=Duration.days(3)),
+            # Password + an authenticator app, always; set up at the first sign-in in managed
+            # login. No SMS: nothing for SMS pumping here, no code to intercept.
+            mfa=cognito.Mfa.REQUIRED,
+            mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            feature_plan=cognito.FeaturePlan.PLUS,
+            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        for role in STAFF_ROLES:
+            cognito.CfnUserPoolGroup(self, f"{role.capitalize()}Group",
+                                     user_pool_id=pool.user_pool_id, group_name=role,
+                                     description=f"Rukhsa {role}s")
+        # Staff may not write their own district: only admins set it (AdminUpdateUserAttributes).
+        writable = cognito.ClientAttributes().with_standard_attributes(fullname=True)
+        client = pool.add_client(
+            "StaffClient",
+            user_pool_client_name="rukhsa-staff",
+            generate_secret=False,
+            auth_flows=cognito.AuthFlow(user_srp=True),  # the password never leaves the page
+            o_auth=self._oauth(cognito.OAuthScope.EMAIL),
+            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+            prevent_user_existence_errors=True,
+            read_attributes=writable.with_standard_attributes(email=True)
+                                    .with_custom_attributes("district"),
+            write_attributes=writable,
+            access_token_validity=Duration.hours(1),
+            id_token_validity=Duration.hours(1),
+            # A working day; a lost laptop's session ends with it.
+            refresh_token_validity=Duration.hours(12),
+        )
+        self._managed_login(pool, client, "Staff", f"{self.config.auth_domain_prefix}-staff")
+        return pool, client
+
+    def _oauth(self, scope: cognito.OAuthScope) -> cognito.OAuthSettings:
+        """Authorization code (the web app adds PKCE) back to the public origin: the
+        distribution's custom domain. (Not the distribution's own name: the functions' COGNITO
+        audience names the client, the distribution's API origin the functions: a cycle.)"""
+        origin = self.config.public_base_url
+        return cognito.OAuthSettings(
+            flows=cognito.OAuthFlows(authorization_code_grant=True),
+            scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.PROFILE, scope],
+            callback_urls=[f"{origin}{AUTH_CALLBACK_PATH}"],
+            logout_urls=[f"{origin}/"])
+
+    def _managed_login(self, pool: cognito.UserPool, client: cognito.UserPoolClient,
+                       name: str, prefix: str) -> None:
+        """The pool's Cognito domain with managed login (v2), branded with Cognito's own
+        style (the page's language follows the `lang` the web app passes)."""
+        pool.add_domain(f"{name}Domain",
+                        cognito_domain=cognito.CognitoDomainOptions(domain_prefix=prefix),
+                        managed_login_version=cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN)
+        cognito.CfnManagedLoginBranding(self, f"{name}LoginBranding",
+                                        user_pool_id=pool.user_pool_id,
+                                        client_id=client.user_pool_client_id,
+                                        use_cognito_provided_values=True)
+
+    def _login_domain(self, prefix: str) -> str:
+        return f"https://{prefix}.auth.{self.region}.amazoncognito.com"
+
+    def _issuer(self, pool: cognito.UserPool) -> str:
+        return f"https://cognito-idp.{self.region}.{self.url_suffix}/{pool.user_pool_id}"
+
+    def _user_pool_web_acl(self, pools: list[cognito.UserPool]) -> wafv2.CfnWebACL:
         """SMS pumping: a script signs up (or asks codes for) premium-rate numbers and the
         account pays for every text. AWS WAF on the user pool limits each client IP on every
         operation and more tightly on those that send an SMS. A limit per phone number cannot
@@ -474,20 +585,90 @@ class RukhsaStack(Stack):
         acl = wafv2.CfnWebACL(
             self, "UserPoolWebAcl", scope="REGIONAL",
             default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
-            visibility_config=self._waf_visibility("rukhsa-auth"),
-            rules=[self._waf_known_bad_inputs(),
-                   self._waf_rate_per_ip("sms-per-ip", 1, self.config.waf_sms_limit, block,
-                                         sms_operations),
-                   self._waf_rate_per_ip("auth-per-ip", 2, self.config.waf_auth_limit, block)])
-        wafv2.CfnWebACLAssociation(self, "UserPoolWebAclAssociation",
-                                   resource_arn=pool.user_pool_arn, web_acl_arn=acl.attr_arn)
+            visibility_config=waf.visibility("rukhsa-auth"),
+            rules=[waf.known_bad_inputs(),
+                   waf.rate_per_ip("sms-per-ip", 1, self.config.waf_sms_limit, block,
+                                   sms_operations),
+                   waf.rate_per_ip("auth-per-ip", 2, self.config.waf_auth_limit, block)])
+        for pool in pools:
+            wafv2.CfnWebACLAssociation(self, f"{pool.node.id}WebAclAssociation",
+                                       resource_arn=pool.user_pool_arn, web_acl_arn=acl.attr_arn)
         self._web_acl_logging(acl, "auth", "UserPoolWebAcl")
         return acl
 
-    @property
-    def cognito_issuer(self) -> str:
-        return (f"https://cognito-idp.{self.region}.{self.url_suffix}/"
-                f"{self.user_pool.user_pool_id}")
+    # ---- the public front: CloudFront (infra/site.py) --------------------------------------
+    def _edge_secret(self) -> secretsmanager.Secret:
+        """The header value CloudFront adds to what it sends the API and the API stage's web
+        ACL requires; generated by Secrets Manager, never written in the repository."""
+        secret = secretsmanager.Secret(
+            self, "EdgeOriginSecret",
+            description="CloudFront -> API Gateway origin header (rukhsa edge-only rule)",
+            encryption_key=self.data_key,
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=48),
+            removal_policy=RemovalPolicy.DESTROY)
+        skip_checkov(secret, ("CKV2_AWS_57", "a shared value between two of the stack's own "
+                                             "resources (CloudFront, WAF), read at deploy time; "
+                                             "rotate by changing it and running cdk deploy"))
+        return secret
+
+    def _site(self) -> Site:
+        config = self.config
+        domain = config.public_base_url.removeprefix("https://").split("/")[0]
+        site = Site(
+            self, "Site", stage=config.stage, api_stage=self._api_gateway_stage(),
+            logs_bucket=self.logs_bucket, web_acl_arn=self._edge_web_acl_arn(),
+            edge_secret=self.edge_secret.secret_value.unsafe_unwrap(),
+            # The QR image and paper copies are presigned URLs of the files bucket.
+            file_origins=(f"https://{self.files_bucket.bucket_regional_domain_name}",),
+            # oidc-client-ts exchanges the code at each pool's token endpoint.
+            connect_origins=(self._login_domain(config.auth_domain_prefix),
+                             self._login_domain(f"{config.auth_domain_prefix}-staff")),
+            web_dist=config.web_dist, domain_name=domain,
+            certificate_arn=config.certificate_arn)
+        if not config.certificate_arn:
+            Annotations.of(site).add_warning_v2(
+                "rukhsa:no-custom-domain",
+                "no rukhsa:certificateArn: the distribution answers only at its *.cloudfront.net "
+                "name, while QR links, sign-in callbacks and the files bucket's CORS name "
+                "publicBaseUrl (docs/deployment.md, \"Custom domain\")")
+        return site
+
+    def _edge_web_acl_arn(self) -> str:
+        """The CloudFront web ACL lives in us-east-1 (infra/edge.py); its ARN comes from the
+        context when given, else from the SSM parameter the edge stack writes there, read at
+        deploy time (the edge stack deploys first: app.py makes this stack depend on it)."""
+        if self.config.edge_web_acl_arn:
+            return self.config.edge_web_acl_arn
+        name = EDGE_WEB_ACL_PARAMETER.format(stage=self.config.stage)
+        call = cr.AwsSdkCall(
+            service="SSM", action="getParameter", parameters={"Name": name},
+            region=EDGE_REGION,
+            physical_resource_id=cr.PhysicalResourceId.of(f"rukhsa-edge-web-acl-{self.config.stage}"))
+        reader = cr.AwsCustomResource(
+            self, "EdgeWebAclArn", on_create=call, on_update=call,
+            policy=cr.AwsCustomResourcePolicy.from_statements([iam.PolicyStatement(
+                actions=["ssm:GetParameter"],
+                resources=[f"arn:{self.partition}:ssm:{EDGE_REGION}:{self.account}:parameter{name}"])]),
+            install_latest_aws_sdk=False,
+            log_group=logs.LogGroup(self, "EdgeWebAclArnLogs", retention=LOG_RETENTION,
+                                    encryption_key=self.data_key,
+                                    removal_policy=RemovalPolicy.DESTROY),
+        )
+        return reader.get_response_field("Parameter.Value")
+
+    def _runtime_config(self) -> dict[str, Any]:
+        """/config.json: how the web app signs people in here (web/src/lib/runtimeConfig.ts).
+        The local stack's front answers `{"auth": {"mode": "local"}}` instead."""
+        def pool(user_pool: cognito.UserPool, client: cognito.UserPoolClient,
+                 prefix: str) -> dict[str, str]:
+            return {"issuer": self._issuer(user_pool), "domain": self._login_domain(prefix),
+                    "clientId": client.user_pool_client_id}
+
+        prefix = self.config.auth_domain_prefix
+        return {"auth": {"mode": "cognito",
+                         "citizens": pool(self.user_pool, self.user_pool_client, prefix),
+                         "staff": pool(self.staff_pool, self.staff_client, f"{prefix}-staff")}}
 
     # ---- SNS SMS --------------------------------------------------------------------------
     def _sms_settings(self) -> None:
@@ -659,8 +840,10 @@ class RukhsaStack(Stack):
             "VERIFY_BASE_URL": self.config.verify_base_url,
             "PUBLIC_BASE_URL": self.config.public_base_url,
             "AUTH_MODE": "cognito",
-            "COGNITO_ISSUER": self.cognito_issuer,
+            "COGNITO_ISSUER": self._issuer(self.user_pool),
             "COGNITO_AUDIENCE": self.user_pool_client.user_pool_client_id,
+            "COGNITO_STAFF_ISSUER": self._issuer(self.staff_pool),
+            "COGNITO_STAFF_AUDIENCE": self.staff_client.user_pool_client_id,
             "NIGHTLY_QUEUE_URL": self.queues["rukhsa-nightly"].queue_url,
             "SMS_QUEUE_URL": self.queues["rukhsa-sms"].queue_url,
             "STATUS_LIST_QUEUE_URL": self.queues["rukhsa-status-list"].queue_url,
@@ -878,43 +1061,41 @@ class RukhsaStack(Stack):
         return f"rukhsa-{self.config.stage}-{name.replace('_', '-')}"
 
     def _web_acl(self) -> wafv2.CfnWebACL:
-        """Per-client limits at the edge (stage throttling is shared by every client): AWS WAF
-        rate-based rules keyed by source IP on the API stage, stricter on the public QR routes
-        (/v/{token}, /V/{token}, /s/{code}) that one script could otherwise take offline for
-        every scanner. Over the limit: 429 with Retry-After and the API's bilingual error body."""
-        limited = wafv2.CfnWebACL.CustomResponseProperty(
-            response_code=429, custom_response_body_key="rate_limited",
-            response_headers=[
-                wafv2.CfnWebACL.CustomHTTPHeaderProperty(name="Retry-After", value="300"),
-                # as every answer of the gateway itself (infra/gateway_responses.py)
-                wafv2.CfnWebACL.CustomHTTPHeaderProperty(name="X-Content-Type-Options",
-                                                         value="nosniff")])
+        """The API stage answers only what comes through CloudFront: a request without the
+        edge's secret header (infra/site.py EDGE_HEADER) went round the edge's web ACL and
+        its per-client limits (infra/edge.py), and is refused 403 with the API's bilingual
+        body. Per-IP limits cannot live here: behind CloudFront every request comes from
+        CloudFront's addresses."""
+        not_via_edge = wafv2.CfnWebACL.StatementProperty(
+            not_statement=wafv2.CfnWebACL.NotStatementProperty(
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
+                        field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(
+                            single_header={"Name": EDGE_HEADER.lower()}),
+                        positional_constraint="EXACTLY",
+                        search_string=self.edge_secret.secret_value.unsafe_unwrap(),
+                        text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(
+                            priority=0, type="NONE")]))))
         body = json.dumps({"error": {
-            "code": "rate_limited",
-            "message_ar": "طلبات كثيرة من عنوانك، حاول مرة أخرى بعد خمس دقائق",
-            "message_en": "Too many requests from your address; try again in five minutes"}},
+            "code": "forbidden",
+            "message_ar": "هذا العنوان لا يستقبل الطلبات مباشرة؛ استخدم عنوان البوابة",
+            "message_en": "This address takes no direct requests; use the portal's address"}},
             ensure_ascii=False)
-        limited_action = wafv2.CfnWebACL.RuleActionProperty(
-            block=wafv2.CfnWebACL.BlockActionProperty(custom_response=limited))
-
-        # The URI WAF sees may carry the stage (/v1/v/...) or not (a custom domain's mapping).
-        qr_routes = wafv2.CfnWebACL.StatementProperty(
-            regex_match_statement=wafv2.CfnWebACL.RegexMatchStatementProperty(
-                regex_string=r"^(/[A-Za-z0-9_-]+)?/[vVs]/[^/]+/?$",
-                field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(uri_path={}),
-                text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(
-                    priority=0, type="NONE")]))
+        refused = wafv2.CfnWebACL.RuleActionProperty(block=wafv2.CfnWebACL.BlockActionProperty(
+            custom_response=wafv2.CfnWebACL.CustomResponseProperty(
+                response_code=403, custom_response_body_key="not_via_edge",
+                response_headers=[wafv2.CfnWebACL.CustomHTTPHeaderProperty(
+                    name="X-Content-Type-Options", value="nosniff")])))
         acl = wafv2.CfnWebACL(
             self, "ApiWebAcl", scope="REGIONAL",
             default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
-            visibility_config=self._waf_visibility("rukhsa-api"),
-            custom_response_bodies={"rate_limited": wafv2.CfnWebACL.CustomResponseBodyProperty(
+            visibility_config=waf.visibility("rukhsa-api"),
+            custom_response_bodies={"not_via_edge": wafv2.CfnWebACL.CustomResponseBodyProperty(
                 content_type="APPLICATION_JSON", content=body)},
-            rules=[self._waf_known_bad_inputs(),
-                   self._waf_rate_per_ip("verify-per-ip", 1, self.config.waf_verify_limit,
-                                         limited_action, qr_routes),
-                   self._waf_rate_per_ip("api-per-ip", 2, self.config.waf_api_limit,
-                                         limited_action)])
+            rules=[wafv2.CfnWebACL.RuleProperty(
+                       name="edge-only", priority=0, action=refused, statement=not_via_edge,
+                       visibility_config=waf.visibility("edge-only")),
+                   waf.known_bad_inputs(priority=1)])
         # `RestAPI.Stage` is SAM's reference to the stage it generates (and a dependency on it).
         stage_arn = Fn.sub("arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/"
                            "${RestAPI}/stages/${RestAPI.Stage}")
@@ -922,34 +1103,6 @@ class RukhsaStack(Stack):
                                    web_acl_arn=acl.attr_arn)
         self._web_acl_logging(acl, "api", "ApiWebAcl")
         return acl
-
-    @staticmethod
-    def _waf_visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
-        return wafv2.CfnWebACL.VisibilityConfigProperty(
-            cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True)
-
-    @classmethod
-    def _waf_rate_per_ip(cls, name: str, priority: int, limit: int,
-                         action: wafv2.CfnWebACL.RuleActionProperty,
-                         scope_down: Any = None) -> wafv2.CfnWebACL.RuleProperty:
-        """Over `limit` requests from one source IP in any 5 minutes: `action` (a block)."""
-        return wafv2.CfnWebACL.RuleProperty(
-            name=name, priority=priority, visibility_config=cls._waf_visibility(name),
-            action=action,
-            statement=wafv2.CfnWebACL.StatementProperty(
-                rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                    aggregate_key_type="IP", limit=limit, evaluation_window_sec=300,
-                    scope_down_statement=scope_down)))
-
-    @classmethod
-    def _waf_known_bad_inputs(cls) -> wafv2.CfnWebACL.RuleProperty:
-        return wafv2.CfnWebACL.RuleProperty(
-            name="known-bad-inputs", priority=0,
-            visibility_config=cls._waf_visibility("known-bad-inputs"),
-            override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
-            statement=wafv2.CfnWebACL.StatementProperty(
-                managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
-                    vendor_name="AWS", name="AWSManagedRulesKnownBadInputsRuleSet")))
 
     def _web_acl_logging(self, acl: wafv2.CfnWebACL, part: str, construct_id: str) -> None:
         """Blocked requests only (what an abuse report needs), to a log group WAF requires to be

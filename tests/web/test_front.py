@@ -13,6 +13,7 @@ from urllib.request import Request, urlopen
 import pytest
 
 from devstack.front import Front
+from infra.web_headers import content_security_policy
 
 
 class FakeApi(BaseHTTPRequestHandler):
@@ -44,7 +45,7 @@ def front(tmp_path: Path) -> Iterator[str]:
     api = ThreadingHTTPServer(("127.0.0.1", 0), FakeApi)
     threading.Thread(target=api.serve_forever, daemon=True).start()
     served = Front(0, f"http://127.0.0.1:{api.server_address[1]}", tmp_path,
-                   image_origins=("http://127.0.0.1:4566",))
+                   file_origins=("http://127.0.0.1:4566",))
     yield served.url
     served.stop()
     api.shutdown()
@@ -70,6 +71,9 @@ def test_app_pages_fall_back_to_index_html_with_a_strict_csp(front):
     assert "connect-src 'self' http://127.0.0.1:4566;" in csp
     assert "frame-src 'self' http://127.0.0.1:4566;" in csp
     assert "object-src 'none';" in csp and "script-src 'self';" in csp
+    # the one CSP text CloudFront's response headers policy also takes (tests/infra)
+    assert csp == content_security_policy(("http://127.0.0.1:4566",))
+    assert response.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_assets_are_immutable_and_a_missing_chunk_is_a_404_not_html(front):
@@ -96,3 +100,10 @@ def test_the_sandbox_sends_the_browser_back_to_the_portal_after_paying(front):
                     {"Content-Type": "application/x-www-form-urlencoded"})
     assert response.headers["Refresh"] == "2; url=/payments/return?merchant_order_id=PAY-1"
     assert "Refresh" not in _get(f"{front}/sandbox/checkout/PAY-1").headers
+
+
+def test_the_runtime_config_says_the_local_stack_signs_in_locally(front):
+    # WHEN the web app asks how to sign in THEN the local issuer (AWS writes Cognito's values)
+    response = _get(f"{front}/config.json")
+    assert response.status == 200 and response.headers["Cache-Control"] == "no-cache"
+    assert json.loads(response.read()) == {"auth": {"mode": "local"}}

@@ -1,12 +1,28 @@
 import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from "preact-iso";
 import { t, setLocale, useLocale } from "./i18n";
-import { signOut, useSession } from "./lib/session";
+import { signOut, useSession, type Session } from "./lib/session";
+
+/** Ends the app's session; a Cognito session also ends at managed login, which comes back to
+ * the directory (else the next sign-in would pass straight through). */
+async function endSession(person: Session, home: () => void): Promise<void> {
+  signOut();
+  if (!person.pool) return home();
+  try {
+    const { runtimeConfig, logoutUrl } = await import("./lib/runtimeConfig");
+    const url = logoutUrl(await runtimeConfig(), person.pool, location.origin);
+    if (url) return location.assign(url);
+  } catch {
+    // managed login unreachable: the app's session is over all the same
+  }
+  home();
+}
 
 // Every page is its own chunk: a citizen's first load is the shell plus one page. The staff
 // console (/staff/...) and the inspector (/inspect) are lazy routes too: never in the shell.
 const Directory = lazy(() => import("./pages/Directory"));
 const ServicePage = lazy(() => import("./pages/ServicePage"));
 const SignIn = lazy(() => import("./pages/SignIn"));
+const AuthCallback = lazy(() => import("./pages/AuthCallback"));
 const Apply = lazy(() => import("./pages/apply/Apply"));
 const Confirmation = lazy(() => import("./pages/Confirmation"));
 const Applications = lazy(() => import("./pages/Applications"));
@@ -53,7 +69,7 @@ function Header() {
           {person && person.role !== "citizen" && <li><a href="/staff">{t("nav.staff")}</a></li>}
           {person ? (
             <li>
-              <button type="button" class="link-button" onClick={() => { signOut(); route("/"); }}>
+              <button type="button" class="link-button" onClick={() => void endSession(person, () => route("/"))}>
                 {t("nav.signOut")}
               </button>
             </li>
@@ -79,6 +95,7 @@ export function App() {
             <Route path="/services/:code" component={ServicePage} />
             <Route path="/services/:code/apply/:step" component={Apply} />
             <Route path="/sign-in" component={SignIn} />
+            <Route path="/auth/callback" component={AuthCallback} />
             <Route path="/applications" component={Applications} />
             <Route path="/applications/:id" component={ApplicationPage} />
             <Route path="/applications/:id/submitted" component={Confirmation} />

@@ -7,6 +7,10 @@ export interface Session {
   role: "citizen" | "officer" | "clerk" | "admin";
   sub: string;
   district?: string | null;
+  /** The Cognito user pool that signed the person in (absent: the local stack's issuer). */
+  pool?: "citizens" | "staff";
+  /** When the token expires (ms since the epoch); past it the session is over. */
+  expiresAt?: number;
 }
 
 const KEY = "rukhsa.session";
@@ -15,7 +19,13 @@ const listeners = new Set<(session: Session | null) => void>();
 export function session(): Session | null {
   try {
     const raw = sessionStorage.getItem(KEY);
-    return raw ? (JSON.parse(raw) as Session) : null;
+    const value = raw ? (JSON.parse(raw) as Session) : null;
+    // An expired token would only be refused by the API: sign in again instead.
+    if (value?.expiresAt && value.expiresAt <= Date.now()) {
+      sessionStorage.removeItem(KEY);
+      return null;
+    }
+    return value;
   } catch {
     return null;
   }

@@ -1,29 +1,89 @@
 import { useLocation } from "preact-iso";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api, type DevTokenIn } from "../api/client";
 import { call, type Problem } from "../api/problem";
 import { ErrorSummary } from "../components/ErrorSummary";
 import { Radios, TextField } from "../components/Fields";
 import { Page } from "../components/Page";
-import { t, useLocale, pick } from "../i18n";
+import { t, useLocale, pick, locale } from "../i18n";
 import { loadCatalogue } from "../lib/catalogue";
 import { normaliseDigits } from "../lib/digits";
+import { runtimeConfig, type Pool, type RuntimeConfig } from "../lib/runtimeConfig";
 import { signIn, type Session } from "../lib/session";
 import { useLoad } from "../lib/useLoad";
 
 type Role = Session["role"];
 
-/** Local stack only: mints a token from the local issuer (POST /v1/dev/tokens). In AWS the
- * portal will send people to Cognito's managed login instead. */
+/** Where to come back to after signing in: an app path only (never another site). */
+function nextPath(query: Record<string, string>): string | undefined {
+  return query.next && query.next.startsWith("/") && !query.next.startsWith("//") ? query.next : undefined;
+}
+
+/** The deployment's way in (/config.json): Cognito's managed login in AWS, the local issuer
+ * on the local stack. */
 export default function SignIn() {
   useLocale();
+  const [config, setConfig] = useState<RuntimeConfig>();
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    runtimeConfig().then(setConfig, () => setFailed(true));
+  }, []);
+  if (failed) {
+    return (
+      <Page title={t("signIn.title")}>
+        <div class="notice notice-problem" role="alert"><p>{t("signIn.configFailed")}</p></div>
+      </Page>
+    );
+  }
+  if (!config) return <Page title={t("signIn.title")}><p role="status">{t("signIn.loading")}</p></Page>;
+  return config.auth.mode === "cognito" ? <CognitoSignIn config={config} /> : <LocalSignIn />;
+}
+
+/** AWS: a button per user pool; oidc-client-ts is loaded only when one is pressed. */
+function CognitoSignIn({ config }: { config: RuntimeConfig }) {
+  const { query } = useLocation();
+  const [busy, setBusy] = useState<Pool>();
+  const [failed, setFailed] = useState(false);
+  async function go(pool: Pool) {
+    setBusy(pool);
+    setFailed(false);
+    try {
+      const { beginSignIn } = await import("../lib/cognito");
+      await beginSignIn(config, pool, nextPath(query) ?? "", locale());
+    } catch {
+      setBusy(undefined);
+      setFailed(true);
+    }
+  }
+  return (
+    <Page title={t("signIn.title")}>
+      {failed && <div class="notice notice-problem" role="alert"><p>{t("signIn.redirectFailed")}</p></div>}
+      <p>{t("signIn.citizenExplain")}</p>
+      <p>
+        <button type="button" class="button button-start" disabled={busy !== undefined} onClick={() => go("citizens")}>
+          {t("signIn.withMobile")}
+        </button>
+      </p>
+      <h2>{t("signIn.staffHeading")}</h2>
+      <p>{t("signIn.staffExplain")}</p>
+      <p>
+        <button type="button" class="button button-secondary" disabled={busy !== undefined} onClick={() => go("staff")}>
+          {t("signIn.asStaff")}
+        </button>
+      </p>
+    </Page>
+  );
+}
+
+/** Local stack only: mints a token from the local issuer (POST /v1/dev/tokens). */
+function LocalSignIn() {
   const { route, query } = useLocation();
   const catalogue = useLoad(loadCatalogue, []);
   const [role, setRole] = useState<Role>("citizen");
   const [sub, setSub] = useState("");
   const [district, setDistrict] = useState("");
   const [problem, setProblem] = useState<Problem>();
-  const next = query.next && query.next.startsWith("/") && !query.next.startsWith("//") ? query.next : undefined;
+  const next = nextPath(query);
 
   async function submit(event: Event) {
     event.preventDefault();

@@ -1,0 +1,68 @@
+// Sign-in with Cognito's managed login: authorization code + PKCE by oidc-client-ts. Loaded
+// only when someone signs in (SignIn, AuthCallback import it dynamically): never in the shell.
+import { UserManager, WebStorageStateStore } from "oidc-client-ts";
+import { sessionFromIdToken } from "./claims";
+import type { Pool, PoolConfig, RuntimeConfig } from "./runtimeConfig";
+import { signIn, type Session } from "./session";
+
+export const CALLBACK_PATH = "/auth/callback";
+const POOL_KEY = "rukhsa.signIn.pool";
+const SCOPES: Record<Pool, string> = { citizens: "openid profile phone", staff: "openid profile email" };
+
+function manager(pool: Pool, config: PoolConfig): UserManager {
+  const origin = location.origin;
+  // sessionStorage for both the PKCE verifier/state and the user: nothing in localStorage,
+  // and nothing left beyond the tab.
+  const store = new WebStorageStateStore({ store: sessionStorage, prefix: `rukhsa.oidc.${pool}.` });
+  return new UserManager({
+    authority: config.issuer,
+    client_id: config.clientId,
+    redirect_uri: `${origin}${CALLBACK_PATH}`,
+    response_type: "code",
+    scope: SCOPES[pool],
+    // Cognito's endpoints given outright: no discovery request to another origin.
+    metadata: {
+      issuer: config.issuer,
+      authorization_endpoint: `${config.domain}/oauth2/authorize`,
+      token_endpoint: `${config.domain}/oauth2/token`,
+      revocation_endpoint: `${config.domain}/oauth2/revoke`,
+      userinfo_endpoint: `${config.domain}/oauth2/userInfo`,
+    },
+    stateStore: store,
+    userStore: store,
+    loadUserInfo: false,
+    automaticSilentRenew: false,
+  });
+}
+
+function cognito(config: RuntimeConfig) {
+  if (config.auth.mode !== "cognito") throw new Error("this deployment signs in locally");
+  return config.auth;
+}
+
+/** Off to the pool's managed login; back at CALLBACK_PATH with the code. `next`: the app page
+ * to land on; `lang`: managed login's language. */
+export async function beginSignIn(config: RuntimeConfig, pool: Pool, next: string, lang: string): Promise<void> {
+  sessionStorage.setItem(POOL_KEY, pool);
+  await manager(pool, cognito(config)[pool]).signinRedirect({ state: { next }, extraQueryParams: { lang } });
+}
+
+/** The callback: the code for tokens (PKCE), the ID token into the app's session. Returns
+ * where to go next. */
+export async function completeSignIn(config: RuntimeConfig, url: string): Promise<{ session: Session; next: string }> {
+  const pool = sessionStorage.getItem(POOL_KEY) as Pool | null;
+  if (pool !== "citizens" && pool !== "staff") throw new Error("no sign-in was started in this tab");
+  const users = manager(pool, cognito(config)[pool]);
+  const user = await users.signinCallback(url);
+  if (!user?.id_token) throw new Error("Cognito returned no ID token");
+  // The app keeps one copy of the token (its session); the library's is dropped.
+  await users.removeUser();
+  sessionStorage.removeItem(POOL_KEY);
+  const session = sessionFromIdToken(user.id_token, pool);
+  if (!session) throw new Error("this account has no role in Rukhsa");
+  signIn(session);
+  const state = user.state as { next?: unknown } | undefined;
+  const next = typeof state?.next === "string" && state.next.startsWith("/") && !state.next.startsWith("//")
+    ? state.next : session.role === "citizen" ? "/applications" : "/staff";
+  return { session, next };
+}
