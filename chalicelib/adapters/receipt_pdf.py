@@ -4,10 +4,14 @@ paper_pdf.py): fpdf2 with HarfBuzz shaping and the packaged Noto fonts, loaded l
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from chalicelib.adapters.paper_pdf import _register_fonts
 from chalicelib.ports import PrintableReceipt, ReceiptRenderer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fpdf import FPDF
 
 CAIRO = ZoneInfo("Africa/Cairo")
 TITLE_AR, TITLE_EN = "إيصال سداد رسوم", "Fee payment receipt"
@@ -46,13 +50,22 @@ def rows(receipt: PrintableReceipt) -> list[tuple[str, str, str]]:
 
 
 def render_receipt(receipt: PrintableReceipt, paper: str) -> bytes:
+    """A4, or a thermal roll cut just below the text (drawn once on a long strip to measure)."""
+    if paper == "a4":
+        return bytes(_draw(receipt, paper, 297.0).output())
+    width, margin, _ = PAPERS[paper]
+    strip = 70.0 + 14.0 * (len(rows(receipt)) + len(receipt.lines)) + 60
+    used = _draw(receipt, paper, strip).get_y()
+    return bytes(_draw(receipt, paper, used + margin).output())
+
+
+def _draw(receipt: PrintableReceipt, paper: str, height: float) -> "FPDF":
     from fpdf import FPDF
 
     from chalicelib.adapters.bidi_pdf import BidiWriter, bilingual_header, bilingual_table
 
     width, margin, size = PAPERS[paper]
     content = width - 2 * margin
-    height = 297.0 if paper == "a4" else 70.0 + 11.0 * (len(rows(receipt)) + len(receipt.lines)) + 40
     pdf = FPDF(orientation="portrait", unit="mm", format=(width, height))
     pdf.set_margins(margin, margin, margin)
     pdf.set_auto_page_break(auto=False)
@@ -68,8 +81,8 @@ def render_receipt(receipt: PrintableReceipt, paper: str) -> bytes:
                         + [("الإجمالي", pounds(receipt.total_piasters), "Total")],
                         margin, y + 2, content, size, bold_last=True)
     y = writer.paragraph(THANKS[0], margin, y + 3, content, size - 1, size * 0.5, "R")
-    writer.paragraph(THANKS[1], margin, y, content, size - 1, size * 0.5, "L")
-    return bytes(pdf.output())
+    pdf.set_y(writer.paragraph(THANKS[1], margin, y, content, size - 1, size * 0.5, "L"))
+    return pdf
 
 
 class FpdfReceiptRenderer(ReceiptRenderer):
