@@ -73,6 +73,7 @@ MATRIX: Mapping[str, tuple[Grant, ...]] = {
     "counter.pay": grants(CLERK_DISTRICT),
     "counter.receipt": grants(CLERK_DISTRICT, ADMIN),
     "counter.drawer": grants(CLERK_DISTRICT),
+    "counter.drawer_report": grants(CLERK_DISTRICT, OFFICER_DISTRICT, ADMIN),
 }
 
 # (method, route path as Chalice declares it) -> action; `None` marks a public route. Derived

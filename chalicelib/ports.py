@@ -512,6 +512,31 @@ class PrintableReceipt:
     payment_id: str
 
 
+@dataclass(frozen=True)
+class PrintableDrawer:
+    """What a clerk's drawer report shows for one Cairo day (chalicelib/usecases/counter.py)."""
+
+    day: str
+    district_ar: str
+    district_en: str
+    clerk_name: str
+    # (receipt number, application id, method, status, piasters), in the order taken
+    payments: tuple[tuple[str, str, str, str, int], ...]
+    expected_cash_piasters: int
+    counted_cash_piasters: Optional[int]  # None while the drawer is open
+    difference_piasters: Optional[int]
+    closed_at: Optional[str]  # UTC ISO 8601
+    flagged: bool
+
+
+class DrawerReportRenderer(ABC):
+    """Draws a clerk's drawer report as an A4 PDF."""
+
+    @abstractmethod
+    def render(self, report: PrintableDrawer) -> bytes:
+        """The report's PDF bytes."""
+
+
 class ReceiptRenderer(ABC):
     """Draws a counter receipt as a PDF."""
 

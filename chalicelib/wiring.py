@@ -14,8 +14,8 @@ if TYPE_CHECKING:  # the ports load cryptography: `import app` must not (tests/u
     from chalicelib.domain.payments import Payment
     from chalicelib.usecases.bounds import Bounds
     from chalicelib.ports import (ApplicationStore, AuditTrail, CounterStore, DelayQueue,
-                                  FileStore, LicenceReader, LicenceStore, Notifications,
-                                  OnceStore, PaperCopyRenderer, ReceiptRenderer,
+                                  DrawerReportRenderer, FileStore, LicenceReader, LicenceStore,
+                                  Notifications, OnceStore, PaperCopyRenderer, ReceiptRenderer,
                                   PaymentGateway, PaymentStore, PointerStore, QrRenderer,
                                   RateLimiter, ReportStore, RolloutAdmin, RolloutStore, SealSigner,
                                   SmsNotifier, TaskQueue, WorkLists)
@@ -327,6 +327,12 @@ def receipt_renderer() -> ReceiptRenderer:
     from chalicelib.adapters.receipt_pdf import FpdfReceiptRenderer
 
     return FpdfReceiptRenderer()
+
+
+def drawer_renderer() -> DrawerReportRenderer:
+    from chalicelib.adapters.drawer_pdf import FpdfDrawerReportRenderer
+
+    return FpdfDrawerReportRenderer()
 
 
 def paper_renderer() -> PaperCopyRenderer:

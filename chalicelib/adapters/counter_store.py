@@ -48,6 +48,9 @@ class DynamoCounterStore(CounterStore):
         numbered = replace(payment, counter=counter)
         day, clerk = str(counter["day"]), str(counter["clerk"])
         pk, sk = drawer_key(day, district, clerk)
+        # pynamodb sends a transaction's items grouped by kind: condition checks, then puts,
+        # then updates. So DynamoDB's cancellation reasons come back as (drawer, payment,
+        # sequence), whatever order the calls below are written in.
         try:
             with TransactWrite(connection=transaction_connection(PaymentModel.Meta.region)) as tx:
                 tx.save(to_model(numbered), condition=PaymentModel.payment_id.does_not_exist())
@@ -59,12 +62,12 @@ class DynamoCounterStore(CounterStore):
                     tx.update(ConfigModel(COUNTER, name), actions=[ConfigModel.value.set(last + 1)],
                               condition=ConfigModel.value == last)
         except TransactWriteError as error:
-            codes = cancellation_codes(error) + ["", "", ""]
-            if codes[0] == CONDITION_FAILED:
+            drawer_check, payment_put = (cancellation_codes(error) + ["", ""])[:2]
+            if payment_put == CONDITION_FAILED:  # a replay, or another clerk won the race
                 return self._payment(payment.id) or _raise_conflict(error)
-            if codes[1] == CONDITION_FAILED:
+            if drawer_check == CONDITION_FAILED:
                 raise DrawerClosed() from error
-            raise ConcurrentUpdate() from error
+            raise ConcurrentUpdate() from error  # the sequence moved on: retry, next number
         return self._payment(payment.id) or numbered
 
     def close_drawer(self, closing: DrawerClosing) -> bool:

@@ -18,6 +18,8 @@ from chalicelib.ports import PaperCopyRenderer, PaperLicence
 if TYPE_CHECKING:  # pragma: no cover - typing only; fpdf2 loads lazily at render time
     from fpdf import FPDF
 
+    from chalicelib.adapters.bidi_pdf import BidiWriter
+
 FONTS_DIR = Path(__file__).resolve().parent.parent / "data" / "fonts"
 LATIN_FAMILY = "NotoSans"
 ARABIC_FAMILY = "NotoNaskhArabic"
@@ -34,18 +36,21 @@ CONTENT_WIDTH_MM = PAGE_WIDTH_MM - 2 * MARGIN_MM
 LABEL_COLUMN_MM = 48
 FOOTER_TOP_MM = 297 - MARGIN_MM - 24
 
-TITLE = "رخصة إلكترونية — Electronic Licence"
-GOVERNORATE = "محافظة الإسكندرية — Alexandria Governorate"
-QR_CAPTION = "امسح الرمز للتحقق من الرخصة — Scan the code to verify this licence"
+# Arabic and English apart (Arabic on the right, first, at least as large): no dash or
+# parenthesis inside an Arabic run (chalicelib/adapters/bidi_pdf.py says why).
+TITLE = ("رخصة إلكترونية", "Electronic Licence")
+GOVERNORATE = ("محافظة الإسكندرية", "Alexandria Governorate")
+QR_CAPTION = ("امسح الرمز للتحقق من الرخصة", "Scan the code to verify this licence")
 FOOTER_AR = (
-    "رمز الاستجابة السريعة (QR) على هذه الرخصة يحل محل الطوابع والأختام. "
+    "رمز الاستجابة السريعة QR على هذه الرخصة يحل محل الطوابع والأختام.\n"
     "يمكن التحقق من صحة الرخصة وحالتها الحالية بمسح الرمز."
 )
 FOOTER_EN = (
     "The QR code on this licence replaces stamps and seals. "
     "The licence and its current status can be verified by scanning the code."
 )
-PAPER_COPY_NOTE = "نسخة ورقية صدرت بناءً على طلب صاحب الرخصة — Paper copy issued at the holder's request"
+PAPER_COPY_NOTE = ("نسخة ورقية صدرت بناء على طلب صاحب الرخصة",
+                   "Paper copy issued at the holder's request")
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "active": ("سارية", "Active"),
@@ -74,14 +79,18 @@ def render_paper_copy(licence: PaperLicence, qr_png: bytes) -> bytes:
     """Render the licence's printable copy as a one-page A4 PDF and return its bytes.
 
     `qr_png` is the licence's QR code (pointing at `licence.verify_url`) as a PNG image.
+    Text is written by chalicelib/adapters/bidi_pdf.py, so it reads back in logical order.
     """
+    from chalicelib.adapters.bidi_pdf import BidiWriter
+
     if not qr_png.startswith(PNG_SIGNATURE):
         raise ValueError("qr_png must be a PNG image")
     pdf = _new_document(licence)
-    _write_header(pdf)
-    _write_fields(pdf, licence)
-    _write_qr(pdf, qr_png, licence.verify_url)
-    _write_footer(pdf)
+    writer = BidiWriter(pdf)
+    y = _write_header(writer)
+    y = _write_fields(writer, licence, y)
+    _write_qr(writer, qr_png, licence.verify_url, y)
+    _write_footer(writer)
     return bytes(pdf.output())
 
 
@@ -96,7 +105,7 @@ def field_rows(licence: PaperLicence) -> list[tuple[str, str, str]]:
         ("National ID", licence.holder_national_id_masked, "الرقم القومي"),
         ("Site address", licence.site_address, "عنوان الموقع"),
         ("Site coordinates\n(latitude, longitude)", format_coordinates(licence.lat, licence.lng),
-         "إحداثيات الموقع\n(خط العرض، خط الطول)"),
+         "إحداثيات الموقع\nخط العرض، خط الطول"),
         ("Valid from", licence.valid_from.isoformat(), "سارية من"),
         ("Valid until", licence.valid_until.isoformat(), "سارية حتى"),
         ("Status", f"{status_ar}\n{status_en}", "الحالة"),
@@ -121,8 +130,9 @@ def _new_document(licence: PaperLicence) -> "FPDF":
 
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
-    # Only unusually long values reach the footer's band; they continue on a next page.
-    pdf.set_auto_page_break(auto=True, margin=297 - FOOTER_TOP_MM)
+    # Rows are placed by hand (chalicelib/adapters/bidi_pdf.py): a row that would enter the
+    # footer's band continues on a next page (_write_fields), never a line cut mid-row.
+    pdf.set_auto_page_break(auto=False)
     pdf.set_title(f"Electronic Licence {licence.number}")
     pdf.set_lang("ar")
     pdf.set_creation_date(licence.issued_at if licence.issued_at.tzinfo else
@@ -144,57 +154,58 @@ def _register_fonts(pdf: "FPDF") -> None:
     pdf.set_fallback_fonts([ARABIC_FAMILY])
 
 
-def _write_header(pdf: "FPDF") -> None:
-    pdf.set_font(LATIN_FAMILY, "B", 18)
-    pdf.cell(w=CONTENT_WIDTH_MM, h=12, text=TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(LATIN_FAMILY, "", 13)
-    pdf.cell(w=CONTENT_WIDTH_MM, h=9, text=GOVERNORATE, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(LATIN_FAMILY, "", 9)
-    pdf.cell(w=CONTENT_WIDTH_MM, h=6, text=PAPER_COPY_NOTE, align="C",
-             new_x="LMARGIN", new_y="NEXT")
+def _write_header(writer: "BidiWriter") -> float:
+    pdf, y = writer.pdf, float(MARGIN_MM)
+    writer.line(TITLE[0], MARGIN_MM, y, CONTENT_WIDTH_MM, 11, 20, "R", bold=True)
+    writer.line(TITLE[1], MARGIN_MM, y + 2, CONTENT_WIDTH_MM, 9, 15, "L", bold=True, lead=True)
+    y += 12
+    for arabic, english, size in ((*GOVERNORATE, 12.0), (*PAPER_COPY_NOTE, 9.0)):
+        writer.line(arabic, MARGIN_MM, y, CONTENT_WIDTH_MM, size * 0.6, size, "R")
+        writer.line(english, MARGIN_MM, y, CONTENT_WIDTH_MM, size * 0.6, size, "L", lead=True)
+        y += size * 0.6
     pdf.set_draw_color(40, 90, 60)
     pdf.set_line_width(0.6)
-    pdf.line(MARGIN_MM, pdf.get_y() + 2, PAGE_WIDTH_MM - MARGIN_MM, pdf.get_y() + 2)
-    pdf.ln(5)
+    pdf.line(MARGIN_MM, y + 2, PAGE_WIDTH_MM - MARGIN_MM, y + 2)
+    return y + 5
 
 
-def _write_fields(pdf: "FPDF", licence: PaperLicence) -> None:
+def _write_fields(writer: "BidiWriter", licence: PaperLicence, y: float) -> float:
+    """The table, Arabic label on the right (written first), value, English label; a row that
+    would run into the footer's band continues on a next page."""
+    from chalicelib.adapters.bidi_pdf import Column, table_row
+
     value_column_mm = CONTENT_WIDTH_MM - 2 * LABEL_COLUMN_MM
-    pdf.set_draw_color(160, 160, 160)
-    pdf.set_line_width(0.2)
-    pdf.set_font(LATIN_FAMILY, "", 10.5)
-    with pdf.table(
-        col_widths=(LABEL_COLUMN_MM, value_column_mm, LABEL_COLUMN_MM),
-        text_align=("LEFT", "CENTER", "RIGHT"),
-        first_row_as_headings=False,
-        line_height=6,
-        padding=1.5,
-        v_align="MIDDLE",
-    ) as table:
-        for label_en, value, label_ar in field_rows(licence):
-            row = table.row()
-            row.cell(label_en)
-            row.cell(value)
-            row.cell(label_ar)
+    english = Column(0, LABEL_COLUMN_MM, "L")
+    value = Column(LABEL_COLUMN_MM, value_column_mm, "C")
+    arabic = Column(LABEL_COLUMN_MM + value_column_mm, LABEL_COLUMN_MM, "R")
+    writer.pdf.set_draw_color(160, 160, 160)
+    writer.pdf.set_line_width(0.2)
+    for label_en, shown, label_ar in field_rows(licence):
+        cells = [(label_ar, arabic), (shown, value), (label_en, english)]
+        if y + table_row(writer, cells, MARGIN_MM, y, 10.5, 6, 1.5, draw=False) > FOOTER_TOP_MM:
+            writer.pdf.add_page()
+            y = MARGIN_MM
+        y += table_row(writer, cells, MARGIN_MM, y, 10.5, 6, 1.5)
+    return y
 
 
-def _write_qr(pdf: "FPDF", qr_png: bytes, verify_url: str) -> None:
-    pdf.ln(6)
-    side_mm = _qr_side_that_fits(pdf.get_y())
+def _write_qr(writer: "BidiWriter", qr_png: bytes, verify_url: str, y: float) -> None:
+    pdf = writer.pdf
+    y += 6
+    side_mm = _qr_side_that_fits(y)
     if side_mm is None:
         # Unusually long values filled the page: the code goes on a page of its own rather
         # than below the scannable minimum or over the footer.
         pdf.add_page()
-        side_mm = QR_SIDE_MM
+        side_mm, y = QR_SIDE_MM, MARGIN_MM
     x = (PAGE_WIDTH_MM - side_mm) / 2
-    pdf.image(io.BytesIO(qr_png), x=x, y=pdf.get_y(), w=side_mm, h=side_mm)
-    pdf.set_y(pdf.get_y() + side_mm + 2)
-    pdf.set_font(LATIN_FAMILY, "B", 10)
-    pdf.cell(w=CONTENT_WIDTH_MM, h=6, text=QR_CAPTION, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(LATIN_FAMILY, "", 7.5)
-    # A signed token makes the URL long and spaceless: break it anywhere rather than overflow.
-    pdf.multi_cell(w=CONTENT_WIDTH_MM, h=4, text=verify_url, align="C", wrapmode="CHAR",
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.image(io.BytesIO(qr_png), x=x, y=y, w=side_mm, h=side_mm)
+    y += side_mm + 1
+    for caption in QR_CAPTION:
+        writer.line(caption, MARGIN_MM, y, CONTENT_WIDTH_MM, 5, 10, "C", bold=True)
+        y += 5
+    # A signed token makes the URL long and spaceless: wrap() breaks it anywhere.
+    writer.paragraph(verify_url, MARGIN_MM, y, CONTENT_WIDTH_MM, 7.5, 4, "C")
 
 
 def _qr_side_that_fits(top_mm: float) -> Optional[float]:
@@ -205,18 +216,13 @@ def _qr_side_that_fits(top_mm: float) -> Optional[float]:
     return min(QR_SIDE_MM, available_mm)
 
 
-def _write_footer(pdf: "FPDF") -> None:
-    footer_top_mm = FOOTER_TOP_MM
-    pdf.set_auto_page_break(auto=False)  # the footer lives in the band the body must not enter
+def _write_footer(writer: "BidiWriter") -> None:
+    pdf = writer.pdf
     pdf.set_draw_color(40, 90, 60)
     pdf.set_line_width(0.4)
-    pdf.line(MARGIN_MM, footer_top_mm, PAGE_WIDTH_MM - MARGIN_MM, footer_top_mm)
-    pdf.set_y(footer_top_mm + 2)
-    pdf.set_font(LATIN_FAMILY, "", 10)
-    pdf.multi_cell(w=CONTENT_WIDTH_MM, h=6, text=FOOTER_AR, align="R",
-                   new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(w=CONTENT_WIDTH_MM, h=5, text=FOOTER_EN, align="L",
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.line(MARGIN_MM, FOOTER_TOP_MM, PAGE_WIDTH_MM - MARGIN_MM, FOOTER_TOP_MM)
+    y = writer.paragraph(FOOTER_AR, MARGIN_MM, FOOTER_TOP_MM + 2, CONTENT_WIDTH_MM, 10, 6, "R")
+    writer.paragraph(FOOTER_EN, MARGIN_MM, y, CONTENT_WIDTH_MM, 10, 5, "L")
 
 
 class FpdfPaperCopyRenderer(PaperCopyRenderer):

@@ -68,6 +68,21 @@ def drawer():
     return json_response(body(Drawer(**summary)))
 
 
+@route(counter_api, "getDrawerReport")
+def drawer_report():
+    from chalicelib.api.responses import DrawerReport, body
+    from chalicelib.usecases import counter as usecase
+
+    request = counter_api.current_request
+    caller = caller_of(request)
+    printed = usecase.drawer_report_pdf(
+        query_param(request, "day"), query_param(request, "clerk"),
+        query_param(request, "district"), caller, wiring.counter_store(),
+        wiring.payment_store(), wiring.catalogue(), wiring.file_store(),
+        wiring.drawer_renderer(), wiring.clock())
+    return json_response(body(DrawerReport(**printed)))
+
+
 @route(counter_api, "closeDrawer")
 def close_drawer():
     from chalicelib.api.responses import Drawer, body

@@ -496,6 +496,8 @@ class FlaggedPayment(Body):
 class DrawerRow(Body):
     day: str
     district: str
+    clerk: str = Field(description="The clerk's subject id: what the drawer report names "
+                                   "(staff only; citizens never see it)")
     clerk_name: str
     expected_cash_piasters: int
     counted_cash_piasters: Optional[int]
@@ -525,6 +527,14 @@ class CounterPayment(Payment):
 class CounterReceipt(Body):
     receipt_number: str
     format: Literal["a4", "thermal"]
+    url: str = Field(description="Presigned, short-lived URL of the PDF")
+
+
+class DrawerReport(Body):
+    day: str
+    district: str
+    clerk_name: str
+    closed: bool
     url: str = Field(description="Presigned, short-lived URL of the PDF")
 
 

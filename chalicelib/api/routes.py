@@ -214,6 +214,16 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("getDrawer", "GET", "/v1/counter/drawer", "counter.drawer",
               "درج النقدية / The calling clerk's drawer today", "counter", {200: "Drawer"},
               (STORE,)),
+    Operation("getDrawerReport", "GET", "/v1/counter/drawer-report", "counter.drawer_report",
+              "تقرير الدرج / A clerk's drawer for a Cairo day as a bilingual A4 PDF: payments, "
+              "cash expected and counted, the difference (the clerk's own; an officer's "
+              "district; an admin names ?district=)", "counter", {200: "DrawerReport"},
+              (400, STORE),
+              query=(Query("day", "Cairo day, YYYY-MM-DD (default today)",
+                           r"^\d{4}-\d{2}-\d{2}$"),
+                     Query("clerk", "The clerk's subject id (finance report `drawers[].clerk`); "
+                                    "clerks: their own, the default"),
+                     Query("district", "Officers and clerks: their own; admins: required"))),
     Operation("closeDrawer", "POST", "/v1/counter/drawer/close", "counter.drawer",
               "إغلاق الدرج / Close today's drawer with the cash counted (once a day)", "counter",
               {200: "Drawer"}, (409, STORE), request=f"{SCHEMAS}:DrawerCloseIn"),

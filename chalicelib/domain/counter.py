@@ -104,7 +104,7 @@ def drawer_report(payments: Iterable[Payment], closings: Iterable[DrawerClosing]
         want = expected.get(key, 0)
         counted = closing.counted_piasters if closing else None
         difference = counted - want if counted is not None else None
-        rows.append({"day": day, "district": district,
+        rows.append({"day": day, "district": district, "clerk": clerk,
                      "clerk_name": closing.clerk_name if closing else names.get(clerk, ""),
                      "expected_cash_piasters": want, "counted_cash_piasters": counted,
                      "difference_piasters": difference, "closed": closing is not None,

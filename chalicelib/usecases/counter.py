@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Mapping
 
-from chalicelib.authorization import Resource, authorize
+from chalicelib.authorization import Resource, authorize, district_in_scope
 from chalicelib.conflicts import retry_on_conflict
 from chalicelib.domain import counter as domain
 from chalicelib.domain import payments as payment_rules
@@ -16,9 +16,10 @@ from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.commands import NewApplication
 from chalicelib.domain.fees import total
-from chalicelib.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.ports import (ApplicationStore, CounterStore, DrawerClosed, FileStore,
-                              LicenceReader, PaymentStore, PrintableReceipt, ReceiptRenderer)
+from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.ports import (ApplicationStore, CounterStore, DrawerClosed, DrawerReportRenderer,
+                              FileStore, LicenceReader, PaymentStore, PrintableDrawer,
+                              PrintableReceipt, ReceiptRenderer)
 from chalicelib.usecases.applications import (_service, audit_record, check_live,
                                               check_replacement, get_application, new_application,
                                               validate_applicant_and_site, validate_details)
@@ -174,7 +175,7 @@ def drawer_summary(caller: Principal, counter: CounterStore, payments: PaymentSt
             if p.gateway == domain.GATEWAY and (p.counter or {}).get("clerk") == caller.sub]
     closing = counter.drawer(day, caller.district, caller.sub)
     rows = domain.drawer_report(mine, [closing] if closing else [], {caller.sub: caller.name})
-    row = rows[0] if rows else {"day": day, "district": caller.district,
+    row = rows[0] if rows else {"day": day, "district": caller.district, "clerk": caller.sub,
                                 "clerk_name": caller.name, "expected_cash_piasters": 0,
                                 "counted_cash_piasters": None, "difference_piasters": None,
                                 "closed": False, "closed_at": None, "flagged": False}
@@ -183,3 +184,67 @@ def drawer_summary(caller: Principal, counter: CounterStore, payments: PaymentSt
                                  "method": (p.counter or {}).get("method"),
                                  "status": p.status, "amount_piasters": p.amount_piasters}
                                 for p in sorted(mine, key=lambda p: p.created_at)]}
+
+
+# ---------------------------------------------------------------------------- drawer report
+
+DRAWER_REPORT_URL_SECONDS = 900
+
+
+def drawer_report_pdf(day: str | None, clerk: str | None, district: str | None,
+                      caller: Principal, counter: CounterStore, payments: PaymentStore,
+                      catalogue: Catalogue, files: FileStore, render: DrawerReportRenderer,
+                      now: datetime) -> dict:
+    """A clerk's drawer for a Cairo day (open or closed) as a bilingual PDF: every counter
+    payment they took, the cash expected and counted, the difference. A clerk prints their own;
+    an officer any clerk of their district; an admin any, naming the district."""
+    scope = district_in_scope(caller, "counter.drawer_report", district)
+    day = day or cairo_date(now).isoformat()
+    if not _is_day(day):
+        raise ValidationFailed(fields={"day": "تاريخ بصيغة YYYY-MM-DD / a day as YYYY-MM-DD"})
+    if caller.role == "clerk":
+        if clerk and clerk != caller.sub:
+            raise Forbidden(message_en="clerks print their own drawer only",
+                            message_ar="يطبع الموظف تقرير درجه فقط", code="other_clerk")
+        clerk = caller.sub
+    if not clerk:
+        raise ValidationFailed(fields={"clerk": "اذكر الموظف / name the clerk (drawers[].clerk)"})
+    if not scope:
+        raise ValidationFailed(fields={"district": "اذكر الحي / name the district"})
+    taken = sorted((p for p in payments.list_by_day(day, scope)
+                    if p.gateway == domain.GATEWAY and (p.counter or {}).get("clerk") == clerk),
+                   key=lambda p: p.created_at)
+    closing = counter.drawer(day, scope, clerk)
+    rows = domain.drawer_report(taken, [closing] if closing else [])
+    if not taken and not closing:
+        raise NotFound(code="drawer_not_found",
+                       message_en="this clerk took no counter payment that day",
+                       message_ar="لم يتلق هذا الموظف أي مدفوعات بالشباك في هذا اليوم")
+    row = rows[0] if rows else {"clerk_name": "", "expected_cash_piasters": 0,
+                                "counted_cash_piasters": None, "difference_piasters": None,
+                                "closed_at": None, "flagged": False}
+    district_ar, district_en = catalogue.district_names().get(scope, (scope, scope))
+    printable_drawer = PrintableDrawer(
+        day=day, district_ar=district_ar, district_en=district_en,
+        clerk_name=row["clerk_name"] or (closing.clerk_name if closing else ""),
+        payments=tuple((str((p.counter or {}).get("receipt_number", "")), p.application_id,
+                        str((p.counter or {}).get("method", "")), p.status, p.amount_piasters)
+                       for p in taken),
+        expected_cash_piasters=row["expected_cash_piasters"],
+        counted_cash_piasters=row["counted_cash_piasters"],
+        difference_piasters=row["difference_piasters"], closed_at=row["closed_at"],
+        flagged=bool(row["flagged"]))
+    key = f"drawers/{day}/{scope}/{clerk}.pdf"
+    files.put(key, render.render(printable_drawer), "application/pdf")
+    return {"day": day, "district": scope, "clerk_name": printable_drawer.clerk_name,
+            "closed": closing is not None,
+            "url": files.presigned_get_url(key, DRAWER_REPORT_URL_SECONDS)}
+
+
+def _is_day(text: str) -> bool:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False

@@ -72,14 +72,15 @@ def payment(app: Application):
     return started
 
 
-def counter_payment(owner: str, district: str = "EAST") -> str:
-    """A paid counter payment with a numbered receipt, taken by a clerk of `district`, for a
-    fresh submitted application of `owner`; its id."""
+def counter_payment(owner: str, district: str = "EAST", clerk_sub: str = "") -> str:
+    """A paid counter payment with a numbered receipt, taken by a clerk of `district` (the one
+    named, else a new one), for a fresh submitted application of `owner`; its id."""
     from chalicelib.usecases.counter import record_payment
     from chalicelib.wiring import application_store, counter_store, payment_store
 
     app = submitted(owner, district)
-    clerk = Principal(f"clerk-{uuid.uuid4().hex[:8]}", "clerk", district, name="Clerk")
+    clerk = Principal(clerk_sub or f"clerk-{uuid.uuid4().hex[:8]}", "clerk", district,
+                      name="Clerk")
     payment, _ = record_payment(app.id, "cash", clerk, application_store(), payment_store(),
                                 counter_store(), now())
     return payment.id

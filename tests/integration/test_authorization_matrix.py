@@ -63,6 +63,8 @@ EXPECTED = {
     "counter.pay": row(403, 403, 403, 403, 403, OK, 403),
     "counter.receipt": row(403, 403, 403, 403, OK, OK, 403),
     "counter.drawer": row(403, 403, 403, 403, 403, OK, OK),  # each clerk's own drawer
+    # the EAST clerk's report: the clerk themself, EAST's officers, admins
+    "counter.drawer_report": row(403, 403, OK, 403, OK, OK, 403),
 }
 
 FUTURE = (fx.now() + timedelta(days=3)).isoformat()
@@ -89,7 +91,9 @@ BODIES = {
 }
 BODIES[("POST", "/v1/counter/applications")] = BODIES[("POST", "/v1/applications")]
 RECEIPT = ("GET", "/v1/payments/{payment_id}/receipt")
-QUERIES = {("GET", "/v1/applications"): "?district=EAST", ("GET", "/v1/licences"): "?district=EAST", ("GET", "/v1/reports/applications"): "?district=EAST",
+DRAWER_REPORT = ("GET", "/v1/counter/drawer-report")
+MATRIX_CLERK = "clerk-matrix-east"  # clerk_here, whose drawer the report route prints
+QUERIES = {DRAWER_REPORT: f"?district=EAST&clerk={MATRIX_CLERK}",("GET", "/v1/applications"): "?district=EAST", ("GET", "/v1/licences"): "?district=EAST", ("GET", "/v1/reports/applications"): "?district=EAST",
            ("GET", "/v1/reports/finance"): "?district=EAST"}
 
 
@@ -129,7 +133,9 @@ def world(stack):
         if route not in made:
             owner = f"owner-{uuid.uuid4().hex[:8]}"
             app, inspection_id = fx.with_inspection(fx.reviewing(owner))
-            payment_id = fx.counter_payment(owner) if route[1] == RECEIPT[1] else fx.payment(app).id
+            payment_id = (fx.counter_payment(owner) if route[1] == RECEIPT[1] else
+                          fx.counter_payment(owner, clerk_sub=MATRIX_CLERK)
+                          if route[1] == DRAWER_REPORT[1] else fx.payment(app).id)
             made[route] = (owner, app.id, inspection_id, fx.licence(owner).number, payment_id)
         return made[route]
 
@@ -137,7 +143,7 @@ def world(stack):
               "officer_here": stack.token("officer", district="EAST"),
               "officer_elsewhere": stack.token("officer", district="GOMROK"),
               "admin": stack.token("admin"),
-              "clerk_here": stack.token("clerk", district="EAST"),
+              "clerk_here": stack.token("clerk", sub=MATRIX_CLERK, district="EAST"),
               "clerk_elsewhere": stack.token("clerk", district="GOMROK")}
     return for_route, tokens
 

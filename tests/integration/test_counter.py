@@ -199,3 +199,55 @@ def test_the_citizens_trail_names_the_clerk_who_took_the_payment(stack, clerk):
     paying = [r for r in records if (r.get("data") or {}).get("gateway") == "counter"]
     assert paying and all(r["data"]["received_by"] == "سعاد حسن" for r in paying)
     assert not any("actor" in r for r in records)
+
+
+def test_drawer_report_pdf_for_the_clerk_and_the_districts_staff(stack):
+    # GIVEN a clerk who took cash and closed the drawer one pound short
+    from pypdf import PdfReader
+
+    clerk = mint("clerk", "EAST", name="هالة منصور")
+    app = walk_in(stack, clerk, new_mobile()).json
+    paid = stack.call("POST", f"/v1/applications/{app['id']}/counter-payments", clerk,
+                      {"method": "cash"}).json
+    taken = paid["amount_piasters"]
+    stack.call("POST", "/v1/counter/drawer/close", clerk, {"counted_piasters": taken - 100})
+    # WHEN the clerk prints the day's drawer report
+    printed = stack.call("GET", "/v1/counter/drawer-report", clerk)
+    # THEN it links to a PDF listing the payment, expected and counted cash and the difference,
+    # Arabic first, that reads back in logical order
+    assert printed.status_code == 200, printed.body
+    assert printed.json["closed"] is True and printed.json["clerk_name"] == "هالة منصور"
+    with urllib.request.urlopen(printed.json["url"]) as response:
+        pdf = response.read()
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    pounds = f"{taken // 100:,}.{taken % 100:02d} EGP"
+    short = f"{(taken - 100) // 100:,}.{(taken - 100) % 100:02d} EGP"
+    expected = ["تقرير درج النقدية", "Cash drawer report", "الموظف هالة منصور Clerk",
+                f"النقدية المتوقعة {pounds} Cash expected",
+                f"النقدية المعدودة {short} Cash counted", "الفرق -1.00 EGP Difference",
+                paid["receipt"]["receipt_number"], app["id"]]
+    at = 0
+    for phrase in expected:
+        assert text.find(phrase, at) >= 0, (phrase, text)
+        at = text.find(phrase, at) + len(phrase)
+    # AND the district's officer and an admin print it too, naming the clerk as the finance
+    # report does; an officer of another district may not
+    report = stack.call("GET", "/v1/reports/finance?district=EAST", mint("admin")).json
+    sub = next(d["clerk"] for d in report["drawers"] if d["clerk_name"] == "هالة منصور")
+    query = f"/v1/counter/drawer-report?clerk={sub}"
+    assert stack.call("GET", query, mint("officer", "EAST")).status_code == 200
+    assert stack.call("GET", query + "&district=EAST", mint("admin")).status_code == 200
+    elsewhere = stack.call("GET", query + "&district=EAST", mint("officer", "GOMROK"))
+    assert elsewhere.status_code == 403
+    # AND what it cannot print is refused clearly, naming the field
+    other_clerk = stack.call("GET", query, mint("clerk", "EAST", name="x"))
+    assert other_clerk.status_code == 403 and other_clerk.json["error"]["code"] == "other_clerk"
+    for caller, path, field in ((mint("officer", "EAST"), "/v1/counter/drawer-report", "clerk"),
+                                (mint("admin"), query, "district"),
+                                (clerk, "/v1/counter/drawer-report?day=2026-13-40", "day")):
+        refused = stack.call("GET", path, caller)
+        assert refused.status_code == 400 and field in refused.json["error"]["fields"], path
+    nobody = stack.call("GET", "/v1/counter/drawer-report?clerk=clerk-nobody",
+                        mint("officer", "EAST"))
+    assert nobody.status_code == 404 and nobody.json["error"]["code"] == "drawer_not_found"
+    assert stack.call("GET", query, mint("citizen")).status_code == 403

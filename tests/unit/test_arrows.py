@@ -19,7 +19,7 @@ CHALICELIB = ROOT / "chalicelib"
 # domain changes, which event handlers get through wiring and no use case depends on). They
 # implement no port.
 ADAPTER_HELPERS = {"__init__", "dynamo_errors", "dynamo_models", "licence_record", "pagination",
-                   "_http", "stream_changes"}
+                   "_http", "stream_changes", "bidi_pdf"}
 INFRASTRUCTURE = ("boto3", "botocore", "pynamodb")
 
 
