@@ -346,9 +346,11 @@ class AuditTrail(ABC):
     describe, in the same transaction; nothing here writes."""
 
     @abstractmethod
-    def list(self, subject: str, limit: int, cursor: Optional[str]) -> Page:
-        """One subject's records (APP#id, LIC#number, ROLLOUT#code), oldest first, as dicts
-        (at, actor, role, district, action, from_status, to_status, reason, data)."""
+    def list(self, subject: str, limit: int, cursor: Optional[str],
+             newest_first: bool = False) -> Page:
+        """One subject's records (APP#id, LIC#number, ROLLOUT), oldest first unless
+        `newest_first`, as dicts (at, actor, role, district, action, from_status, to_status,
+        reason, data)."""
 
 
 class RolloutStore(ABC):
@@ -373,7 +375,7 @@ class RolloutAdmin(ABC):
     @abstractmethod
     def set_live(self, service_code: str, district: str, live: bool, by: str, at: str,
                  audit: AuditRecord, attempts: int = 5) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """Turn one district on or off, with an audit record (`ROLLOUT#<code>`) built from
+        """Turn one district on or off, with an audit record (subject `ROLLOUT`) built from
         `audit`, in one write conditional on the districts read; a concurrent toggle makes it
         re-read and retry. Returns (districts before, districts after); ConcurrentUpdate after
         `attempts` lost races."""

@@ -22,9 +22,11 @@ def record_view(model: AuditModel) -> dict:
 
 
 class DynamoAuditTrail(AuditTrail):
-    def list(self, subject: str, limit: int, cursor: Optional[str]) -> Page:
-        """One subject's records (APP#id, LIC#number, ROLLOUT#code), oldest first."""
-        result = AuditModel.query(subject, scan_index_forward=True, limit=limit,
+    def list(self, subject: str, limit: int, cursor: Optional[str],
+             newest_first: bool = False) -> Page:
+        """One subject's records (APP#id, LIC#number, ROLLOUT), oldest first unless
+        `newest_first`."""
+        result = AuditModel.query(subject, scan_index_forward=not newest_first, limit=limit,
                                   consistent_read=True, last_evaluated_key=decode_cursor(cursor))
         items = [record_view(m) for m in result]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))

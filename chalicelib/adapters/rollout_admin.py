@@ -11,7 +11,7 @@ from chalicelib.adapters.dynamo_errors import any_condition_failed
 from chalicelib.adapters.dynamo_models import AuditModel, ConfigModel, transaction_connection
 from chalicelib.adapters.rollout_store import ROLLOUT
 from chalicelib.conflicts import retry_on_conflict
-from chalicelib.domain.audit import AuditRecord
+from chalicelib.domain.audit import ROLLOUT_AUDIT, AuditRecord
 from chalicelib.errors import ConcurrentUpdate
 from chalicelib.ports import RolloutAdmin
 
@@ -41,7 +41,7 @@ class DynamoRolloutAdmin(RolloutAdmin):
                 with TransactWrite(connection=transaction_connection(ConfigModel.Meta.region)) as tx:
                     tx.save(ConfigModel(ROLLOUT, service_code, districts=list(after),
                                         updated_by=by, updated_at=at), condition=unchanged)
-                    tx.save(audit_model(f"ROLLOUT#{service_code}", record),
+                    tx.save(audit_model(ROLLOUT_AUDIT, record),
                             condition=AuditModel.subject.does_not_exist())
             except TransactWriteError as error:
                 if any_condition_failed(error):

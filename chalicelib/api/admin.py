@@ -61,6 +61,19 @@ def list_rollout():
     return json_response(body(RolloutList.model_validate({"rollout": entries})))
 
 
+@route(admin_api, "listRolloutAudit")
+def rollout_audit():
+    from chalicelib.api.responses import AuditPage, body
+    from chalicelib.usecases import backoffice as usecase
+
+    request = admin_api.current_request
+    caller = caller_of(request)
+    page = usecase.rollout_audit(caller, audit_trail(), limit_param(request, default=50),
+                                 query_param(request, "cursor"))
+    answer = AuditPage.model_validate({"records": page.items, "next_cursor": page.next_cursor})
+    return json_response(body(answer))
+
+
 @route(admin_api, "setRollout")
 def set_rollout(service_code: str, district: str):
     from chalicelib.api.backoffice_schemas import RolloutIn

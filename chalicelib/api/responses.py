@@ -714,6 +714,14 @@ class FineTotals(Body):
     outstanding_piasters: int
 
 
+class DistrictReport(Body):
+    total: int
+    by_status: dict[str, int]
+    issued_count: int
+    average_days_to_issue: Optional[float]
+    fines: FineTotals
+
+
 class ApplicationsReport(Body):
     district: Optional[str]
     districts: list[str]
@@ -724,6 +732,8 @@ class ApplicationsReport(Body):
     issued_count: int
     average_days_to_issue: Optional[float]
     fines: FineTotals
+    by_district: dict[str, DistrictReport] = Field(
+        description="The same figures for each district the report covers")
 
 
 # -------------------------------------------------------------------------- verification

@@ -263,6 +263,9 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("listRollout", "GET", "/v1/admin/rollout", "rollout.read",
               "التفعيل / Which districts each service is live in (admin)", "rollout",
               {200: "RolloutList"}, (STORE,)),
+    Operation("listRolloutAudit", "GET", "/v1/admin/rollout/audit", "rollout.read",
+              "سجل التفعيل / Every rollout change (service, district, on or off, who, when), "
+              "newest first (admin)", "rollout", {200: "AuditPage"}, (STORE,), query=PAGE),
     Operation("setRollout", "PUT", "/v1/admin/rollout/{service_code}/{district}",
               "rollout.manage",
               "تفعيل خدمة في حي / Turn a service on or off in a district (admin)", "rollout",

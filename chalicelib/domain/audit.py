@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
+# Every rollout change, of any service in any district, under one subject: the administrator's
+# "what changed, who, when" is one Query, newest first. Rollout changes are rare (a few a
+# month), so one partition holds them all without heat.
+ROLLOUT_AUDIT = "ROLLOUT"
+
 
 @dataclass(frozen=True)
 class AuditRecord:
@@ -23,7 +28,7 @@ class AuditRecord:
     reason: str = ""
     data: Optional[Mapping[str, Any]] = None
     n: int = 0  # orders records written together at the same instant
-    subject: str = ""  # APP#id, LIC#number, ROLLOUT#code; empty: the saved item's own
+    subject: str = ""  # APP#id, LIC#number, ROLLOUT; empty: the saved item's own
     actor_name: str = ""  # an officer's or admin's display name when they acted (citizens see it)
 
     def public(self) -> dict:

@@ -86,3 +86,10 @@ def summarise(counters: Mapping[str, Mapping[str, int]], fines: Mapping[str, tup
         "fines": {"assessed_piasters": assessed, "collected_piasters": collected,
                   "outstanding_piasters": assessed - collected},
     }
+
+
+def district_summary(counters: Mapping[str, int], fines: tuple[int, int]) -> dict:
+    """One district's line of the report: by status, issued, days to issue, fines."""
+    summary = summarise({"": counters}, {"": fines}, ())
+    return {key: summary[key] for key in ("total", "by_status", "issued_count",
+                                          "average_days_to_issue", "fines")}

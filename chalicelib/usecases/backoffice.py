@@ -14,7 +14,7 @@ from chalicelib.authorization import authorize, district_in_scope
 from chalicelib.domain import backoffice, reports, validation
 from chalicelib.domain import notifications as notices
 from chalicelib.domain.applications import Actor, Application, approve, iso, parse_iso, transition
-from chalicelib.domain.audit import AuditRecord
+from chalicelib.domain.audit import ROLLOUT_AUDIT, AuditRecord
 from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.commands import (Amendment, ApplicantInput, Decision, DocumentUpload,
@@ -329,10 +329,19 @@ def set_rollout(service_code: str, district: str, live: bool, caller: Principal,
                        message_ar="حي غير معروف")
     at = iso(now)
     audit = AuditRecord(at=at, actor=caller.sub, role=caller.role, district=district,
-                        action="rollout_on" if live else "rollout_off")
+                        action="rollout_on" if live else "rollout_off", subject=ROLLOUT_AUDIT,
+                        actor_name=caller.name)
     _, after = admin.set_live(service_code, district, live, caller.sub, at, audit)
     return {"service_code": service_code, "district": district, "live": district in after,
             "districts": list(after), "updated_at": at, "updated_by": caller.sub}
+
+
+def rollout_audit(caller: Principal, audit: AuditTrail, limit: int,
+                  cursor: Optional[str]) -> Page:
+    """Every rollout change (which service, which district, on or off, who, when), newest
+    first: one Query of the rollout's audit subject."""
+    authorize(caller, "rollout.read")
+    return audit.list(ROLLOUT_AUDIT, limit, cursor, newest_first=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -342,7 +351,8 @@ def set_rollout(service_code: str, district: str, live: bool, caller: Principal,
 def applications_report(caller: Principal, district: Optional[str], catalogue: Catalogue,
                         store: ReportStore, now: datetime) -> dict[str, Any]:
     """By status and kind, average days from submission to issuance, fines assessed and
-    collected: for an officer's district, or an admin's chosen district (or all of them)."""
+    collected: for an officer's district, or an admin's chosen district (or all of them), with
+    the same figures for each district in `by_district`."""
     scope = district_in_scope(caller, "reports.read", district)
     if scope is not None and catalogue.district(scope) is None:
         raise ValidationFailed(fields={"district": "حي غير معروف / unknown district"})
@@ -350,5 +360,6 @@ def applications_report(caller: Principal, district: Optional[str], catalogue: C
     counters = {d: store.counters(d) for d in districts}
     fines = {d: reports.fine_totals(store.licence_fines(d)) for d in districts}
     kinds = sorted({s.kind for s in catalogue.services})
+    by_district = {d: reports.district_summary(counters[d], fines[d]) for d in districts}
     return {"district": scope, "districts": districts, "generated_at": iso(now),
-            **reports.summarise(counters, fines, kinds)}
+            **reports.summarise(counters, fines, kinds), "by_district": by_district}

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 from chalicelib.domain.applications import Application
-from chalicelib.domain.audit import AuditRecord
+from chalicelib.domain.audit import ROLLOUT_AUDIT, AuditRecord
 from chalicelib.domain.licences import Fine, Licence
 from chalicelib.domain.payments import PAID, PENDING, Payment
 from chalicelib.domain.licence_numbers import format_number
@@ -339,8 +339,10 @@ class FakeAuditTrail(AuditTrail):
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
 
-    def list(self, subject: str, limit: int, cursor: Optional[str]) -> Page:
-        return page_of([record for _, record in self.tables.audit.get(subject, [])], limit, cursor)
+    def list(self, subject: str, limit: int, cursor: Optional[str],
+             newest_first: bool = False) -> Page:
+        records = [record for _, record in self.tables.audit.get(subject, [])]
+        return page_of(records[::-1] if newest_first else records, limit, cursor)
 
 
 class FakeRolloutStore(RolloutStore):
@@ -374,7 +376,7 @@ class FakeRolloutAdmin(RolloutAdmin):
             after = tuple(sorted(set(before) | {district} if live else set(before) - {district}))
             self.tables.rollout[service_code] = {"districts": list(after), "updated_at": at,
                                                  "updated_by": by}
-            self.tables.append_audit(f"ROLLOUT#{service_code}", replace(
+            self.tables.append_audit(ROLLOUT_AUDIT, replace(
                 audit, from_status="live" if district in before else "not_live",
                 to_status="live" if live else "not_live",
                 data={"service_code": service_code, "district": district,

@@ -444,10 +444,17 @@ def test_rollout_toggle_takes_effect_at_once(stack, citizen):
     assert stack.call("PUT", "/v1/admin/rollout/nope/WEST", admin, {"live": True}).status_code == 404
     assert stack.call("PUT", "/v1/admin/rollout/shop-first/ATLANTIS", admin, {"live": True}).status_code == 404
     assert stack.call("PUT", "/v1/admin/rollout/shop-first/WEST", admin, {"live": "yes"}).status_code == 400
-    from chalicelib.wiring import audit_trail
-    records = audit_trail().list("ROLLOUT#shop-first", 100, None).items
-    assert [(r["action"], r["from_status"], r["to_status"]) for r in records[-2:]] == [
-        ("rollout_on", "not_live", "live"), ("rollout_off", "live", "not_live")]
+    # AND the rollout audit serves both changes, newest first, with who made them
+    audit = stack.call("GET", "/v1/admin/rollout/audit?limit=2", admin)
+    assert audit.status_code == 200, audit.body
+    records = audit.json["records"]
+    assert [(r["action"], r["data"]["service_code"], r["district"], r["from_status"],
+             r["to_status"]) for r in records] == [
+        ("rollout_off", "shop-first", "WEST", "live", "not_live"),
+        ("rollout_on", "shop-first", "WEST", "not_live", "live")]
+    assert all(r["role"] == "admin" and r["actor"] for r in records)
+    assert records[0]["at"] >= records[1]["at"]
+    assert stack.call("GET", "/v1/admin/rollout/audit", citizen).status_code == 403
 
 
 # --- audit is append-only --------------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from chalicelib.auth import Principal
 from chalicelib.domain.applications import APPROVED, REJECTED, RETURNED, UNDER_REVIEW
 from chalicelib.domain.commands import (Amendment, Decision, DocumentUpload, InspectionBooking,
                                         InspectionResult, SiteInput)
@@ -210,6 +211,58 @@ def test_an_admin_turns_a_service_off_in_a_district(world):
                             catalogue(), world.clock())
 
 
+def test_an_admins_report_has_a_line_per_district_summing_to_the_whole(world):
+    # GIVEN counters in two districts, one issued application in WEST after two days
+    world.reports.apply_once("r1", {("EAST", "COUNT#shop#under_review"): 2,
+                                    ("WEST", "COUNT#shop#issued"): 1,
+                                    ("WEST", "COUNT#advertisement#rejected"): 3,
+                                    ("WEST", "ISSUED_COUNT"): 1,
+                                    ("WEST", "ISSUED_SECONDS"): 2 * 86400}, world.clock())
+    # WHEN an admin reads the report for every district
+    report = usecase.applications_report(admin(), None, catalogue(), world.reports, world.clock())
+    lines = report["by_district"]
+    # THEN each district has its own line, and the lines add up to the whole
+    assert set(lines) == set(report["districts"]) and len(lines) == 10
+    assert (lines["EAST"]["total"], lines["WEST"]["total"], lines["AGAMY"]["total"]) == (2, 4, 0)
+    assert lines["WEST"]["by_status"]["rejected"] == 3
+    assert lines["WEST"]["average_days_to_issue"] == 2.0
+    assert lines["EAST"]["average_days_to_issue"] is None
+    assert sum(line["total"] for line in lines.values()) == report["total"] == 6
+
+
+def test_every_rollout_change_is_on_the_rollout_audit_newest_first(world):
+    # GIVEN an admin with a display name who turns WEST on for shops, then EAST off for shops
+    named = Principal(sub="admin-7", role="admin", name="منى حسن")
+    usecase.set_rollout("shop-first", "WEST", True, named, world.rollout_admin, catalogue(),
+                        world.clock())
+    world.clock.now += timedelta(seconds=5)
+    usecase.set_rollout("shop-first", "EAST", False, named, world.rollout_admin, catalogue(),
+                        world.clock())
+    # WHEN the admin reads the rollout audit
+    page = usecase.rollout_audit(admin(), world.audit, 10, None)
+    # THEN both changes are there, newest first: what (service, district, from, to), who, when
+    assert [(r["action"], r["data"]["service_code"], r["district"], r["from_status"],
+             r["to_status"], r["actor"], r["actor_name"]) for r in page.items] == [
+        ("rollout_off", "shop-first", "EAST", "live", "not_live", "admin-7", "منى حسن"),
+        ("rollout_on", "shop-first", "WEST", "not_live", "live", "admin-7", "منى حسن")]
+    assert page.items[0]["at"] > page.items[1]["at"]
+    assert "WEST" in page.items[1]["data"]["districts_after"]
+    # AND only admins may read it
+    with pytest.raises(Forbidden):
+        usecase.rollout_audit(officer("EAST"), world.audit, 10, None)
+
+
+def test_the_rollout_audit_pages(world):
+    for district in ("WEST", "AGAMY", "AMREYA1"):
+        usecase.set_rollout("shop-first", district, True, admin(), world.rollout_admin,
+                            catalogue(), world.clock())
+        world.clock.now += timedelta(seconds=1)
+    first = usecase.rollout_audit(admin(), world.audit, 2, None)
+    rest = usecase.rollout_audit(admin(), world.audit, 2, first.next_cursor)
+    assert [r["district"] for r in first.items + rest.items] == ["AMREYA1", "AGAMY", "WEST"]
+    assert rest.next_cursor is None
+
+
 def test_the_report_counts_what_the_stream_applied_in_the_officers_district(world):
     world.reports.apply_once("r1", {("EAST", "COUNT#shop#under_review"): 2,
                                     ("WEST", "COUNT#shop#under_review"): 5}, world.clock())
@@ -217,6 +270,8 @@ def test_the_report_counts_what_the_stream_applied_in_the_officers_district(worl
                                          world.clock())
     assert report["district"] == "EAST" and report["districts"] == ["EAST"]
     assert report["by_kind"]["shop"]["under_review"] == 2 and report["total"] == 2
+    assert list(report["by_district"]) == ["EAST"]
+    assert report["by_district"]["EAST"]["by_status"]["under_review"] == 2
     with pytest.raises(Forbidden):
         usecase.applications_report(officer("EAST"), "WEST", catalogue(), world.reports,
                                     world.clock())

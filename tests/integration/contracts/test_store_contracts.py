@@ -334,10 +334,15 @@ class TestRollout:
         assert entry == {"service_code": code, "districts": ["TWEST"],
                          "updated_at": "2026-03-01T09:02:00.000Z", "updated_by": "admin-2"}
         assert ports.rollout.all()[code] == ("TWEST",)
-        trail = ports.audit.list(f"ROLLOUT#{code}", 10, None).items
+        # Every service's changes share one subject: this service's are picked out by `data`
+        trail = [r for r in ports.audit.list("ROLLOUT", 1000, None).items
+                 if r["data"]["service_code"] == code]
         assert [(r["actor"], r["from_status"], r["to_status"]) for r in trail] == [
             ("admin-1", "not_live", "live"), ("admin-1", "not_live", "live"),
             ("admin-2", "live", "not_live")]
+        newest = [r for r in ports.audit.list("ROLLOUT", 1000, None, newest_first=True).items
+                  if r["data"]["service_code"] == code]
+        assert newest == trail[::-1]
 
 
 class TestReportStore:
