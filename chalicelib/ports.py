@@ -319,6 +319,12 @@ class PaymentGateway(ABC):
     def query_status(self, merchant_reference: str) -> GatewayStatus:
         """Ask the gateway what became of a reference (state "unknown" if it cannot say)."""
 
+    def transaction_status(self, merchant_reference: str, transaction_id: str) -> GatewayStatus:
+        """The gateway's own word (its inquiry API) on one transaction of this payment: asked
+        before a second settlement is believed. By default the payment's status, which names
+        its transaction; gateways that can look a transaction up by id override this."""
+        return self.query_status(merchant_reference)
+
 
 class SimulatedGateway(PaymentGateway):
     """A gateway that exists only on stacks where settings enable it: it shows its own checkout
@@ -438,12 +444,6 @@ class FileStore(ABC):
                        expires_in_seconds: int = 900) -> dict:
         """A browser upload form ({"url", "fields"}) whose policy pins the one content type
         and bounds the size; ValueError unless exactly one content type is given."""
-
-    def transaction_status(self, merchant_reference: str, transaction_id: str) -> GatewayStatus:
-        """The gateway's own word (its inquiry API) on one transaction of this payment: asked
-        before a second settlement is believed. By default the payment's status, which names
-        its transaction; gateways that can look a transaction up by id override this."""
-        return self.query_status(merchant_reference)
 
 
 @dataclass(frozen=True)

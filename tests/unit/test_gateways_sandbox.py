@@ -163,3 +163,22 @@ def test_unknown_disabled_or_unconfigured_gateways_are_not_found(name, overrides
     WHEN asked for THEN NotFound (a 404), never a gateway that would accept forged callbacks."""
     with pytest.raises(NotFound):
         gateway_for(name, settings(**overrides))
+
+
+@pytest.mark.parametrize("gateway", [
+    sandbox(),
+    FawryGateway(merchant_code="M", security_key="K", return_url=BASE + "/payments/return",
+                 base_url="http://127.0.0.1:9"),
+], ids=["sandbox", "fawry"])
+def test_every_gateway_answers_a_transaction_inquiry(gateway, monkeypatch):
+    """GIVEN a gateway with no lookup by transaction id (the sandbox, Fawry) WHEN a second
+    settlement makes the payments use case ask about one transaction THEN it answers with its
+    word on the payment (the port's default), rather than failing with AttributeError (a 500
+    on the sandbox's second Pay, before the method sat on the gateway port)."""
+    from chalicelib.ports import GatewayStatus
+
+    asked = []
+    monkeypatch.setattr(type(gateway), "query_status", lambda self, reference: (
+        asked.append(reference) or GatewayStatus(merchant_reference=reference, state="unknown")))
+    status = gateway.transaction_status("PAY-1", "txn-2")
+    assert (status.merchant_reference, status.state, asked) == ("PAY-1", "unknown", ["PAY-1"])
