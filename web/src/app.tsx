@@ -37,6 +37,9 @@ const OfficerQueue = lazy(() => import("./staff/officer/Queue"));
 const OfficerApplication = lazy(() => import("./staff/officer/ApplicationReview"));
 const OfficerLicences = lazy(() => import("./staff/officer/Licences"));
 const OfficerLicence = lazy(() => import("./staff/officer/LicenceReview"));
+const AdminRollout = lazy(() => import("./staff/admin/Rollout"));
+const AdminReports = lazy(() => import("./staff/admin/Reports"));
+const AdminFinance = lazy(() => import("./staff/admin/Finance"));
 // The inspector's app (issue 17): its own chunk, catalogue and CSS; installable under /inspect.
 const Inspector = lazy(() => import("./inspect/Inspector"));
 
@@ -108,6 +111,9 @@ export function App() {
             <Route path="/staff/applications/:id" component={OfficerApplication} />
             <Route path="/staff/licences" component={OfficerLicences} />
             <Route path="/staff/licences/:number" component={OfficerLicence} />
+            <Route path="/staff/admin/rollout" component={AdminRollout} />
+            <Route path="/staff/admin/reports" component={AdminReports} />
+            <Route path="/staff/admin/finance" component={AdminFinance} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>
