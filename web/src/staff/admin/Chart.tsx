@@ -1,5 +1,6 @@
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { locale } from "../../i18n";
-import { largestTotal, niceMax, stack, ticks } from "./chart";
+import { axis, largestTotal, stack } from "./chart";
 
 export interface Series {
   key: string;
@@ -13,9 +14,8 @@ export interface Bar {
   parts: { key: string; value: number }[];
 }
 
-const WIDTH = 640;
-const LABEL = 150; // the label column, on the reading start side
-const VALUE = 80; // room for the bar's total after its end
+const MAX_WIDTH = 720;
+const VALUE = 84; // room for the bar's total after its end
 const ROW = 26;
 const AXIS = 22;
 
@@ -23,17 +23,28 @@ const AXIS = 22;
  * picture is an image with a name and a one-line description; the same figures are in the
  * table the page shows beside it (its text equivalent), so nothing is only in the picture. */
 export function BarChart(props: { id: string; title: string; series: Series[]; bars: Bar[];
-  format: (value: number) => string }) {
+  format: (value: number) => string; integer?: boolean }) {
   const rtl = locale() === "ar";
+  // Drawn at the width it is shown at, so that its text is as large as the page's on a phone.
+  const box = useRef<HTMLElement>(null);
+  const [WIDTH, setWidth] = useState(MAX_WIDTH);
+  useLayoutEffect(() => {
+    const measure = () => setWidth(Math.max(280, Math.min(MAX_WIDTH, box.current?.clientWidth ?? MAX_WIDTH)));
+    measure();
+    const observer = new ResizeObserver(measure);
+    if (box.current) observer.observe(box.current);
+    return () => observer.disconnect();
+  }, []);
+  const LABEL = Math.min(150, Math.round(WIDTH * 0.32)); // the label column, on the start side
   const plot = WIDTH - LABEL - VALUE;
-  const max = niceMax(largestTotal(props.bars));
+  const { max, ticks } = axis(largestTotal(props.bars), props.integer ?? false);
   const height = props.bars.length * ROW + AXIS + 4;
   // x of a point `at` units along the value axis, from the start side.
   const x = (at: number) => (rtl ? WIDTH - LABEL - at : LABEL + at);
   const summary = props.bars.map((bar) =>
     `${bar.label}: ${props.format(bar.parts.reduce((sum, part) => sum + part.value, 0))}`).join("، ");
   return (
-    <figure class="admin-chart">
+    <figure class="admin-chart" ref={box}>
       {props.series.length > 1 && (
         <ul class="admin-legend" aria-hidden="true">
           {props.series.map((s) => <li key={s.key}><span class={`admin-swatch tone-${s.tone}`} />{s.label}</li>)}
@@ -43,7 +54,7 @@ export function BarChart(props: { id: string; title: string; series: Series[]; b
         class="admin-chart-svg" preserveAspectRatio="xMinYMin meet">
         <title id={`${props.id}-title`}>{props.title}</title>
         <desc id={`${props.id}-desc`}>{summary}</desc>
-        {ticks(max).map((tick) => (
+        {ticks.map((tick) => (
           <g key={tick} class="admin-tick">
             <line x1={x((tick / max) * plot)} x2={x((tick / max) * plot)} y1={0} y2={props.bars.length * ROW} />
             <text x={x((tick / max) * plot)} y={props.bars.length * ROW + 16} text-anchor="middle">

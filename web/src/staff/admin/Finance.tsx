@@ -69,21 +69,21 @@ function FinanceBody() {
           <section class="admin-section" aria-labelledby="finance-flagged">
             <h2 id="finance-flagged">{ta("admin.finance.flagged.title")}</h2>
             {report.data.needs_attention.length === 0 ? <p>{ta("admin.finance.flagged.empty")}</p> : (
-              <Table caption={ta("admin.finance.flagged.title")} numeric={[4]}
-                header={[ta("admin.finance.reason"), ta("admin.finance.day"), ta("admin.range.district"), ta("admin.finance.application"),
-                  ta("admin.finance.amount"), ta("admin.finance.channel"), ta("admin.finance.status"), ta("admin.finance.action")]}
+              <Table caption={ta("admin.finance.flagged.title")} numeric={[3]}
+                header={[ta("admin.finance.reason"), ta("admin.finance.day"), ta("admin.range.district"), ta("admin.finance.amount"),
+                  ta("admin.finance.action"), ta("admin.finance.channel"), ta("admin.finance.status"), ta("admin.finance.application")]}
                 rows={report.data.needs_attention.map((p) => [
                   codeLabel("admin.flag", p.flag_reason),
                   <bdi dir="ltr">{p.day}</bdi>,
                   name(p.district),
-                  <bdi dir="ltr" class="code">{p.application_id}</bdi>,
                   money(p.amount_piasters),
-                  codeLabel("admin.channel", p.gateway),
-                  codeLabel("admin.payment", p.status),
                   <button type="button" class="button button-secondary admin-row-action"
                     aria-label={ta("admin.refund.open", { payment: p.payment_id })} onClick={() => open(p)}>
                     {ta("admin.refund.openShort")}
                   </button>,
+                  codeLabel("admin.channel", p.gateway),
+                  codeLabel("admin.payment", p.status),
+                  <bdi dir="ltr" class="code">{p.application_id}</bdi>,
                 ])} />
             )}
           </section>

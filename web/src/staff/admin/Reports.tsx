@@ -89,7 +89,7 @@ function ApplicationsSection({ report, name }: SectionProps) {
   return (
     <Section id="report-applications" title={title}>
       <BarChart id="chart-applications" title={ta("admin.reports.applications.chart")} series={series}
-        format={(n) => digits(n)}
+        format={(n) => digits(n)} integer
         bars={lines.map(({ code, line }) => ({ label: name(code),
           parts: Object.entries(grouped(line.by_status)).map(([key, value]) => ({ key, value })) }))} />
       <Table caption={title} header={header} numeric={statuses.map((_, i) => i + 1).concat(statuses.length + 1)}
@@ -111,9 +111,9 @@ function DecisionSection({ report, name }: SectionProps) {
       <p>{report.average_days_to_issue === null || report.average_days_to_issue === undefined
         ? ta("admin.reports.decision.none")
         : ta("admin.reports.decision.lead", { district: where, days: digits(report.average_days_to_issue), count: report.issued_count })}</p>
-      <BarChart id="chart-decision" title={ta("admin.reports.decision.chart")}
+      {lines.some(({ line }) => (line.average_days_to_issue ?? 0) > 0) && <BarChart id="chart-decision" title={ta("admin.reports.decision.chart")}
         series={[{ key: "days", label: ta("admin.reports.decision.days"), tone: "a" }]} format={(n) => digits(n)}
-        bars={lines.map(({ code, line }) => ({ label: name(code), parts: [{ key: "days", value: line.average_days_to_issue ?? 0 }] }))} />
+        bars={lines.map(({ code, line }) => ({ label: name(code), parts: [{ key: "days", value: line.average_days_to_issue ?? 0 }] }))} />}
       <Table caption={title} header={header} numeric={[1, 2]}
         rows={lines.map(({ code, line }) => [name(code),
           line.average_days_to_issue === null || line.average_days_to_issue === undefined ? "—" : digits(line.average_days_to_issue),
@@ -134,9 +134,9 @@ function RevenueSection(props: { rows: { day: string; gateway: string; status: s
   return (
     <Section id="report-revenue" title={title}>
       <p>{ta("admin.reports.revenue.lead", { total: money(table.total) })}</p>
-      <BarChart id="chart-revenue" title={ta("admin.reports.revenue.chart")} series={series}
+      {table.total > 0 && <BarChart id="chart-revenue" title={ta("admin.reports.revenue.chart")} series={series}
         format={(n) => money(n)}
-        bars={days.map((day) => ({ label: day, parts: table.channels.map((c) => ({ key: c, value: table.paid[day][c] })) }))} />
+        bars={days.map((day) => ({ label: day, parts: table.channels.map((c) => ({ key: c, value: table.paid[day][c] })) }))} />}
       <Table caption={title} header={header} numeric={series.map((_, i) => i + 1).concat(series.length + 1)}
         rows={days.map((day) => [<bdi dir="ltr">{day}</bdi>, ...table.channels.map((c) => money(table.paid[day][c])), money(table.totalByDay[day])])}
         foot={[ta("admin.reports.total"), ...table.channels.map((c) => money(days.reduce((sum, day) => sum + table.paid[day][c], 0))), money(table.total)]} />
@@ -152,11 +152,11 @@ function FinesSection({ report, name }: SectionProps) {
   const header = [ta("admin.reports.district"), ta("admin.reports.fines.assessed"), ta("admin.reports.fines.collected"), ta("admin.reports.fines.outstanding")];
   return (
     <Section id="report-fines" title={title}>
-      <BarChart id="chart-fines" title={ta("admin.reports.fines.chart")} format={(n) => money(n)}
+      {report.fines.assessed_piasters > 0 && <BarChart id="chart-fines" title={ta("admin.reports.fines.chart")} format={(n) => money(n)}
         series={[{ key: "collected", label: ta("admin.reports.fines.collected"), tone: "a" },
           { key: "outstanding", label: ta("admin.reports.fines.outstanding"), tone: "c" }]}
         bars={lines.map(({ code, fines }) => ({ label: name(code),
-          parts: [{ key: "collected", value: fines.collected_piasters }, { key: "outstanding", value: fines.outstanding_piasters }] }))} />
+          parts: [{ key: "collected", value: fines.collected_piasters }, { key: "outstanding", value: fines.outstanding_piasters }] }))} />}
       <Table caption={title} header={header} numeric={[1, 2, 3]}
         rows={lines.map(({ code, fines }) => [name(code), money(fines.assessed_piasters), money(fines.collected_piasters), money(fines.outstanding_piasters)])}
         foot={[ta("admin.reports.total"), money(report.fines.assessed_piasters), money(report.fines.collected_piasters), money(report.fines.outstanding_piasters)]} />

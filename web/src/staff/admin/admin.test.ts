@@ -1,6 +1,6 @@
 import { IntlMessageFormat } from "intl-messageformat";
 import { describe, expect, it } from "vitest";
-import { largestTotal, niceMax, stack, ticks } from "./chart";
+import { axis, largestTotal, niceMax, stack, ticks } from "./chart";
 import { BOM, asOfFileName, egp, field, fileName, toCsv } from "./csv";
 import { addDays, cairoToday, daysBetween } from "./dates";
 import ar from "./i18n/ar.json";
@@ -51,6 +51,14 @@ describe("chart scaling", () => {
   it("spaces ticks evenly from zero to the maximum", () => {
     expect(ticks(20)).toEqual([0, 5, 10, 15, 20]);
     expect(ticks(25, 5)).toEqual([0, 5, 10, 15, 20, 25]);
+  });
+
+  it("steps the axis in nice amounts, whole ones for counts", () => {
+    expect(axis(1, true)).toEqual({ max: 4, ticks: [0, 1, 2, 3, 4] });
+    expect(axis(5, true)).toEqual({ max: 8, ticks: [0, 2, 4, 6, 8] });
+    expect(axis(0, true)).toEqual({ max: 4, ticks: [0, 1, 2, 3, 4] });
+    expect(axis(16500, false)).toEqual({ max: 20000, ticks: [0, 5000, 10000, 15000, 20000] });
+    expect(axis(2.5, false).max).toBe(4);
   });
 
   it("stacks segments end to end, scaled to the width; bad values draw nothing", () => {

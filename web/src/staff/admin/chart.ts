@@ -17,6 +17,14 @@ export function ticks(max: number, count = 4): number[] {
   return Array.from({ length: count + 1 }, (_, i) => (max * i) / count);
 }
 
+/** The value axis for data up to `largest`: `count` equal steps of a nice size (whole steps for
+ * counts: no "0.25 applications" tick), and its maximum. */
+export function axis(largest: number, integer: boolean, count = 4): { max: number; ticks: number[] } {
+  let step = niceMax(largest / count);
+  if (integer) step = Math.max(1, Math.ceil(step));
+  return { max: step * count, ticks: ticks(step * count, count) };
+}
+
 export interface Segment {
   key: string;
   value: number;
