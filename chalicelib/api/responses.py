@@ -719,6 +719,8 @@ class DistrictReport(Body):
     by_status: dict[str, int]
     issued_count: int
     average_days_to_issue: Optional[float]
+    decided_count: int
+    average_days_to_decision: Optional[float]
     fines: FineTotals
 
 
@@ -731,6 +733,9 @@ class ApplicationsReport(Body):
     by_kind: dict[str, dict[str, int]] = Field(description="kind -> status -> count")
     issued_count: int
     average_days_to_issue: Optional[float]
+    decided_count: int = Field(description="Officers' decisions (approve or reject) counted")
+    average_days_to_decision: Optional[float] = Field(
+        description="Average days from submission to the officer's decision")
     fines: FineTotals
     by_district: dict[str, DistrictReport] = Field(
         description="The same figures for each district the report covers")

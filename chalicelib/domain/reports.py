@@ -4,17 +4,23 @@ summary built from them. Pure Python.
 Counters (one item each, per district):
 - ``COUNT#<kind>#<status>``: applications of that kind now in that status;
 - ``ISSUED_COUNT`` and ``ISSUED_SECONDS``: issued applications, and the sum of their seconds
-  from submission to issuance (the average is their quotient).
+  from submission to issuance (the average is their quotient);
+- ``DECIDED_COUNT`` and ``DECIDED_SECONDS``: officers' decisions (approve or reject), and the
+  sum of their seconds from submission to the decision.
 """
 from __future__ import annotations
 
 from typing import Iterable, Mapping, Optional
 
-from chalicelib.domain.applications import ISSUED, STATUSES, Application, parse_iso
+from chalicelib.domain.applications import (APPROVED, ISSUED, REJECTED, STATUSES, UNDER_REVIEW,
+                                            Application, parse_iso)
 from chalicelib.domain.licences import Fine
 
 ISSUED_COUNT = "ISSUED_COUNT"
 ISSUED_SECONDS = "ISSUED_SECONDS"
+DECIDED_COUNT = "DECIDED_COUNT"
+DECIDED_SECONDS = "DECIDED_SECONDS"
+DECISIONS = (APPROVED, REJECTED)
 SECONDS_PER_DAY = 86400
 
 
@@ -39,7 +45,26 @@ def changes(old: Optional[Application], new: Optional[Application]) -> dict[tupl
     if new and new.status == ISSUED and (old is None or old.status != ISSUED):
         add(new.district, ISSUED_COUNT, 1)
         add(new.district, ISSUED_SECONDS, seconds_to_issue(new))
+    decided = decided_at(old, new)
+    if decided is not None and new is not None:
+        add(new.district, DECIDED_COUNT, 1)
+        add(new.district, DECIDED_SECONDS, seconds_between(new.created_at, decided))
     return {key: amount for key, amount in deltas.items() if amount}
+
+
+def decided_at(old: Optional[Application], new: Optional[Application]) -> Optional[str]:
+    """When the officer decided, if this change is the decision: the application leaves review
+    with an approval or a rejection among the timeline entries the change added. (An approval
+    with nothing due goes on to licence_paid in the same write; a return for changes or a
+    cancellation is not a decision.)"""
+    if old is None or new is None or old.status != UNDER_REVIEW or new.status == UNDER_REVIEW:
+        return None
+    added = new.timeline[len(old.timeline):]
+    return next((entry.at for entry in added if entry.status in DECISIONS), None)
+
+
+def seconds_between(start: str, end: str) -> int:
+    return max(0, int((parse_iso(end) - parse_iso(start)).total_seconds()))
 
 
 def seconds_to_issue(app: Application) -> int:
@@ -62,7 +87,7 @@ def summarise(counters: Mapping[str, Mapping[str, int]], fines: Mapping[str, tup
     """One report over the districts in `counters` (district -> counter -> value)."""
     kinds = list(kinds)
     by_kind = {kind: {status: 0 for status in STATUSES} for kind in kinds}
-    issued = seconds = 0
+    issued = seconds = decided = decided_seconds = 0
     for values in counters.values():
         for key, value in values.items():
             if key.startswith("COUNT#"):
@@ -73,6 +98,10 @@ def summarise(counters: Mapping[str, Mapping[str, int]], fines: Mapping[str, tup
                 issued += int(value)
             elif key == ISSUED_SECONDS:
                 seconds += int(value)
+            elif key == DECIDED_COUNT:
+                decided += int(value)
+            elif key == DECIDED_SECONDS:
+                decided_seconds += int(value)
     by_status = {status: sum(statuses.get(status, 0) for statuses in by_kind.values())
                  for status in STATUSES}
     assessed = sum(a for a, _ in fines.values())
@@ -83,6 +112,9 @@ def summarise(counters: Mapping[str, Mapping[str, int]], fines: Mapping[str, tup
         "by_kind": by_kind,
         "issued_count": issued,
         "average_days_to_issue": round(seconds / issued / SECONDS_PER_DAY, 2) if issued else None,
+        "decided_count": decided,
+        "average_days_to_decision": (round(decided_seconds / decided / SECONDS_PER_DAY, 2)
+                                     if decided else None),
         "fines": {"assessed_piasters": assessed, "collected_piasters": collected,
                   "outstanding_piasters": assessed - collected},
     }
@@ -92,4 +124,5 @@ def district_summary(counters: Mapping[str, int], fines: tuple[int, int]) -> dic
     """One district's line of the report: by status, issued, days to issue, fines."""
     summary = summarise({"": counters}, {"": fines}, ())
     return {key: summary[key] for key in ("total", "by_status", "issued_count",
-                                          "average_days_to_issue", "fines")}
+                                          "average_days_to_issue", "decided_count",
+                                          "average_days_to_decision", "fines")}

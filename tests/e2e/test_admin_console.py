@@ -113,7 +113,7 @@ def test_an_admin_rolls_a_service_out_reads_reports_and_records_a_refund(stack, 
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     not_live = page.get_by_role("button", name=f"{SHOP_NAME} في {WEST}: غير مفعّلة", exact=True)
     expect(not_live).to_be_visible()
-    audit = page.get_by_role("region", name="سجل تغييرات التفعيل")
+    audit = page.get_by_role("region", name="سجل تغييرات التفعيل", exact=True)
     shots("rollout")
 
     # WHEN the admin narrows the matrix to shops and turns shop licences live in West
@@ -165,19 +165,27 @@ def test_an_admin_rolls_a_service_out_reads_reports_and_records_a_refund(stack, 
     status, closed = created(base, "/v1/counter/drawer/close", {"counted_piasters": cash["amount_piasters"] - 500}, clerk)
     assert status == 200 and closed["difference_piasters"] == -500, closed
     admin = token(base, role="admin")
-    wait_for(lambda: api(base, "GET", "/v1/reports/applications?district=WEST", token=admin)["total"] >= 1,
-             "the applications stream to count West's application")
+    # West's officer approves the application once its fees are applied: a decision to time
+    wait_for(lambda: api(base, "GET", f"/v1/applications/{app['id']}", token=citizen)["status"] == "under_review",
+             "the payment to move the application to review")
+    officer = token(base, role="officer", district="WEST")
+    status, decided = created(base, f"/v1/applications/{app['id']}/decision", {"decision": "approve"}, officer)
+    assert status == 200, decided
+    wait_for(lambda: api(base, "GET", "/v1/reports/applications?district=WEST", token=admin)["decided_count"] >= 1,
+             "the applications stream to count West's application and its decision")
 
     # WHEN the admin opens the reports
     page.get_by_role("link", name="التقارير").click()
     expect(page.get_by_role("heading", level=1, name="التقارير")).to_be_visible()
-    revenue = page.get_by_role("region", name="الإيرادات حسب اليوم وقناة الدفع")
+    revenue = page.get_by_role("region", name="الإيرادات حسب اليوم وقناة الدفع", exact=True)
     # THEN each figure is a named chart with its table: today's sandbox and counter takings
     expect(page.get_by_role("img", name="المبالغ المدفوعة في كل يوم، مقسمة حسب قناة الدفع")).to_be_visible()
     expect(revenue.get_by_role("columnheader", name="شباك مركز التكنولوجيا")).to_be_visible()
     expect(page.get_by_role("img", name="عدد الطلبات في كل حي: قيد الإجراء، صدرت، مرفوضة أو ملغاة")).to_be_visible()
     expect(page.get_by_role("heading", name="الغرامات: المقررة والمحصلة")).to_be_visible()
-    expect(page.get_by_role("heading", name="المدة من التقديم حتى إصدار الرخصة")).to_be_visible()
+    decision = page.get_by_role("region", name="المدة حتى القرار وحتى الرخصة", exact=True)
+    expect(decision).to_contain_text("على قرار واحد")
+    expect(decision.get_by_role("row").filter(has_text=WEST)).to_contain_text("١")
     shots("reports")
     # AND the revenue CSV carries the same figures: a BOM for Excel, Arabic headers, EGP amounts
     with page.expect_download() as download:
@@ -201,7 +209,7 @@ def test_an_admin_rolls_a_service_out_reads_reports_and_records_a_refund(stack, 
     assert float(today[header.index("شباك مركز التكنولوجيا")]) == cash["amount_piasters"] / 100
     assert float(today[-1]) == (paid["sandbox"] + paid["counter"]) / 100
     # AND the applications CSV has West's application, by status
-    applications = page.get_by_role("region", name="الطلبات حسب الحي والحالة")
+    applications = page.get_by_role("region", name="الطلبات حسب الحي والحالة", exact=True)
     with page.expect_download() as download:
         applications.get_by_role("button", name="تنزيل «الطلبات حسب الحي والحالة» بصيغة CSV").click()
     table = list(csv.reader(io.StringIO(download.value.path().read_bytes().decode("utf-8-sig"), newline="")))
@@ -212,10 +220,10 @@ def test_an_admin_rolls_a_service_out_reads_reports_and_records_a_refund(stack, 
     page.get_by_role("link", name="المالية").click()
     expect(page.get_by_role("heading", level=1, name="المالية: ما يحتاج إلى متابعة")).to_be_visible()
     # THEN the payment for fees already paid and the short drawer are listed
-    flagged = page.get_by_role("region", name="مدفوعات تحتاج إلى استرداد")
+    flagged = page.get_by_role("region", name="مدفوعات تحتاج إلى استرداد", exact=True)
     row = flagged.get_by_role("row").filter(has_text=app["id"])
     expect(row).to_contain_text("دُفع لرسوم لم تعد مستحقة")
-    drawers = page.get_by_role("region", name="فروق خزائن الشباك")
+    drawers = page.get_by_role("region", name="فروق خزائن الشباك", exact=True)
     expect(drawers.get_by_role("row").filter(has_text="سعاد حسن")).to_contain_text("٥")
     shots("finance")
     # WHEN the admin records the refund without a reason THEN the form says what is missing
@@ -247,7 +255,7 @@ def test_an_admin_rolls_a_service_out_reads_reports_and_records_a_refund(stack, 
     shots("reports-en")
     page.get_by_role("link", name="Service rollout").click()
     expect(page.get_by_role("button", name="First-time shop licence in West (Gharb): Live", exact=True)).to_be_visible()
-    expect(page.get_by_role("region", name="Rollout change history").get_by_role("row").nth(1)).to_contain_text("Turned live")
+    expect(page.get_by_role("region", name="Rollout change history", exact=True).get_by_role("row").nth(1)).to_contain_text("Turned live")
     shots("rollout-en")
 
     # AND no page has serious or critical accessibility faults, and none is wider than a phone

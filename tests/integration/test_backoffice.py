@@ -503,6 +503,10 @@ def test_report_counts_by_status_and_kind_days_to_issue_and_fines(stack):
     assert after["issued_count"] == before["issued_count"] + 1 and after["average_days_to_issue"] is not None
     if before["issued_count"] == 0:
         assert after["average_days_to_issue"] == 3.0
+    # AND both decisions are timed from submission (made at once here: 0 days)
+    assert after["decided_count"] == before["decided_count"] + 2
+    assert after["average_days_to_decision"] is not None
+    assert after["by_district"]["MONTAZA1"]["decided_count"] == after["decided_count"]
     assert after["fines"]["assessed_piasters"] - before["fines"]["assessed_piasters"] == 5000
     assert after["fines"]["collected_piasters"] - before["fines"]["collected_piasters"] == 2000
     assert after["district"] == "MONTAZA1"

@@ -6,7 +6,8 @@ import pytest
 
 
 from chalicelib.domain import backoffice, reports
-from chalicelib.domain.applications import (ISSUED, RETURNED, SUBMITTED, UNDER_REVIEW, Application,
+from chalicelib.domain.applications import (APPROVED, ISSUED, LICENCE_PAID, REJECTED, RETURNED,
+                                            SUBMITTED, UNDER_REVIEW, Application,
                                             TimelineEntry)
 from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.licences import Fine
@@ -85,6 +86,26 @@ def test_report_changes_move_one_count_and_time_issuance():
     assert reports.changes(issued, issued) == {}
 
 
+def test_a_decision_is_timed_from_submission_once_when_the_application_leaves_review():
+    reviewing = application()  # submitted 2026-04-01T08:00Z, now under review
+    approved = replace(reviewing, status=APPROVED, timeline=reviewing.timeline + (
+        TimelineEntry(APPROVED, "2026-04-03T08:00:00.000Z", "officer"),))
+    # an approval with nothing due goes on to licence_paid in the same write
+    straight_on = replace(approved, status=LICENCE_PAID, timeline=approved.timeline + (
+        TimelineEntry(LICENCE_PAID, "2026-04-03T08:00:00.000Z", "system"),))
+    rejected = replace(reviewing, status=REJECTED, timeline=reviewing.timeline + (
+        TimelineEntry(REJECTED, "2026-04-02T20:00:00.000Z", "officer"),))
+    returned = replace(reviewing, status=RETURNED, timeline=reviewing.timeline + (
+        TimelineEntry(RETURNED, "2026-04-02T08:00:00.000Z", "officer"),))
+    for decided, seconds in ((approved, 2 * 86400), (straight_on, 2 * 86400), (rejected, 36 * 3600)):
+        counted = reports.changes(reviewing, decided)
+        assert (counted[("EAST", "DECIDED_COUNT")], counted[("EAST", "DECIDED_SECONDS")]) == (1, seconds)
+    # a return is not a decision; nor is a later step of an approved application
+    assert ("EAST", "DECIDED_COUNT") not in reports.changes(reviewing, returned)
+    assert ("EAST", "DECIDED_COUNT") not in reports.changes(approved, straight_on)
+    assert ("EAST", "DECIDED_COUNT") not in reports.changes(None, approved)
+
+
 def test_summary_adds_districts_and_averages_days():
     summary = reports.summarise(
         {"EAST": {"COUNT#shop#issued": 2, "ISSUED_COUNT": 2, "ISSUED_SECONDS": 5 * 86400},
@@ -95,6 +116,10 @@ def test_summary_adds_districts_and_averages_days():
     assert summary["by_status"]["issued"] == 2 and summary["by_status"]["rejected"] == 1
     assert summary["by_kind"]["shop"]["issued"] == 2 and summary["total"] == 3
     assert summary["average_days_to_issue"] == 2.5
+    assert (summary["decided_count"], summary["average_days_to_decision"]) == (0, None)
+    timed = reports.summarise({"EAST": {"DECIDED_COUNT": 2, "DECIDED_SECONDS": 3 * 86400},
+                               "BORG": {"DECIDED_COUNT": 1, "DECIDED_SECONDS": 0}}, {}, [])
+    assert (timed["decided_count"], timed["average_days_to_decision"]) == (3, 1.0)
     assert summary["fines"] == {"assessed_piasters": 2500, "collected_piasters": 2000,
                                 "outstanding_piasters": 500}
 

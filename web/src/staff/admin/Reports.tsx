@@ -104,22 +104,27 @@ function ApplicationsSection({ report, name }: SectionProps) {
 function DecisionSection({ report, name }: SectionProps) {
   const title = ta("admin.reports.decision.title");
   const lines = report.districts.map((code) => ({ code, line: report.by_district[code] }));
-  const header = [ta("admin.reports.district"), ta("admin.reports.decision.days"), ta("admin.reports.decision.issued")];
+  const header = [ta("admin.reports.district"), ta("admin.reports.decision.days"), ta("admin.reports.decision.count"),
+    ta("admin.reports.issue.days"), ta("admin.reports.decision.issued")];
   const where = report.district ? name(report.district) : ta("admin.reports.everywhere");
+  const days = (value?: number | null) => (value === null || value === undefined ? "—" : digits(value));
   return (
     <Section id="report-decision" title={title}>
-      <p>{report.average_days_to_issue === null || report.average_days_to_issue === undefined
+      <p>{report.average_days_to_decision === null || report.average_days_to_decision === undefined
         ? ta("admin.reports.decision.none")
-        : ta("admin.reports.decision.lead", { district: where, days: digits(report.average_days_to_issue), count: report.issued_count })}</p>
-      {lines.some(({ line }) => (line.average_days_to_issue ?? 0) > 0) && <BarChart id="chart-decision" title={ta("admin.reports.decision.chart")}
-        series={[{ key: "days", label: ta("admin.reports.decision.days"), tone: "a" }]} format={(n) => digits(n)}
-        bars={lines.map(({ code, line }) => ({ label: name(code), parts: [{ key: "days", value: line.average_days_to_issue ?? 0 }] }))} />}
-      <Table caption={title} header={header} numeric={[1, 2]}
-        rows={lines.map(({ code, line }) => [name(code),
-          line.average_days_to_issue === null || line.average_days_to_issue === undefined ? "—" : digits(line.average_days_to_issue),
-          digits(line.issued_count)])} />
-      <CsvButton name={title} file={asOfFileName("time-to-licence", cairoToday(new Date(report.generated_at)))} header={header}
-        rows={lines.map(({ code, line }) => [name(code), line.average_days_to_issue ?? null, line.issued_count])} />
+        : ta("admin.reports.decision.lead", { district: where, days: digits(report.average_days_to_decision), count: report.decided_count })}</p>
+      {lines.some(({ line }) => (line.average_days_to_decision ?? 0) > 0) && <BarChart id="chart-decision"
+        title={ta("admin.reports.decision.chart")} format={(n) => digits(n)}
+        series={[{ key: "days", label: ta("admin.reports.decision.days"), tone: "b" }]}
+        bars={lines.map(({ code, line }) => ({ label: name(code), parts: [{ key: "days", value: line.average_days_to_decision ?? 0 }] }))} />}
+      <Table caption={title} header={header} numeric={[1, 2, 3, 4]}
+        rows={lines.map(({ code, line }) => [name(code), days(line.average_days_to_decision), digits(line.decided_count),
+          days(line.average_days_to_issue), digits(line.issued_count)])}
+        foot={[ta("admin.reports.total"), days(report.average_days_to_decision), digits(report.decided_count),
+          days(report.average_days_to_issue), digits(report.issued_count)]} />
+      <CsvButton name={title} file={asOfFileName("time-to-decision", cairoToday(new Date(report.generated_at)))} header={header}
+        rows={lines.map(({ code, line }) => [name(code), line.average_days_to_decision ?? null, line.decided_count,
+          line.average_days_to_issue ?? null, line.issued_count])} />
     </Section>
   );
 }

@@ -80,7 +80,7 @@ export function Table(props: { caption: string; header: ComponentChildren[]; row
   numeric?: number[]; foot?: ComponentChildren[] }) {
   const cell = (index: number) => (props.numeric?.includes(index) ? "numeric" : undefined);
   return (
-    <div class="staff-table-wrap" tabIndex={0} role="region" aria-label={props.caption}>
+    <div class="staff-table-wrap" tabIndex={0} role="region" aria-label={ta("admin.table.label", { name: props.caption })}>
       <table class="staff-table admin-table">
         <caption class="visually-hidden">{props.caption}</caption>
         <thead><tr>{props.header.map((h, i) => <th scope="col" key={i} class={cell(i)}>{h}</th>)}</tr></thead>
