@@ -244,6 +244,17 @@ def test_an_admin_rolls_a_service_out_reads_reports_and_records_a_refund(stack, 
     assert [(r["action"], r["reason"]) for r in trail if r["action"] == "payment_refunded"] == [
         ("payment_refunded", "دفع المواطن مرتين؛ رُدّ المبلغ الثاني عبر البوابة")]
     shots("finance-refunded")
+    # WHEN the admin asks for more than 31 days THEN the API's refusal lands on the field
+    start = page.get_by_label("من يوم").input_value()
+    page.get_by_label("من يوم").fill("2026-01-01")
+    page.get_by_role("button", name="عرض").click()
+    expect(page.locator("#range-to-error")).to_contain_text("حتى 31 يومًا")
+    expect(page.get_by_role("alert").get_by_role("link", name="نطاق أيام غير صالح (حتى 31 يومًا)")).to_be_visible()
+    expect(page.get_by_label("إلى يوم")).to_have_attribute("aria-invalid", "true")
+    shots("finance-bad-range")
+    page.get_by_label("من يوم").fill(start)
+    page.get_by_role("button", name="عرض").click()
+    expect(page.get_by_role("heading", name="فروق خزائن الشباك")).to_be_visible()
 
     # WHEN the admin switches to English THEN every page reads left to right, in English
     page.get_by_role("button", name="Switch to English").click()

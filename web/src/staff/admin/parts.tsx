@@ -26,8 +26,11 @@ export function RangeForm(props: { value: Range; districts: District[]; problem?
   onChange: (range: Range) => void }) {
   const [draft, setDraft] = useState(props.value);
   const fieldError = (name: string) => props.problem?.fields[name];
+  const errors = (["from", "to"] as const).filter((name) => fieldError(name))
+    .map((name) => ({ target: `range-${name}`, message: fieldError(name)! }));
   return (
     <form class="admin-range" onSubmit={(event) => { event.preventDefault(); props.onChange(draft); }}>
+      <ErrorSummary errors={errors} />
       <fieldset>
         <legend>{ta("admin.range.legend")}</legend>
         <div class="admin-range-fields">
@@ -100,12 +103,17 @@ export function Table(props: { caption: string; header: ComponentChildren[]; row
   );
 }
 
+/** Loading, or why it failed. A refusal that names fields is shown on those fields by the form
+ * that sent them; trying again is offered only when it may help (no answer, or the service's
+ * own failure), not for a request the API refused as wrong. */
 export function Loading(props: { problem?: Problem; loading: boolean; onRetry?: () => void }) {
   if (props.problem) {
+    if (Object.keys(props.problem.fields).length > 0) return null;
+    const transient = props.problem.status === 0 || props.problem.status >= 500;
     return (
       <>
         <ErrorSummary problem={props.problem} />
-        {props.onRetry && <button type="button" class="button button-secondary" onClick={props.onRetry}>{ta("admin.retry")}</button>}
+        {props.onRetry && transient && <button type="button" class="button button-secondary" onClick={props.onRetry}>{ta("admin.retry")}</button>}
       </>
     );
   }
