@@ -622,7 +622,7 @@ class RukhsaStack(Stack):
             # The QR image and paper copies are presigned URLs of the files bucket.
             file_origins=(f"https://{self.files_bucket.bucket_regional_domain_name}",),
             # oidc-client-ts exchanges the code at each pool's token endpoint.
-            connect_origins=(self._login_domain(config.auth_domain_prefix),
+            sign_in_origins=(self._login_domain(config.auth_domain_prefix),
                              self._login_domain(f"{config.auth_domain_prefix}-staff")),
             web_dist=config.web_dist, domain_name=domain,
             certificate_arn=config.certificate_arn)
