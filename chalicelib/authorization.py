@@ -58,7 +58,7 @@ MATRIX: Mapping[str, tuple[Grant, ...]] = {
     "payment.refund": grants(ADMIN),
     # Licences
     "licence.list": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
-    "licence.read": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),
+    "licence.read": grants(CITIZEN_OWN, OFFICER_DISTRICT, CLERK_DISTRICT, ADMIN),
     "licence.renew": grants(CITIZEN_OWN),
     "licence.paper_copy": grants(CITIZEN_OWN, OFFICER_DISTRICT, CLERK_DISTRICT),
     "licence.resend_sms": grants(CITIZEN_OWN, OFFICER_DISTRICT, ADMIN),

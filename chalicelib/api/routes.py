@@ -233,7 +233,7 @@ OPERATIONS: tuple[Operation, ...] = (
               "?district=", "licences", {200: "LicenceList"}, (STORE,),
               query=(*PAGE, Query("district", "Officers: their own; admins: any"))),
     Operation("getLicence", "GET", LICENCE, "licence.read",
-              "رخصة / One licence (its holder, an officer of its district, an admin)",
+              "رخصة / One licence (its holder, an officer or a clerk of its district, an admin)",
               "licences", {200: "Licence"}, (STORE,)),
     Operation("renewLicence", "POST", f"{LICENCE}/renewals", "licence.renew",
               "تجديد الرخصة / Renew a licence (holder)", "licences", {201: "Application"},

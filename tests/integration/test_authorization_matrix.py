@@ -27,7 +27,8 @@ def row(owner, other, here, elsewhere, admin, clerk_here=403, clerk_elsewhere=40
 # Rules: a citizen never sees another's data (404, as if missing); an officer never acts
 # outside their district (403); only admins manage rollout; decisions are officers' own.
 # A clerk (the district's technology centre) reads its district's applications, scans in their
-# documents, prints paper copies, and runs the counter; never outside its district (403).
+# documents, looks up its licences and prints their paper copies, and runs the counter; never
+# outside its district (403).
 OWNER_ONLY = row(OK, 404, 403, 403, 403)
 READERS = row(OK, 404, OK, 403, OK)
 DISTRICT_OFFICER = row(403, 403, OK, 403, 403)
@@ -51,7 +52,7 @@ EXPECTED = {
     "licence.resend_sms": READERS,
     "payment.read": row(OK, 404, 403, 403, OK),
     "payment.refund": ADMIN_ONLY,  # finance: recorded by admins only
-    "licence.read": READERS,
+    "licence.read": row(OK, 404, OK, 403, OK, OK, 403),  # a clerk checks the holder before printing
     "licence.renew": OWNER_ONLY,
     "licence.paper_copy": row(OK, 404, OK, 403, 403, OK, 403),
     "licence.change_status": OFFICER_OR_ADMIN,
