@@ -40,6 +40,12 @@ const OfficerLicence = lazy(() => import("./staff/officer/LicenceReview"));
 const AdminRollout = lazy(() => import("./staff/admin/Rollout"));
 const AdminReports = lazy(() => import("./staff/admin/Reports"));
 const AdminFinance = lazy(() => import("./staff/admin/Finance"));
+// The clerk's counter (src/staff/counter/): walk-in applications, payments, receipts, the drawer.
+const CounterDesk = lazy(() => import("./staff/counter/CounterDesk"));
+const WalkIn = lazy(() => import("./staff/counter/WalkIn"));
+const CounterApplication = lazy(() => import("./staff/counter/CounterApplication"));
+const CounterLicence = lazy(() => import("./staff/counter/CounterLicence"));
+const Drawer = lazy(() => import("./staff/counter/Drawer"));
 // The inspector's app (issue 17): its own chunk, catalogue and CSS; installable under /inspect.
 const Inspector = lazy(() => import("./inspect/Inspector"));
 
@@ -114,6 +120,11 @@ export function App() {
             <Route path="/staff/admin/rollout" component={AdminRollout} />
             <Route path="/staff/admin/reports" component={AdminReports} />
             <Route path="/staff/admin/finance" component={AdminFinance} />
+            <Route path="/staff/counter" component={CounterDesk} />
+            <Route path="/staff/counter/new/:code" component={WalkIn} />
+            <Route path="/staff/counter/applications/:id" component={CounterApplication} />
+            <Route path="/staff/counter/licences/:number" component={CounterLicence} />
+            <Route path="/staff/counter/drawer" component={Drawer} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

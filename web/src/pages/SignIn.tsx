@@ -1,13 +1,13 @@
 import { useLocation } from "preact-iso";
 import { useEffect, useState } from "preact/hooks";
-import { api, type DevTokenIn } from "../api/client";
+import { api } from "../api/client";
 import { call, type Problem } from "../api/problem";
 import { ErrorSummary } from "../components/ErrorSummary";
 import { Radios, TextField } from "../components/Fields";
 import { Page } from "../components/Page";
 import { t, useLocale, pick, locale } from "../i18n";
 import { loadCatalogue } from "../lib/catalogue";
-import { normaliseDigits } from "../lib/digits";
+import { tokenRequest } from "../lib/localSignIn";
 import { runtimeConfig, type Pool, type RuntimeConfig } from "../lib/runtimeConfig";
 import { signIn, type Session } from "../lib/session";
 import { useLoad } from "../lib/useLoad";
@@ -87,10 +87,7 @@ function LocalSignIn() {
 
   async function submit(event: Event) {
     event.preventDefault();
-    // Absent, not null, when not given (the API mints a subject; only officers have a district).
-    const body = { role, sub: sub.trim() ? normaliseDigits(sub) : undefined,
-      district: role === "officer" || role === "clerk" ? district : undefined } as DevTokenIn;
-    const result = await call(() => api.POST("/v1/dev/tokens", { body }));
+    const result = await call(() => api.POST("/v1/dev/tokens", { body: tokenRequest(role, sub, district) }));
     if (result.problem) return setProblem(result.problem);
     signIn({ token: result.data.token, role, sub: result.data.sub, district: result.data.district });
     // Staff land in the console (its own chunk), citizens on their applications.

@@ -40,7 +40,8 @@ export function ApplicantStep({ draft, errors, update }: StepProps) {
 // The centre of Alexandria, where the pin starts when nothing has been chosen yet.
 const ALEXANDRIA = { lat: 31.2001, lng: 29.9187 };
 
-export function SiteStep({ draft, errors, update }: StepProps) {
+/** `locateMe`: offer the device's position (a citizen on the site; not a clerk at the centre). */
+export function SiteStep({ draft, errors, update, locateMe = true }: StepProps & { locateMe?: boolean }) {
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<SiteMap | undefined>(undefined);
   const [mapState, setMapState] = useState<"loading" | "ready" | "failed">("loading");
@@ -84,7 +85,7 @@ export function SiteStep({ draft, errors, update }: StepProps) {
         {mapState === "loading" && <p class="map-status" role="status">{t("apply.site.mapLoading")}</p>}
       </div>
       {mapState === "ready" && !import.meta.env.VITE_MAP_TILES && <p class="hint">{t("apply.site.mapNoTiles")}</p>}
-      {"geolocation" in navigator && (
+      {locateMe && "geolocation" in navigator && (
         <button type="button" class="button button-secondary"
           onClick={() => navigator.geolocation.getCurrentPosition((found) =>
             setCoordinates({ lat: found.coords.latitude, lng: found.coords.longitude }))}>
