@@ -17,6 +17,7 @@ artifacts/e2e/portal/counter-*.png (gitignored).
 """
 from __future__ import annotations
 
+import io
 import re
 import time
 from datetime import datetime, timedelta, timezone
@@ -25,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
+from pypdf import PdfReader
 
 from tests.e2e.portal import PHONE, Shots, api, launch, portal_stack
 from tests.e2e.test_portal_journey import SLOW, _pay_in_sandbox
@@ -32,6 +34,7 @@ from tests.e2e.test_portal_journey import SLOW, _pay_in_sandbox
 pytestmark = pytest.mark.e2e
 MOBILE_TYPED = "٠١٠٧٧٧٠٠٢٣٤"  # the citizen's mobile, as an Arabic keyboard types it
 CITIZEN = "سعاد محمود إبراهيم"
+CLERK = "منى عبد الله"
 # A scanned page as the centre's scanner saves it: a PDF.
 SCAN = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
         b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
@@ -98,6 +101,7 @@ def test_a_clerk_registers_a_walk_in_takes_cash_prints_and_closes_the_day(stack,
     clerk.goto(f"{base}/sign-in")
     clerk.get_by_role("radio", name="موظف شباك مركز التكنولوجيا").check()
     clerk.get_by_role("combobox", name="الحي").select_option("EAST")
+    clerk.get_by_role("textbox", name="اسم الموظف").fill(CLERK)
     clerk.get_by_role("button", name="تسجيل الدخول").click()
     # THEN the console opens on the counter: the services live in East, and the find box
     expect(clerk.get_by_role("heading", level=1, name="الشباك")).to_be_visible()
@@ -152,6 +156,9 @@ def test_a_clerk_registers_a_walk_in_takes_cash_prints_and_closes_the_day(stack,
     walk_in_seconds = watch.stop()
     assert len(receipt_pdf) > 1000 and receipt_pdf.startswith(b"%PDF"), receipt_pdf[:20]
     receipt_number = re.search(r"RCT-EAST-\d{4}-\d{6}", receipt.inner_text()).group(0)
+    # and it is this payment's receipt: its number and total are printed on it
+    printed = "".join(page.extract_text() for page in PdfReader(io.BytesIO(receipt_pdf)).pages)
+    assert receipt_number in printed and "5.50" in printed, printed
     print(f"\nclerk's walk-in flow (counter page to receipt PDF, screenshots excluded): {walk_in_seconds:.1f} s")
     assert walk_in_seconds < TWO_MINUTES, walk_in_seconds
     # and the payments stream moves the application on to review

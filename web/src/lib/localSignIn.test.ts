@@ -16,6 +16,8 @@ describe("the local sign-in's token request", () => {
   it("gives staff their district and never a citizen's mobile", () => {
     expect(tokenRequest("clerk", "01012345678", "EAST")).toEqual({ role: "clerk", sub: "01012345678", district: "EAST" });
     expect(tokenRequest("admin", "", "EAST").district).toBeUndefined();
+    expect(tokenRequest("clerk", "", "EAST", " سعاد حسن ").name).toBe("سعاد حسن");
+    expect(tokenRequest("citizen", "", "", "سعاد حسن").name).toBeUndefined();
   });
 
   it("tells Egyptian mobiles from other text", () => {

@@ -12,11 +12,14 @@ export function looksLikeMobile(typed: string): boolean {
   return EGYPTIAN_MOBILE.test(normaliseDigits(typed).replace(/[\s-]/g, ""));
 }
 
-export function tokenRequest(role: Session["role"], typed: string, district: string): DevTokenIn {
+/** The request for `role`; staff may give the name Cognito's `name` carries (receipts and the
+ * audit trail show it). */
+export function tokenRequest(role: Session["role"], typed: string, district: string, name = ""): DevTokenIn {
   const sub = typed.trim() ? normaliseDigits(typed) : undefined;
   // Absent, not null, when not given (the API mints a subject; only staff have a district).
   const body: Record<string, string | undefined> = { role, sub,
     district: role === "officer" || role === "clerk" ? district : undefined };
   if (role === "citizen" && sub && looksLikeMobile(sub)) body.mobile = sub.replace(/[\s-]/g, "");
+  if (role !== "citizen" && name.trim()) body.name = name.trim();
   return body as DevTokenIn;
 }

@@ -82,12 +82,13 @@ function LocalSignIn() {
   const [role, setRole] = useState<Role>("citizen");
   const [sub, setSub] = useState("");
   const [district, setDistrict] = useState("");
+  const [name, setName] = useState("");
   const [problem, setProblem] = useState<Problem>();
   const next = nextPath(query);
 
   async function submit(event: Event) {
     event.preventDefault();
-    const result = await call(() => api.POST("/v1/dev/tokens", { body: tokenRequest(role, sub, district) }));
+    const result = await call(() => api.POST("/v1/dev/tokens", { body: tokenRequest(role, sub, district, name) }));
     if (result.problem) return setProblem(result.problem);
     signIn({ token: result.data.token, role, sub: result.data.sub, district: result.data.district });
     // Staff land in the console (its own chunk), citizens on their applications.
@@ -119,6 +120,10 @@ function LocalSignIn() {
               {catalogue.data?.districts.map((d) => <option key={d.code} value={d.code}>{pick(d.name_ar, d.name_en)}</option>)}
             </select>
           </div>
+        )}
+        {role !== "citizen" && (
+          <TextField id="name" label={t("signIn.staffName")} hint={t("signIn.staffNameHint")} value={name}
+            onValue={setName} autoComplete="name" />
         )}
         <button type="submit" class="button">{t("signIn.submit")}</button>
       </form>
