@@ -14,8 +14,9 @@ import { counterServices, lookup } from "./counter";
 import { tc } from "./i18n";
 import "./counter.css";
 
-/** /staff/counter: start a walk-in citizen's application (one click on the service), or find
- * an application or a licence by its number to take a payment or print a paper copy. */
+/** /staff/counter: find an application or a licence by its number (a short box on top: a
+ * citizen back for a payment or a paper copy), or start a walk-in citizen's application (one
+ * click on the service, the list narrowed by name). */
 export default function CounterDesk() {
   useLocale();
   return (
@@ -29,6 +30,7 @@ function Desk(props: { district: string }) {
   const catalogue = useLoad(loadCatalogue, []);
   return (
     <>
+      <FindByNumber />
       <section aria-labelledby="walk-in-title">
         <h2 id="walk-in-title">{tc("counter.walkIn.title")}</h2>
         <p class="hint">{tc("counter.walkIn.hint")}</p>
@@ -38,7 +40,6 @@ function Desk(props: { district: string }) {
           <ServiceList services={counterServices(catalogue.data.services, catalogue.data.districts, props.district)} />
         )}
       </section>
-      <FindByNumber />
     </>
   );
 }
