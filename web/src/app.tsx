@@ -27,6 +27,7 @@ const Apply = lazy(() => import("./pages/apply/Apply"));
 const Confirmation = lazy(() => import("./pages/Confirmation"));
 const Applications = lazy(() => import("./pages/Applications"));
 const ApplicationPage = lazy(() => import("./pages/ApplicationPage"));
+const Resubmit = lazy(() => import("./pages/Resubmit"));
 const PaymentReturn = lazy(() => import("./pages/PaymentReturn"));
 const Licences = lazy(() => import("./pages/Licences"));
 const LicencePage = lazy(() => import("./pages/LicencePage"));
@@ -108,6 +109,7 @@ export function App() {
             <Route path="/applications" component={Applications} />
             <Route path="/applications/:id" component={ApplicationPage} />
             <Route path="/applications/:id/submitted" component={Confirmation} />
+            <Route path="/applications/:id/fix" component={Resubmit} />
             <Route path="/payments/return" component={PaymentReturn} />
             <Route path="/licences" component={Licences} />
             <Route path="/licences/:number" component={LicencePage} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { calendarDate, dateTime, money, searchable } from "./format";
+import { cairoToday, calendarDate, dateTime, money, searchable } from "./format";
 
 describe("money", () => {
   it("shows EGP from integer piasters, in Arabic-Indic digits in Arabic", () => {
@@ -29,5 +29,12 @@ describe("search", () => {
     expect(searchable("إِعْلان")).toBe(searchable("اعلان"));
     expect(searchable("ترخيص مُنشأة")).toContain(searchable("منشاه"));
     expect(searchable("Shop")).toBe("shop");
+  });
+});
+
+describe("cairoToday", () => {
+  it("is Cairo's calendar day, not UTC's: 22:30 UTC on 1 July is already 2 July in Cairo", () => {
+    expect(cairoToday(new Date("2026-07-01T22:30:00Z"))).toBe("2026-07-02");
+    expect(cairoToday(new Date("2026-07-01T20:30:00Z"))).toBe("2026-07-01");
   });
 });

@@ -30,6 +30,12 @@ export function calendarDate(day: string, forLocale: Locale = locale()): string 
   }).format(new Date(`${day}T00:00:00Z`));
 }
 
+/** Today's business date in Cairo, `YYYY-MM-DD` (comparable with the API's calendar dates). */
+export function cairoToday(now: Date = new Date()): string {
+  // en-CA writes ISO order (2026-12-01); the zone makes it Cairo's day, not the phone's.
+  return new Intl.DateTimeFormat("en-CA", { timeZone: CAIRO, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
+
 /** Plain digits in the current language (Arabic-Indic in Arabic), without grouping. */
 export function digits(value: number, forLocale: Locale = locale()): string {
   return new Intl.NumberFormat(FORMAT_LOCALE[forLocale], { useGrouping: false,

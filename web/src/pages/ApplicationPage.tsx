@@ -2,6 +2,7 @@ import { useLocation, useRoute } from "preact-iso";
 import { useEffect, useState } from "preact/hooks";
 import { api, type Application } from "../api/client";
 import { call, type Problem } from "../api/problem";
+import { Documents } from "../components/Documents";
 import { ErrorSummary } from "../components/ErrorSummary";
 import { Radios } from "../components/Fields";
 import { Page } from "../components/Page";
@@ -16,6 +17,10 @@ import { useLoad } from "../lib/useLoad";
 
 const GATEWAYS = (import.meta.env.VITE_PAYMENT_GATEWAYS ?? "sandbox").split(",").map((g) => g.trim()).filter(Boolean);
 const PAYABLE = new Set(["submitted", "approved"]);
+// What the API lets the owner do in each status (chalicelib/domain/applications.py and
+// backoffice.py); the API still decides, the page only hides what it would refuse.
+const CANCELLABLE = new Set(["submitted", "returned"]);
+const TAKES_DOCUMENTS = new Set(["submitted", "paid", "under_review", "returned"]);
 const POLL_MS = 1500;
 const POLL_LIMIT = 40;
 // States the system leaves by itself within seconds (the streams apply a payment, issue a licence).
@@ -36,6 +41,9 @@ export default function ApplicationPage() {
   // Back from the gateway (?payment=PAY-…): wait for the webhook and the stream to move it on.
   const [waitingFor, setWaitingFor] = useState<string | undefined>(query.payment);
   const [paymentFailed, setPaymentFailed] = useState(false);
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+  const [cancelProblem, setCancelProblem] = useState<Problem>();
 
   const load = async () => {
     const result = await call(() => api.GET("/v1/applications/{application_id}",
@@ -92,11 +100,28 @@ export default function ApplicationPage() {
     location.assign(result.data.checkout_url);
   }
 
+  async function cancel() {
+    setCancelling(true);
+    const result = await call(() => api.POST("/v1/applications/{application_id}/cancel", {
+      params: { path: { application_id: params.id } }, body: { reason: null } }));
+    setCancelling(false);
+    if (result.problem) return setCancelProblem(result.problem);
+    setConfirmingCancel(false);
+    setCancelProblem(undefined);
+    setApplication(result.data);
+  }
+
   if (!person) return null;
   if (problem && !application) return <ProblemBox problem={problem} onRetry={load} />;
   if (!application) return <Loading />;
   const due = application.amount_due_piasters;
   const districts = catalogue.data?.districts ?? [];
+  const service = catalogue.data?.services.find((candidate) => candidate.code === application.service_code);
+  const fees = application.fees_due.filter((fee) => fee.stage !== "fine");
+  const fines = application.fees_due.filter((fee) => fee.stage === "fine");
+  const feeRow = (fee: (typeof fees)[number]) => (
+    <tr key={fee.code}><th scope="row">{pick(fee.name_ar, fee.name_en)}</th><td class="numeric">{money(fee.amount_piasters)}</td></tr>
+  );
   return (
     <Page title={t("application.title", { service: serviceTitle(application.service_code, catalogue.data) })}>
       <dl class="summary-list">
@@ -108,7 +133,15 @@ export default function ApplicationPage() {
       {paymentFailed && !waitingFor && <p class="notice notice-problem" role="alert">{t("application.paymentFailed")}</p>}
       <h2>{t("application.next")}</h2>
       <p>{t(`application.next.${application.status}` as MessageKey) ?? application.status}</p>
-      {application.decision_reason && <p>{t("application.reason", { reason: application.decision_reason })}</p>}
+      {application.status === "returned" && application.decision_reason ? (
+        <div class="notice" role="note" aria-labelledby="officer-message">
+          <h3 id="officer-message" class="notice-title">{t("application.officerMessage")}</h3>
+          <p><bdi>{application.decision_reason}</bdi></p>
+        </div>
+      ) : application.decision_reason && <p>{t("application.reason", { reason: application.decision_reason })}</p>}
+      {application.status === "returned" && (
+        <p><a href={`/applications/${application.id}/fix`} class="button">{t("application.fix")}</a></p>
+      )}
       {application.licence_number && (
         <p><a href={`/licences/${application.licence_number}`} class="button">
           {t("application.viewLicence", { number: application.licence_number })}</a></p>
@@ -116,11 +149,21 @@ export default function ApplicationPage() {
       {due > 0 && (
         <section aria-labelledby="fees-title">
           <h2 id="fees-title">{t("application.feesDue")}</h2>
+          {fines.length > 0 && application.renewal_of && (
+            <p class="notice" role="note">{t("application.lateRenewal", { number: application.renewal_of, count: fines.length })}</p>
+          )}
+          <table class="table">
+            {fines.length > 0 && <caption class="table-caption">{t("application.fees")}</caption>}
+            <tbody>{fees.map(feeRow)}</tbody>
+          </table>
+          {fines.length > 0 && (
+            <table class="table">
+              <caption class="table-caption">{t("application.fines")}</caption>
+              <tbody>{fines.map(feeRow)}</tbody>
+            </table>
+          )}
           <table class="table">
             <tbody>
-              {application.fees_due.map((fee) => (
-                <tr key={fee.code}><th scope="row">{pick(fee.name_ar, fee.name_en)}</th><td class="numeric">{money(fee.amount_piasters)}</td></tr>
-              ))}
               <tr class="total"><th scope="row">{t("application.total")}</th><td class="numeric">{money(due)}</td></tr>
             </tbody>
           </table>
@@ -135,6 +178,33 @@ export default function ApplicationPage() {
                 {paying ? t("application.paying") : t("application.pay", { amount: money(due) })}
               </button>
             </form>
+          )}
+        </section>
+      )}
+      {service && (
+        <Documents applicationId={application.id} service={service} missing={application.documents_missing ?? []}
+          open={TAKES_DOCUMENTS.has(application.status)} onUploaded={() => void load()} />
+      )}
+      {CANCELLABLE.has(application.status) && (
+        <section aria-labelledby="cancel-title">
+          <h2 id="cancel-title">{t("application.cancelTitle")}</h2>
+          <ErrorSummary problem={cancelProblem} />
+          {confirmingCancel ? (
+            <div class="notice notice-problem">
+              <p>{t("application.cancelConfirm")}</p>
+              <div class="actions">
+                <button type="button" class="button button-warning" disabled={cancelling} onClick={cancel}>
+                  {cancelling ? t("application.cancelling") : t("application.cancelYes")}</button>
+                <button type="button" class="button button-secondary" onClick={() => setConfirmingCancel(false)}>
+                  {t("application.cancelNo")}</button>
+              </div>
+            </div>
+          ) : (
+            <>
+              <p class="hint">{t("application.cancelHint")}</p>
+              <button type="button" class="button button-secondary" onClick={() => setConfirmingCancel(true)}>
+                {t("application.cancel")}</button>
+            </>
           )}
         </section>
       )}

@@ -7,7 +7,7 @@ import { Page } from "../components/Page";
 import { Code, Loading, ProblemBox, StatusTag } from "../components/Status";
 import { t, useLocale, pick } from "../i18n";
 import { loadCatalogue } from "../lib/catalogue";
-import { calendarDate, money, separator } from "../lib/format";
+import { calendarDate, cairoToday, money, separator } from "../lib/format";
 import { useSignedIn } from "../lib/guard";
 import { districtName, kindLabel } from "../lib/labels";
 import { useLoad } from "../lib/useLoad";
@@ -24,6 +24,7 @@ export default function LicencePage() {
   const [pdfUrl, setPdfUrl] = useState<string>();
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string>();
 
   async function paperCopy() {
     setBusy(true);
@@ -31,6 +32,55 @@ export default function LicencePage() {
     setBusy(false);
     if (result.problem) return setProblem(result.problem);
     setPdfUrl(result.data.pdf_url);
+  }
+
+  async function resendSms() {
+    setBusy(true);
+    setNotice(undefined);
+    const result = await call(() => api.POST("/v1/licences/{number}/sms", { params: { path: { number: params.number } } }));
+    setBusy(false);
+    if (result.problem) return setProblem(result.problem);
+    setProblem(undefined);
+    setNotice(t("licence.smsQueued"));
+  }
+
+  /** The QR is a presigned URL on the file store's origin, where `download` is ignored: fetch
+   * the bytes and save them from a blob URL, named after the licence. */
+  async function downloadQr(event: Event) {
+    event.preventDefault();
+    const url = licence.data?.qr_png_url;
+    if (!url) return;
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(String(response.status));
+      const saved = URL.createObjectURL(await response.blob());
+      const link = Object.assign(document.createElement("a"), { href: saved, download: `${params.number}.png` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(saved), 10_000);
+    } catch {
+      location.assign(url); // the picture itself: the phone can still save it
+    }
+  }
+
+  async function share(url: string) {
+    setNotice(undefined);
+    if (navigator.share) {
+      try {
+        await navigator.share({ title: t("licence.shareTitle", { number: params.number }), url });
+        return;
+      } catch (error) {
+        if ((error as DOMException).name === "AbortError") return; // the person closed the sheet
+      }
+    }
+    try {
+      await navigator.clipboard.writeText(url);
+      setNotice(t("licence.linkCopied"));
+    } catch {
+      (document.getElementById("verify-url") as HTMLInputElement | null)?.select();
+      setNotice(t("licence.copyByHand"));
+    }
   }
 
   async function renew() {
@@ -46,6 +96,11 @@ export default function LicencePage() {
   if (!licence.data) return <Loading />;
   const card = licence.data;
   const outstanding = card.outstanding_fines_piasters ?? 0;
+  const renewable = card.status === "active" || card.status === "expired";
+  // The API's rule (domain/lifecycle.renewal_case): after the last valid day a renewal is a new
+  // first-time application carrying the fines. Shown here so nobody is surprised at the till.
+  const late = card.status === "expired" || (card.status === "active" && card.valid_until < cairoToday());
+  const firstTime = catalogue.data?.services.find((service) => service.kind === card.kind && service.case === "first");
   return (
     <Page title={t("licence.title", { kind: kindLabel(card.kind) })}>
       <ErrorSummary problem={problem} />
@@ -63,15 +118,24 @@ export default function LicencePage() {
         {card.qr_png_url && (
           <figure class="qr">
             <img src={card.qr_png_url} width={220} height={220} alt={t("licence.qrAlt", { number: card.number })} />
-            <figcaption><a href={card.qr_png_url} download={`${card.number}.png`}>{t("licence.qrDownload")}</a></figcaption>
+            <figcaption><a href={card.qr_png_url} download={`${card.number}.png`} onClick={downloadQr}>{t("licence.qrDownload")}</a></figcaption>
           </figure>
         )}
       </div>
+      {notice && <p class="notice" role="status">{notice}</p>}
       {card.verify_url && (
-        <p>
-          <a href={card.verify_url} rel="noopener">{t("licence.verify")}</a>
-          <div class="hint">{t("licence.verifyHint")}</div>
-        </p>
+        <section aria-labelledby="share-title">
+          <h2 id="share-title">{t("licence.shareHeading")}</h2>
+          <p class="hint">{t("licence.verifyHint")}</p>
+          <p><a href={card.verify_url} rel="noopener">{t("licence.verify")}</a></p>
+          <div class="field">
+            <label for="verify-url">{t("licence.verifyAddress")}</label>
+            <input id="verify-url" class="input" type="text" dir="ltr" readOnly value={card.verify_url}
+              onFocus={(event) => (event.currentTarget as HTMLInputElement).select()} />
+          </div>
+          <button type="button" class="button button-secondary" onClick={() => share(card.verify_url!)}>
+            {t("licence.share")}</button>
+        </section>
       )}
       {card.fines.length > 0 && (
         <section aria-labelledby="fines-title">
@@ -92,13 +156,37 @@ export default function LicencePage() {
         ) : (
           card.status !== "revoked" && <button type="button" class="button button-secondary" disabled={busy} onClick={paperCopy}>{t("licence.paperCopy")}</button>
         )}
-        {(card.status === "active" || card.status === "expired") && (
+        {card.verify_url && card.status !== "revoked" && (
           <div>
-            <button type="button" class="button" disabled={busy} onClick={renew}>{t("licence.renew")}</button>
-            <div class="hint">{t("licence.renewHint")}</div>
+            <button type="button" class="button button-secondary" disabled={busy} onClick={resendSms}>{t("licence.resendSms")}</button>
+            <div class="hint">{t("licence.resendSmsHint")}</div>
           </div>
         )}
       </div>
+      {renewable && (
+        <section aria-labelledby="renew-title">
+          <h2 id="renew-title">{t("licence.renewTitle")}</h2>
+          {late ? (
+            <div class="notice" role="note">
+              <p>{t("licence.lateRenewal", { date: calendarDate(card.valid_until) })}</p>
+              {firstTime && (
+                <table class="table">
+                  <caption class="table-caption">{t("licence.firstTimeFees")}</caption>
+                  <tbody>
+                    {firstTime.fees.map((fee) => (
+                      <tr key={fee.code}><th scope="row">{pick(fee.name_ar, fee.name_en)}</th>
+                        <td class="numeric">{typeof fee.amount_piasters === "number" ? money(fee.amount_piasters) : t("service.feeRule")}</td></tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+              {outstanding > 0 && <p>{t("licence.lateFines", { amount: money(outstanding) })}</p>}
+            </div>
+          ) : <p class="hint">{t("licence.renewHint")}</p>}
+          <button type="button" class="button" disabled={busy} onClick={renew}>
+            {late ? t("licence.renewLate") : t("licence.renew")}</button>
+        </section>
+      )}
     </Page>
   );
 }

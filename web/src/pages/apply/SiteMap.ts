@@ -5,6 +5,9 @@
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 
+// Tile errors before the page gives up on the background (one lost tile is not an outage).
+const TILE_FAILURES = 3;
+
 export interface SiteMap {
   moveTo(position: { lat: number; lng: number }): void;
   destroy(): void;
@@ -15,6 +18,7 @@ export function mountSiteMap(
   start: { lat: number; lng: number },
   onMove: ((position: { lat: number; lng: number }) => void) | null,
   label: string,
+  onTilesFailed: () => void = () => undefined,
 ): SiteMap {
   const map = L.map(element, { center: start, zoom: 15, zoomControl: false,
     attributionControl: Boolean(import.meta.env.VITE_MAP_TILES) });
@@ -24,7 +28,15 @@ export function mountSiteMap(
   element.setAttribute("role", "application");
   const tiles = import.meta.env.VITE_MAP_TILES;
   if (tiles) {
-    L.tileLayer(tiles, { maxZoom: 19, attribution: "© OpenStreetMap contributors" }).addTo(map);
+    // Tiles come from a server of their own: on a phone without it (no data, a blocked host)
+    // the page says so once and the typed coordinates carry the site.
+    let failed = 0;
+    L.tileLayer(tiles, { maxZoom: 19, attribution: "© OpenStreetMap contributors" })
+      .on("tileerror", () => {
+        failed += 1;
+        if (failed === TILE_FAILURES) onTilesFailed();
+      })
+      .addTo(map);
   }
   // A CSS pin (no image files to resolve, and it reads the same in both directions).
   const icon = L.divIcon({ className: "site-pin", iconSize: [24, 24], iconAnchor: [12, 24] });

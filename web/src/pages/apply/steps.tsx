@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../../api/client";
+import { call } from "../../api/problem";
 import { Radios, TextField, yesNo } from "../../components/Fields";
 import { Code } from "../../components/Status";
 import { t, pick } from "../../i18n";
@@ -7,6 +9,7 @@ import { normaliseDigits, parseDecimal } from "../../lib/digits";
 import { choiceLabel, districtName, fieldLabel, serviceName } from "../../lib/labels";
 import type { StepProps } from "./Apply";
 import type { Step } from "./draft";
+import { pinVerdict, type PinVerdict } from "./pin";
 import type { SiteMap } from "./SiteMap";
 
 export function DistrictStep({ service, catalogue, draft, errors, update }: StepProps) {
@@ -40,11 +43,18 @@ export function ApplicantStep({ draft, errors, update }: StepProps) {
 // The centre of Alexandria, where the pin starts when nothing has been chosen yet.
 const ALEXANDRIA = { lat: 31.2001, lng: 29.9187 };
 
-/** `locateMe`: offer the device's position (a citizen on the site; not a clerk at the centre). */
-export function SiteStep({ draft, errors, update, locateMe = true }: StepProps & { locateMe?: boolean }) {
+// How long the pin rests before the API is asked where it is (a drag sends many moves).
+const LOCATE_AFTER_MS = 400;
+
+/** `locateMe`: offer the device's position and fill the district from the pin (a citizen on the
+ * site; not a clerk at the centre, whose district is the application's). */
+export function SiteStep({ service, catalogue, draft, errors, update, locateMe = true }: StepProps & { locateMe?: boolean }) {
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<SiteMap | undefined>(undefined);
   const [mapState, setMapState] = useState<"loading" | "ready" | "failed">("loading");
+  const [tilesFailed, setTilesFailed] = useState(false);
+  const [finding, setFinding] = useState<"idle" | "finding" | "denied" | "unavailable">("idle");
+  const [verdict, setVerdict] = useState<PinVerdict>();
   const lat = parseDecimal(draft.site.lat);
   const lng = parseDecimal(draft.site.lng);
   const setCoordinates = (position: { lat: number; lng: number }) =>
@@ -62,7 +72,7 @@ export function SiteStep({ draft, errors, update, locateMe = true }: StepProps &
       .then(({ mountSiteMap }) => {
         if (cancelled || !container.current) return;
         map.current = mountSiteMap(container.current, lat !== null && lng !== null ? { lat, lng } : ALEXANDRIA,
-          (position) => latest.current(position), t("apply.site.mapLabel"));
+          (position) => latest.current(position), t("apply.site.mapLabel"), () => setTilesFailed(true));
         setMapState("ready");
       })
       .catch(() => setMapState("failed"));
@@ -75,6 +85,39 @@ export function SiteStep({ draft, errors, update, locateMe = true }: StepProps &
     if (lat !== null && lng !== null) map.current?.moveTo({ lat, lng });
   }, [lat, lng]);
 
+  // The district from the pin: where the API holds the district's boundary, the district is
+  // filled in (and said so); elsewhere the district chosen earlier stands.
+  const live = liveDistricts(service, catalogue.districts).map((district) => district.code);
+  const fillDistrict = useRef((code: string) => update((next) => (next.district = code), ["district"]));
+  fillDistrict.current = (code: string) => update((next) => (next.district = code), ["district"]);
+  useEffect(() => {
+    if (lat === null || lng === null) return setVerdict(undefined);
+    let current = true;
+    const timer = setTimeout(async () => {
+      const found = await call(() => api.GET("/v1/districts/locate", { params: { query: { lat, lng } } }));
+      if (!current || (found.problem && found.problem.status !== 404)) return; // offline: nothing to say
+      const next = pinVerdict(found.data, live);
+      setVerdict(next);
+      // At the centre (no "use my location") the application's district is the clerk's: said, not changed.
+      if (locateMe && next.kind === "fill" && next.code !== draft.district) fillDistrict.current(next.code);
+    }, LOCATE_AFTER_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [lat, lng]);
+
+  function findMe() {
+    setFinding("finding");
+    navigator.geolocation.getCurrentPosition(
+      (found) => {
+        setFinding("idle");
+        setCoordinates({ lat: found.coords.latitude, lng: found.coords.longitude });
+      },
+      (failure) => setFinding(failure.code === failure.PERMISSION_DENIED ? "denied" : "unavailable"),
+      { enableHighAccuracy: true, timeout: 20_000, maximumAge: 60_000 });
+  }
+
   const set = (name: keyof typeof draft.site) => (value: string) =>
     update((next) => (next.site[name] = value), [`site.${name}`, "site"]);
   return (
@@ -85,13 +128,17 @@ export function SiteStep({ draft, errors, update, locateMe = true }: StepProps &
         {mapState === "loading" && <p class="map-status" role="status">{t("apply.site.mapLoading")}</p>}
       </div>
       {mapState === "ready" && !import.meta.env.VITE_MAP_TILES && <p class="hint">{t("apply.site.mapNoTiles")}</p>}
+      {(mapState === "failed" || tilesFailed) && <p class="notice" role="status">{t("apply.site.mapUnreachable")}</p>}
       {locateMe && "geolocation" in navigator && (
-        <button type="button" class="button button-secondary"
-          onClick={() => navigator.geolocation.getCurrentPosition((found) =>
-            setCoordinates({ lat: found.coords.latitude, lng: found.coords.longitude }))}>
-          {t("apply.site.useLocation")}
+        <button type="button" class="button button-secondary" disabled={finding === "finding"} onClick={findMe}>
+          {finding === "finding" ? t("apply.site.finding") : t("apply.site.useLocation")}
         </button>
       )}
+      {(finding === "denied" || finding === "unavailable") && (
+        <p class="notice notice-problem" role="status">
+          {finding === "denied" ? t("apply.site.locationDenied") : t("apply.site.locationUnavailable")}</p>
+      )}
+      <p class="pin-status" role="status">{verdict && pinMessage(verdict, draft.district, catalogue.districts)}</p>
       <p class="hint">{t("apply.site.coordsHint")}</p>
       <div class="field-row">
         <TextField id="site-lat" label={t("apply.site.lat")} value={draft.site.lat}
@@ -104,6 +151,13 @@ export function SiteStep({ draft, errors, update, locateMe = true }: StepProps &
         error={errors["site-address"]} />
     </>
   );
+}
+
+function pinMessage(verdict: PinVerdict, chosen: string, districts: StepProps["catalogue"]["districts"]): string {
+  if (verdict.kind === "fill") return t("apply.site.pinDistrict", { district: districtName(verdict.code, districts) });
+  if (verdict.kind === "not-live") return t("apply.site.pinNotLive", { district: districtName(verdict.code, districts) });
+  if (verdict.kind === "governorate") return t("apply.site.pinGovernorate", { district: districtName(chosen, districts) });
+  return t("apply.site.pinOutside");
 }
 
 export function DetailsStep({ service, draft, errors, update }: StepProps) {
