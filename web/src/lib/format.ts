@@ -30,6 +30,10 @@ export function calendarDate(day: string, forLocale: Locale = locale()): string 
   }).format(new Date(`${day}T00:00:00Z`));
 }
 
+/** A code or number inside a translated sentence: isolated left to right (U+2066 … U+2069), so
+ * that "ALX-EAST-2026-000123" keeps its order in Arabic text (a string has no <bdi>). */
+export const isolated = (code: string): string => `\u2066${code}\u2069`;
+
 /** Today's business date in Cairo, `YYYY-MM-DD` (comparable with the API's calendar dates). */
 export function cairoToday(now: Date = new Date()): string {
   // en-CA writes ISO order (2026-12-01); the zone makes it Cairo's day, not the phone's.

@@ -9,7 +9,7 @@ import { Page } from "../components/Page";
 import { Code, Loading, ProblemBox, StatusTag } from "../components/Status";
 import { t, useLocale, pick, type MessageKey } from "../i18n";
 import { loadCatalogue } from "../lib/catalogue";
-import { dateTime, money, separator } from "../lib/format";
+import { calendarDate, dateTime, isolated, money, separator } from "../lib/format";
 import { useSignedIn } from "../lib/guard";
 import { districtName } from "../lib/labels";
 import { serviceTitle } from "../lib/services";
@@ -119,9 +119,15 @@ export default function ApplicationPage() {
   const service = catalogue.data?.services.find((candidate) => candidate.code === application.service_code);
   const fees = application.fees_due.filter((fee) => fee.stage !== "fine");
   const fines = application.fees_due.filter((fee) => fee.stage === "fine");
-  const feeRow = (fee: (typeof fees)[number]) => (
-    <tr key={fee.code}><th scope="row">{pick(fee.name_ar, fee.name_en)}</th><td class="numeric">{money(fee.amount_piasters)}</td></tr>
-  );
+  const feeRow = (fee: (typeof fees)[number]) => {
+    // A late fine's code names the night it was assessed for (late:YYYY-MM-DD, a Cairo date).
+    const night = fee.stage === "fine" ? /^late:(\d{4}-\d{2}-\d{2})$/.exec(fee.code)?.[1] : undefined;
+    return (
+      <tr key={fee.code}><th scope="row">{pick(fee.name_ar, fee.name_en)}
+        {night && <div class="hint">{t("application.fineFor", { date: calendarDate(night) })}</div>}</th>
+        <td class="numeric">{money(fee.amount_piasters)}</td></tr>
+    );
+  };
   return (
     <Page title={t("application.title", { service: serviceTitle(application.service_code, catalogue.data) })}>
       <dl class="summary-list">
@@ -150,7 +156,7 @@ export default function ApplicationPage() {
         <section aria-labelledby="fees-title">
           <h2 id="fees-title">{t("application.feesDue")}</h2>
           {fines.length > 0 && application.renewal_of && (
-            <p class="notice" role="note">{t("application.lateRenewal", { number: application.renewal_of, count: fines.length })}</p>
+            <p class="notice" role="note">{t("application.lateRenewal", { number: isolated(application.renewal_of), count: fines.length })}</p>
           )}
           <table class="table">
             {fines.length > 0 && <caption class="table-caption">{t("application.fees")}</caption>}

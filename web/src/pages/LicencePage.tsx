@@ -24,7 +24,8 @@ export default function LicencePage() {
   const [pdfUrl, setPdfUrl] = useState<string>();
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<string>();
+  // A confirmation shown by the action that caused it: the share section or the SMS button.
+  const [notice, setNotice] = useState<{ at: "share" | "sms"; text: string }>();
 
   async function paperCopy() {
     setBusy(true);
@@ -41,7 +42,7 @@ export default function LicencePage() {
     setBusy(false);
     if (result.problem) return setProblem(result.problem);
     setProblem(undefined);
-    setNotice(t("licence.smsQueued"));
+    setNotice({ at: "sms", text: t("licence.smsQueued") });
   }
 
   /** The QR is a presigned URL on the file store's origin, where `download` is ignored: fetch
@@ -76,10 +77,10 @@ export default function LicencePage() {
     }
     try {
       await navigator.clipboard.writeText(url);
-      setNotice(t("licence.linkCopied"));
+      setNotice({ at: "share", text: t("licence.linkCopied") });
     } catch {
       (document.getElementById("verify-url") as HTMLInputElement | null)?.select();
-      setNotice(t("licence.copyByHand"));
+      setNotice({ at: "share", text: t("licence.copyByHand") });
     }
   }
 
@@ -122,7 +123,6 @@ export default function LicencePage() {
           </figure>
         )}
       </div>
-      {notice && <p class="notice" role="status">{notice}</p>}
       {card.verify_url && (
         <section aria-labelledby="share-title">
           <h2 id="share-title">{t("licence.shareHeading")}</h2>
@@ -135,6 +135,7 @@ export default function LicencePage() {
           </div>
           <button type="button" class="button button-secondary" onClick={() => share(card.verify_url!)}>
             {t("licence.share")}</button>
+          {notice?.at === "share" && <p class="notice" role="status">{notice.text}</p>}
         </section>
       )}
       {card.fines.length > 0 && (
@@ -160,6 +161,7 @@ export default function LicencePage() {
           <div>
             <button type="button" class="button button-secondary" disabled={busy} onClick={resendSms}>{t("licence.resendSms")}</button>
             <div class="hint">{t("licence.resendSmsHint")}</div>
+            {notice?.at === "sms" && <p class="notice" role="status">{notice.text}</p>}
           </div>
         )}
       </div>
