@@ -1,8 +1,11 @@
 """Every benchmark in one command (`make bench`): a table of figure / value / goal.
 
-    python benchmarks/run_all.py [--quick]
+    python benchmarks/run_all.py [--quick] [--only NAME]
 
 Prints the table and writes it, with each benchmark's own output, to docs/benchmarks.md.
+`--only NAME` runs the benchmarks whose title contains NAME (e.g. `--only lighthouse`) and
+merges them into the existing docs/benchmarks.md: their rows and section replace the previous
+ones, every other figure is kept as the last full run wrote it.
 Each benchmark script is run as it is (a subprocess, its printed table parsed here), so the
 scripts stay runnable on their own. Any further `benchmarks/bench_*.py` (issuance, verification
 cost, ...) is run too; lines it prints as `figure: <name> | <value> | <goal>` join the table.
@@ -31,7 +34,8 @@ if str(ROOT) not in sys.path:
 
 ZIP_GOAL_MB = 30.0
 COLD_START_GOAL = 1.2  # issue 12
-KNOWN = {"bench_cold_start.py", "bench_qr.py", "bench_nightly.py", "run_all.py"}
+KNOWN = {"bench_cold_start.py", "bench_qr.py", "bench_nightly.py", "bench_lighthouse.py",
+         "run_all.py"}
 
 
 @dataclass
@@ -150,6 +154,18 @@ def nightly(quick: bool) -> tuple[list[Row], str]:
     return result, output
 
 
+def figure_rows(output: str) -> list[Row]:
+    """`figure: name | value | goal` lines; a goal marked "(NOT met)" by the script is judged so,
+    one the script states without that mark is met; "-" is no goal."""
+    rows = []
+    for line in re.findall(r"^figure:\s*(.+\|.+\|.+)$", output, re.MULTILINE):
+        figure, value, goal = [part.strip() for part in line.split("|")][:3]
+        missed = goal.endswith("(NOT met)")
+        goal = goal.removesuffix("(NOT met)").strip()
+        rows.append(Row(figure, value, goal, None if goal == "-" else not missed))
+    return rows
+
+
 def further(script: Path) -> Callable[[bool], tuple[list[Row], str]]:
     def run(quick: bool) -> tuple[list[Row], str]:
         output = _run([sys.executable, str(script)])
@@ -159,9 +175,20 @@ def further(script: Path) -> Callable[[bool], tuple[list[Row], str]]:
     return run
 
 
+def portal(quick: bool) -> tuple[list[Row], str]:
+    """Issue 15's budgets: Lighthouse (npm, web/) in Debian's Chromium against the local stack,
+    and the first-load JavaScript of the citizen pages (benchmarks/bench_lighthouse.py)."""
+    output = _run([sys.executable, str(BENCH / "bench_lighthouse.py")], timeout=3600)
+    rows = figure_rows(output)
+    if not rows:
+        raise RuntimeError(f"unexpected bench_lighthouse output:\n{output}")
+    return rows, output
+
+
 def benchmarks() -> list[tuple[str, Callable[[bool], tuple[list[Row], str]]]]:
     found = [("Cold start", cold_start), ("Deployment package", deployment_zip),
-             ("Seal and QR", qr), ("Nightly job", nightly)]
+             ("Seal and QR", qr), ("Nightly job", nightly),
+             ("Portal on a phone (Lighthouse)", portal)]
     for script in sorted(BENCH.glob("bench_*.py")):
         if script.name not in KNOWN:
             found.append((script.stem.removeprefix("bench_").replace("_", " ").capitalize(),
@@ -197,20 +224,78 @@ def document(sections: list[Section], quick: bool) -> str:
     return "\n".join(parts)
 
 
+SECTION_HEADING = re.compile(r"^## (?P<title>.+?) \(\d+ s\)$", re.MULTILINE)
+ROW_LINE = re.compile(r"^\| (?P<figure>.+?) \| .* \|$")
+
+
+def merged(existing: str, sections: list[Section], quick: bool) -> str:
+    """`existing` (a docs/benchmarks.md) with these sections' rows and outputs put in place of
+    the ones it has (same figure names, same section title), or added at the end."""
+    if not existing.strip():
+        return document(sections, quick)
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    new_rows = [row for section in sections for row in section.rows]
+    new_lines = table(sections).splitlines()[2:]
+    names = {row.figure for row in new_rows}
+    lines, placed, out = existing.splitlines(), False, []
+    for line in lines:
+        match = ROW_LINE.match(line)
+        if match and match["figure"] in names:
+            if not placed:
+                out.extend(new_lines)
+                placed = True
+            continue
+        out.append(line)
+    if not placed:  # after the table's last row
+        last = max(i for i, line in enumerate(out) if ROW_LINE.match(line))
+        out[last + 1:last + 1] = new_lines
+    text = "\n".join(out) + "\n"
+    for section in sections:
+        note = (f"The {section.title} section was rerun alone (`benchmarks/run_all.py --only`) "
+                f"on {when}.")
+        text = re.sub(rf"^The {re.escape(section.title)} section was rerun alone.*$\n?", "", text,
+                      flags=re.MULTILINE)
+        first_table_line = text.index("| figure |")
+        text = text[:first_table_line] + note + "\n\n" + text[first_table_line:]
+        block = (f"## {section.title} ({section.seconds:.0f} s)\n\n```\n{section.output.rstrip()}\n```\n")
+        headings = list(SECTION_HEADING.finditer(text))
+        mine = [h for h in headings if h["title"] == section.title]
+        if not mine:
+            text = text.rstrip("\n") + "\n\n" + block
+            continue
+        start = mine[0].start()
+        later = [h.start() for h in headings if h.start() > start]
+        rest = text[later[0]:] if later else ""
+        text = text[:start] + block + ("\n" + rest if rest else "")
+    return text
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer runs and licences")
     parser.add_argument("--no-write", action="store_true", help=f"do not write {OUTPUT.name}")
+    parser.add_argument("--only", metavar="NAME",
+                        help="run only the benchmarks whose title contains NAME (any case) and "
+                             f"merge them into {OUTPUT.name}")
     args = parser.parse_args()
+    chosen = [(title, bench) for title, bench in benchmarks()
+              if not args.only or args.only.lower() in title.lower()]
+    if not chosen:
+        parser.error(f"no benchmark title contains {args.only!r}: "
+                     f"{', '.join(title for title, _ in benchmarks())}")
     sections = []
-    for title, bench in benchmarks():
+    for title, bench in chosen:
         print(f"running: {title} ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
         rows, output = bench(args.quick)
         sections.append(Section(title, rows, output, time.perf_counter() - started))
     print(table(sections))
     if not args.no_write:
-        OUTPUT.write_text(document(sections, args.quick), encoding="utf-8")
+        if args.only:
+            existing = OUTPUT.read_text(encoding="utf-8") if OUTPUT.is_file() else ""
+            OUTPUT.write_text(merged(existing, sections, args.quick), encoding="utf-8")
+        else:
+            OUTPUT.write_text(document(sections, args.quick), encoding="utf-8")
         print(f"\nwritten: {OUTPUT.relative_to(ROOT)}")
     return 0
 

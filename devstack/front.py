@@ -6,6 +6,7 @@ any other page path (the app routes in the browser), and the API's paths proxied
 """
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import mimetypes
@@ -33,6 +34,29 @@ PROXY_TIMEOUT_SECONDS = 60
 # the local issuer. In AWS the stack writes Cognito's values to the same path.
 RUNTIME_CONFIG_PATH = "/config.json"
 LOCAL_RUNTIME_CONFIG = json.dumps({"auth": {"mode": "local"}}).encode()
+# Compressed as CloudFront's `Compress` does (gzip for text of 1,000 B to 10 MB when the browser
+# accepts it): what a phone downloads locally is then what it downloads in AWS.
+COMPRESS_MIN_BYTES = 1000
+COMPRESS_MAX_BYTES = 10_000_000
+COMPRESSIBLE = re.compile(r"^(text/|application/(javascript|json|manifest\+json|xml)|image/svg\+xml)")
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header admits gzip (and does not refuse it with q=0)."""
+    for part in accept_encoding.split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            return params.replace(" ", "").lower() not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def compressed(body: bytes, content_type: str, accept_encoding: str) -> bytes | None:
+    """The gzipped body when the browser takes gzip and the type and size are worth it."""
+    if not (COMPRESS_MIN_BYTES <= len(body) <= COMPRESS_MAX_BYTES):
+        return None
+    if not COMPRESSIBLE.match(content_type) or not accepts_gzip(accept_encoding):
+        return None
+    return gzip.compress(body, compresslevel=6, mtime=0)
 
 
 def is_api_path(path: str) -> bool:
@@ -117,9 +141,17 @@ def _handler(upstream: str, web_root: Path, csp: str) -> type[BaseHTTPRequestHan
                 self._send(502, f"API unreachable: {error}\n".encode(), "text/plain; charset=utf-8")
                 return
             extra = self._sandbox_return(path, response.status)
+            if response.getheader("Content-Encoding") is None:
+                packed = compressed(payload, response.getheader("Content-Type") or "",
+                                    self.headers.get("Accept-Encoding", ""))
+                if packed is not None:
+                    payload = packed
+                    vary = ", ".join(filter(None, (response.getheader("Vary"), "Accept-Encoding")))
+                    extra = {**extra, "Content-Encoding": "gzip", "Vary": vary}
+            replaced = {"content-length", *(name.lower() for name in extra)}
             self.send_response(response.status, response.reason)
             for name, value in response.getheaders():
-                if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
+                if name.lower() not in HOP_BY_HOP and name.lower() not in replaced:
                     self.send_header(name, value)
             for name, value in extra.items():
                 self.send_header(name, value)
@@ -166,6 +198,10 @@ def _handler(upstream: str, web_root: Path, csp: str) -> type[BaseHTTPRequestHan
 
         def _send(self, status: int, body: bytes, content_type: str,
                   headers: Optional[dict[str, str]] = None) -> None:
+            packed = compressed(body, content_type, self.headers.get("Accept-Encoding", ""))
+            if packed is not None:
+                body = packed
+                headers = {**(headers or {}), "Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))

@@ -42,6 +42,7 @@ def front(tmp_path: Path) -> Iterator[str]:
     (tmp_path / "assets").mkdir()
     (tmp_path / "index.html").write_text("<!doctype html><title>portal</title>")
     (tmp_path / "assets" / "index-abc.js").write_text("console.log(1)")
+    (tmp_path / "assets" / "big-abc.js").write_text("console.log('a rather long line');\n" * 100)
     api = ThreadingHTTPServer(("127.0.0.1", 0), FakeApi)
     threading.Thread(target=api.serve_forever, daemon=True).start()
     served = Front(0, f"http://127.0.0.1:{api.server_address[1]}", tmp_path,
@@ -107,3 +108,24 @@ def test_the_runtime_config_says_the_local_stack_signs_in_locally(front):
     response = _get(f"{front}/config.json")
     assert response.status == 200 and response.headers["Cache-Control"] == "no-cache"
     assert json.loads(response.read()) == {"auth": {"mode": "local"}}
+
+
+def test_text_is_gzipped_as_cloudfront_compresses_it_when_the_browser_accepts_gzip(front):
+    # GIVEN a script of 3.5 KB WHEN the browser accepts gzip THEN it comes gzipped, and
+    # unpacks to the file itself; caches are told the answer varies with Accept-Encoding
+    import gzip
+
+    packed = _get(f"{front}/assets/big-abc.js", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert packed.headers["Vary"] == "Accept-Encoding"
+    body = packed.read()
+    assert int(packed.headers["Content-Length"]) == len(body) < 3500
+    assert gzip.decompress(body) == b"console.log('a rather long line');\n" * 100
+    # WHEN it does not, or refuses gzip THEN the bytes as they are
+    for accept in ("", "br", "gzip;q=0"):
+        plain = _get(f"{front}/assets/big-abc.js", headers={"Accept-Encoding": accept} if accept else None)
+        assert "Content-Encoding" not in plain.headers, accept
+        assert len(plain.read()) == 3500
+    # AND a body under 1,000 bytes is not worth it
+    assert "Content-Encoding" not in _get(f"{front}/assets/index-abc.js",
+                                          headers={"Accept-Encoding": "gzip"}).headers
