@@ -39,6 +39,7 @@ CLS_GOAL = 0.05
 FIRST_LOAD_GOAL_BYTES = 100 * 1024
 NODE_TIMEOUT_SECONDS = 1800
 RUNS = 3  # per page; the median run is reported (web/scripts/lighthouse.mjs)
+REPORTS = ROOT / "artifacts" / "lighthouse"  # every run's full result, gitignored
 
 
 def _node(args: list[str], timeout: int = NODE_TIMEOUT_SECONDS) -> str:
@@ -63,7 +64,7 @@ def lighthouse(base_url: str) -> dict:
     session = citizen_session(base_url)
     public = [path for _, path, signed_in in PAGES if not signed_in]
     private = [path for _, path, signed_in in PAGES if signed_in]
-    runs = ["--runs", str(RUNS)]
+    runs = ["--runs", str(RUNS), "--reports", str(REPORTS)]
     first = json.loads(_node(["scripts/lighthouse.mjs", "--base", base_url, *runs, *public])
                        .strip().splitlines()[-1])
     second = json.loads(_node(["scripts/lighthouse.mjs", "--base", base_url, *runs, "--session",
@@ -104,10 +105,12 @@ def main() -> None:
           f"{measured['pages'][0]['form_factor']} emulation, {measured['pages'][0]['throttling']} "
           f"throttling (slow 4G, 4x CPU), a fresh profile per run, {RUNS} runs per page (the median "
           "run shown), against the local stack")
+    print(f"full reports: {REPORTS.relative_to(ROOT)}/ (one JSON per run)")
     print(f"{'page':32} {'score':>5} {'LCP ms':>7} {'CLS':>7} {'FCP ms':>7} {'TBT ms':>7} {'bytes':>8}  scores of the runs")
     for page in measured["pages"]:
         print(f"{names[page['path']]:32} {page['score']:5d} {page['lcp_ms']:7d} {page['cls']:7.4f} "
               f"{page['fcp_ms']:7d} {page['tbt_ms']:7d} {page['transfer_bytes']:8d}  {page['runs']}")
+        print(f"{'':32} LCP element: {page['lcp_element']}")
     print("first-load JS (gzip) by citizen page:")
     for row in budget["routes"]:
         print(f"  {row['gzip_bytes'] / 1024:6.1f} KB  {row['route']}")
