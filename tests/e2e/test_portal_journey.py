@@ -361,12 +361,15 @@ def test_a_late_renewal_shows_the_fines_and_first_time_fees_then_is_returned_and
     expect(page.locator(".tag").filter(has_text="منتهية")).to_be_visible()
     fines = page.get_by_role("region", name="الغرامات")
     expect(fines.get_by_role("row")).to_have_count(2)
+    expect(fines.get_by_role("rowheader").first).to_contain_text("عن يوم")  # the night it is for
     expect(fines).to_contain_text(re.compile(r"غرامات مستحقة: \W*٤٠"))
     # THEN before anything is asked for, the page says renewing now is a first-time application
     # with its fees, and the fines on top
     renewal = page.get_by_role("region", name="التجديد", exact=True)
     expect(renewal).to_contain_text("التجديد الآن طلب جديد كأول مرة")
-    expect(renewal.get_by_role("table", name="رسوم الترخيص لأول مرة")).to_contain_text("رسم نظر")
+    first_time = renewal.get_by_role("table", name="رسوم الترخيص لأول مرة")
+    expect(first_time.get_by_role("row", name=re.compile("رسم نظر"))).to_contain_text("تُدفع عند التقديم")
+    expect(first_time.get_by_role("row", name=re.compile("رسم ترخيص الإعلان"))).to_contain_text("تُدفع بعد الموافقة")
     expect(renewal).to_contain_text(re.compile(r"غرامات التأخير المستحقة: \W*٤٠"))
     shots("licence-late")
 

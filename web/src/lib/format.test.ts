@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cairoToday, calendarDate, dateTime, money, searchable } from "./format";
+import { cairoToday, calendarDate, dateTime, lateNight, money, searchable } from "./format";
 
 describe("money", () => {
   it("shows EGP from integer piasters, in Arabic-Indic digits in Arabic", () => {
@@ -36,5 +36,13 @@ describe("cairoToday", () => {
   it("is Cairo's calendar day, not UTC's: 22:30 UTC on 1 July is already 2 July in Cairo", () => {
     expect(cairoToday(new Date("2026-07-01T22:30:00Z"))).toBe("2026-07-02");
     expect(cairoToday(new Date("2026-07-01T20:30:00Z"))).toBe("2026-07-01");
+  });
+});
+
+describe("lateNight", () => {
+  it("reads the night a late fine is for from its key, and nothing from other codes", () => {
+    expect(lateNight("late:2026-11-29")).toBe("2026-11-29");
+    expect(lateNight("licence")).toBeUndefined();
+    expect(lateNight(undefined)).toBeUndefined();
   });
 });

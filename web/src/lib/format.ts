@@ -34,6 +34,11 @@ export function calendarDate(day: string, forLocale: Locale = locale()): string 
  * that "ALX-EAST-2026-000123" keeps its order in Arabic text (a string has no <bdi>). */
 export const isolated = (code: string): string => `\u2066${code}\u2069`;
 
+/** The night a late fine was assessed for: its key (a fee line's code) is `late:YYYY-MM-DD`, a
+ * Cairo date (chalicelib/domain/lifecycle.py). */
+export const lateNight = (key: string | undefined | null): string | undefined =>
+  /^late:(\d{4}-\d{2}-\d{2})$/.exec(key ?? "")?.[1];
+
 /** Today's business date in Cairo, `YYYY-MM-DD` (comparable with the API's calendar dates). */
 export function cairoToday(now: Date = new Date()): string {
   // en-CA writes ISO order (2026-12-01); the zone makes it Cairo's day, not the phone's.

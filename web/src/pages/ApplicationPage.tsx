@@ -9,7 +9,7 @@ import { Page } from "../components/Page";
 import { Code, Loading, ProblemBox, StatusTag } from "../components/Status";
 import { t, useLocale, pick, type MessageKey } from "../i18n";
 import { loadCatalogue } from "../lib/catalogue";
-import { calendarDate, dateTime, isolated, money, separator } from "../lib/format";
+import { calendarDate, dateTime, isolated, lateNight, money, separator } from "../lib/format";
 import { useSignedIn } from "../lib/guard";
 import { districtName } from "../lib/labels";
 import { serviceTitle } from "../lib/services";
@@ -120,8 +120,7 @@ export default function ApplicationPage() {
   const fees = application.fees_due.filter((fee) => fee.stage !== "fine");
   const fines = application.fees_due.filter((fee) => fee.stage === "fine");
   const feeRow = (fee: (typeof fees)[number]) => {
-    // A late fine's code names the night it was assessed for (late:YYYY-MM-DD, a Cairo date).
-    const night = fee.stage === "fine" ? /^late:(\d{4}-\d{2}-\d{2})$/.exec(fee.code)?.[1] : undefined;
+    const night = fee.stage === "fine" ? lateNight(fee.code) : undefined;
     return (
       <tr key={fee.code}><th scope="row">{pick(fee.name_ar, fee.name_en)}
         {night && <div class="hint">{t("application.fineFor", { date: calendarDate(night) })}</div>}</th>

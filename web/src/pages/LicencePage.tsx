@@ -7,7 +7,7 @@ import { Page } from "../components/Page";
 import { Code, Loading, ProblemBox, StatusTag } from "../components/Status";
 import { t, useLocale, pick } from "../i18n";
 import { loadCatalogue } from "../lib/catalogue";
-import { calendarDate, cairoToday, money, separator } from "../lib/format";
+import { calendarDate, cairoToday, lateNight, money, separator } from "../lib/format";
 import { useSignedIn } from "../lib/guard";
 import { districtName, kindLabel } from "../lib/labels";
 import { useLoad } from "../lib/useLoad";
@@ -144,7 +144,8 @@ export default function LicencePage() {
           <p>{t("licence.finesOutstanding", { amount: money(outstanding) })}</p>
           <table class="table"><tbody>
             {card.fines.map((fine, index) => (
-              <tr key={fine.key ?? index}><th scope="row">{pick(fine.name_ar, fine.name_en)}</th>
+              <tr key={fine.key ?? index}><th scope="row">{pick(fine.name_ar, fine.name_en)}
+                {lateNight(fine.key) && <div class="hint">{t("application.fineFor", { date: calendarDate(lateNight(fine.key)!) })}</div>}</th>
                 <td class="numeric">{money(fine.amount_piasters ?? 0)}</td></tr>
             ))}
           </tbody></table>
@@ -176,7 +177,8 @@ export default function LicencePage() {
                   <caption class="table-caption">{t("licence.firstTimeFees")}</caption>
                   <tbody>
                     {firstTime.fees.map((fee) => (
-                      <tr key={fee.code}><th scope="row">{pick(fee.name_ar, fee.name_en)}</th>
+                      <tr key={fee.code}><th scope="row">{pick(fee.name_ar, fee.name_en)}
+                        <div class="hint">{t("service.feeDue", { due: fee.due })}</div></th>
                         <td class="numeric">{typeof fee.amount_piasters === "number" ? money(fee.amount_piasters) : t("service.feeRule")}</td></tr>
                     ))}
                   </tbody>
