@@ -38,7 +38,7 @@ LCP_GOAL_MS = 2000
 CLS_GOAL = 0.05
 FIRST_LOAD_GOAL_BYTES = 100 * 1024
 NODE_TIMEOUT_SECONDS = 1800
-RUNS = 3  # per page; the median run is reported (web/scripts/lighthouse.mjs)
+RUNS = 5  # per page; the median run is reported (web/scripts/lighthouse.mjs)
 REPORTS = ROOT / "artifacts" / "lighthouse"  # every run's full result, gitignored
 
 

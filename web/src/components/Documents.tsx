@@ -73,12 +73,12 @@ export function Documents({ applicationId, service, missing, open, onUploaded }:
         <table class="table">
           <caption class="visually-hidden">{t("documents.listCaption")}</caption>
           <tbody>
-            {documents.map((document) => (
-              <tr key={document.id}>
-                <th scope="row">{name(document.slot)}
-                  <div class="hint">{t("documents.sentAt", { date: dateTime(document.requested_at) })}</div></th>
-                <td class="numeric">{document.download_url &&
-                  <a href={document.download_url} rel="noopener" aria-label={t("documents.viewWhat", { what: name(document.slot) })}>
+            {documents.map((stored) => (
+              <tr key={stored.id}>
+                <th scope="row">{name(stored.slot)}
+                  <div class="hint">{t("documents.sentAt", { date: dateTime(stored.requested_at) })}</div></th>
+                <td class="numeric">{stored.download_url &&
+                  <a href={stored.download_url} rel="noopener" aria-label={t("documents.viewWhat", { what: name(stored.slot) })}>
                     {t("documents.view")}</a>}</td>
               </tr>
             ))}

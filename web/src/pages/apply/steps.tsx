@@ -65,10 +65,13 @@ export function SiteStep({ service, catalogue, draft, errors, update, locateMe =
   const latest = useRef(setCoordinates);
   latest.current = setCoordinates;
 
-  // Leaflet is loaded on this step only, in its own chunk.
+  // Leaflet is loaded on this step only, in its own chunk, and only once the step has been
+  // painted: the question, its hint and the coordinate fields show first (they are the page's
+  // largest content, and enough to answer), and the 44 KB map does not compete with them on a
+  // slow line. The map's box has its size from the start: nothing moves when it arrives.
   useEffect(() => {
     let cancelled = false;
-    import("./SiteMap")
+    const load = () => import("./SiteMap")
       .then(({ mountSiteMap }) => {
         if (cancelled || !container.current) return;
         map.current = mountSiteMap(container.current, lat !== null && lng !== null ? { lat, lng } : ALEXANDRIA,
@@ -76,8 +79,12 @@ export function SiteStep({ service, catalogue, draft, errors, update, locateMe =
         setMapState("ready");
       })
       .catch(() => setMapState("failed"));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(load, 0))); // after the next paint
     return () => {
       cancelled = true;
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
       map.current?.destroy();
     };
   }, []);
