@@ -79,12 +79,22 @@ export function SiteStep({ service, catalogue, draft, errors, update, locateMe =
         setMapState("ready");
       })
       .catch(() => setMapState("failed"));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => (timer = setTimeout(load, 0))); // after the next paint
+    // Two frames on, the step's first frame has been drawn; then the first idle moment (or
+    // 300 ms at most, and where there is no requestIdleCallback, Safari, a 50 ms timer).
+    let frame = requestAnimationFrame(() => (frame = requestAnimationFrame(whenIdle)));
+    const hasIdle = typeof globalThis.requestIdleCallback === "function";
+    let idle: number | undefined;
+    function whenIdle() {
+      idle = hasIdle ? requestIdleCallback(() => void load(), { timeout: 300 })
+        : Number(globalThis.setTimeout(() => void load(), 50));
+    }
     return () => {
       cancelled = true;
       cancelAnimationFrame(frame);
-      clearTimeout(timer);
+      if (idle !== undefined) {
+        if (hasIdle) cancelIdleCallback(idle);
+        else clearTimeout(idle);
+      }
       map.current?.destroy();
     };
   }, []);
