@@ -275,7 +275,7 @@ def test_a_citizen_applies_pays_and_gets_the_licence(stack, page: Page):
     # WHEN the paper copy is asked for THEN a PDF link appears, and it is a PDF
     page.get_by_role("button", name="اطلب نسخة ورقية (PDF)").click()
     pdf = page.get_by_role("link", name="افتح النسخة الورقية (PDF)")
-    expect(pdf).to_be_visible()
+    expect(pdf).to_be_visible(timeout=SLOW)  # the first PDF a worker draws loads its fonts
     with urlopen(pdf.get_attribute("href"), timeout=30) as response:
         assert response.read(5) == b"%PDF-"
     shots("licence-paper-copy")
