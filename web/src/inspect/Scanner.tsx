@@ -63,7 +63,7 @@ export function Scanner(props: { active: boolean; onToggle: (on: boolean) => voi
         };
         look();
       })
-      .catch(() => { setState("failed"); props.onToggle(false); });
+      .catch((e) => { console.error("scan failed", e); setState("failed"); props.onToggle(false); });
     return () => {
       stopped = true;
       window.clearTimeout(timer);
