@@ -125,8 +125,9 @@ def test_the_webassembly_decoder_reads_the_qr_from_the_camera_offline(tmp_path):
             expect(page.get_by_text("الحالة كما في")).to_be_visible()
             assert page.evaluate("typeof BarcodeDetector") == "undefined", \
                 "this Chromium has BarcodeDetector: the WebAssembly path would not be tested"
-            page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
-            page.reload()
+            page.evaluate("navigator.serviceWorker.ready")  # installed and active
+            page.reload()  # now the worker controls the page
+            assert page.evaluate("navigator.serviceWorker.controller !== null")
             wait_until_kept(page, ("/assets/zxing-", ".wasm"))
 
             # Offline: scan with the camera.
