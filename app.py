@@ -16,12 +16,14 @@ from chalicelib.api.payments import payments_api
 from chalicelib.api.renewals import renewals_api
 from chalicelib.api.routes import install_private_caching
 from chalicelib.api.verification import verification_api
+from chalicelib.api.violations import violations_api
 
 PLACEHOLDER_ARN = "arn:aws:dynamodb:eu-central-1:000000000000:table/placeholder/stream/1970-01-01T00:00:00.000"
 
 app = Chalice(app_name="rukhsa")
 for blueprint in (catalogue_api, applications_api, payments_api, licences_api, renewals_api,
-                  backoffice_api, admin_api, counter_api, verification_api, dev_api, docs_api):
+                  backoffice_api, admin_api, counter_api, violations_api, verification_api, dev_api,
+                  docs_api):
     app.register_blueprint(blueprint)
 install_error_handling(app)
 install_private_caching(app)

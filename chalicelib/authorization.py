@@ -68,6 +68,11 @@ MATRIX: Mapping[str, tuple[Grant, ...]] = {
     "rollout.read": grants(ADMIN),
     "rollout.manage": grants(ADMIN),
     "reports.read": grants(OFFICER_DISTRICT, ADMIN),
+    # Violation reports from the field (issue 17): the district's officers are its inspectors;
+    # no separate inspector role, an inspector's phone signs in as an officer of the district.
+    "violation.report": grants(OFFICER_DISTRICT),
+    "violation.list": grants(OFFICER_DISTRICT, ADMIN),
+    "violation.read": grants(OFFICER_DISTRICT, ADMIN),
     # The technology centre's counter (docs/counter.md)
     "counter.create_application": grants(CLERK_DISTRICT),
     "counter.pay": grants(CLERK_DISTRICT),
@@ -142,4 +147,5 @@ def district_in_scope(caller, action: str, district: Optional[str]) -> Optional[
 
 
 _NOT_FOUND_AR = {"application": "الطلب غير موجود", "licence": "الرخصة غير موجودة",
-                 "payment": "عملية الدفع غير موجودة"}
+                 "payment": "عملية الدفع غير موجودة",
+                 "violation": "البلاغ غير موجود"}

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # types only: the verification cold start must not load the d
     from chalicelib.domain.counter import DrawerClosing
     from chalicelib.domain.payments import Payment
     from chalicelib.domain.rate_limits import Limit
+    from chalicelib.domain.violations import Violation
 
 
 @dataclass(frozen=True)
@@ -343,6 +344,27 @@ class SimulatedGateway(PaymentGateway):
     @abstractmethod
     def result_page(self, merchant_reference: str, outcome: str, payment_status: str) -> str:
         """The HTML page shown after pressing pay or fail."""
+
+
+# ---------------------------------------------------------------------- violation reports
+
+class ViolationStore(ABC):
+    """Inspectors' violation reports (chalicelib/domain/violations.py), each written once with
+    its audit record and never changed by the API."""
+
+    @abstractmethod
+    def create(self, violation: Violation, audit: AuditRecord) -> tuple[Violation, bool]:
+        """Store a new report with its audit record (subject VIO#id) in one write, and answer
+        (report, True); when the id is taken (a replay), write nothing and answer the stored
+        report and False."""
+
+    @abstractmethod
+    def get(self, violation_id: str) -> Violation:
+        """One report; NotFound (code violation_not_found) when there is none."""
+
+    @abstractmethod
+    def list_by_district(self, district: str, limit: int, cursor: Optional[str]) -> Page:
+        """A district's reports, the last received first, as Violations."""
 
 
 # --------------------------------------------------------------- the back office and reports

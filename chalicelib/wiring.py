@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the ports load cryptography: `import app` must not (tests/u
                                   Notifications, OnceStore, PaperCopyRenderer, ReceiptRenderer,
                                   PaymentGateway, PaymentStore, PointerStore, QrRenderer,
                                   RateLimiter, ReportStore, RolloutAdmin, RolloutStore, SealSigner,
-                                  SmsNotifier, TaskQueue, WorkLists)
+                                  SmsNotifier, TaskQueue, ViolationStore, WorkLists)
 
 
 @lru_cache(maxsize=1)
@@ -361,6 +361,13 @@ def audit_trail() -> AuditTrail:
 
     bound_settings()
     return DynamoAuditTrail()
+
+
+def violation_store() -> ViolationStore:
+    from chalicelib.adapters.violation_store import DynamoViolationStore
+
+    bound_settings()
+    return DynamoViolationStore()
 
 
 def rollout_admin() -> RolloutAdmin:

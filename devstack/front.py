@@ -228,6 +228,7 @@ class Front:
         mimetypes.add_type("application/javascript", ".js")
         mimetypes.add_type("text/css", ".css")
         mimetypes.add_type("application/manifest+json", ".webmanifest")  # the inspector's PWA
+        mimetypes.add_type("application/wasm", ".wasm")  # compiled while it streams in
         handler = _handler(upstream, web_root, content_security_policy(file_origins))
         self.server = ThreadingHTTPServer((host, port), handler)
         self.server.daemon_threads = True

@@ -51,7 +51,8 @@ FUNCTIONS: dict[str, FunctionAccess] = {
     "api_handler": FunctionAccess(
         reads=(),
         # config: admins set the rollout (back office); reports read its counters.
-        writes=("applications", "licences", "payments", "once", "config"),
+        # violations: inspectors' reports, each written once (docs/access-patterns.md V rows).
+        writes=("applications", "licences", "payments", "once", "config", "violations"),
         appends=("audit",),
         # the status list queue: a suspension asks for a rebuild (debounced).
         sends_to=(SMS_QUEUE, STATUS_LIST_QUEUE),

@@ -80,6 +80,11 @@ TABLES: tuple[Table, ...] = (
           attributes={"pk": "S", "sk": "S"}),
     Table(logical_name="once", hash_key="key", attributes={"key": "S"},
           ttl_attribute="expires_at"),
+    # Inspectors' violation reports (docs/access-patterns.md, V rows): id = the reporter's
+    # idempotency key hashed, so an offline phone's replay lands on the same item.
+    Table(logical_name="violations", hash_key="id",
+          attributes={"id": "S", "district": "S", "received_key": "S"},
+          indexes=(Index("by-district", "district", "received_key"),)),
 )
 
 FILES_BUCKET_LIFECYCLE_DAYS = {"paper-copies/": 30, "uploads/tmp/": 2}

@@ -13,7 +13,10 @@ from __future__ import annotations
 # browser's own viewer on the officer's page) and connections (presigned POST uploads), never
 # for script, style or objects; connect-src also takes the sign-in's token endpoint (Cognito's
 # domain) in AWS.
-_FIXED_BEFORE = (("default-src", "'self'"), ("script-src", "'self'"), ("style-src", "'self'"))
+# 'wasm-unsafe-eval' lets our own WebAssembly compile (the inspector's QR decoder, served from
+# /assets/ like every script); it allows no eval() of JavaScript.
+_FIXED_BEFORE = (("default-src", "'self'"), ("script-src", "'self' 'wasm-unsafe-eval'"),
+                 ("style-src", "'self'"))
 _FIXED_AFTER = (("font-src", "'self'"), ("object-src", "'none'"), ("base-uri", "'none'"),
                 ("frame-ancestors", "'none'"), ("form-action", "'self'"))
 

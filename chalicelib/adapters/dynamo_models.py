@@ -335,3 +335,41 @@ class PaymentModel(Model):
 
 
 ALL_MODELS["payments"] = PaymentModel
+
+
+class ViolationsByDistrict(_Index):
+    class Meta:
+        index_name = "by-district"
+        projection = AllProjection()
+
+    district = UnicodeAttribute(hash_key=True)
+    received_key = UnicodeAttribute(range_key=True)
+
+
+class ViolationModel(Model):
+    """An inspector's violation report: written once (attribute_not_exists), never updated."""
+
+    class Meta:
+        table_name = "violations"
+
+    id = UnicodeAttribute(hash_key=True)
+    district = UnicodeAttribute()
+    # reported_at#id: the district's reports, the last received first, in a stable order.
+    received_key = UnicodeAttribute()
+    reporter = UnicodeAttribute()
+    reporter_name = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    accuracy_m = NumberAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    observed_at = UnicodeAttribute()
+    reported_at = UnicodeAttribute()
+    idempotency_key = UnicodeAttribute()
+    fingerprint = UnicodeAttribute()
+    licence = JSONAttribute(null=True)
+    photos = JSONAttribute(null=True)
+    by_district = ViolationsByDistrict()
+
+
+ALL_MODELS["violations"] = ViolationModel

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Optional
 from chalicelib.domain.commands import (Amendment, ApplicantInput, Decision, DocumentUpload,
                                         InspectionBooking, InspectionResult, NewApplication,
                                         SiteInput)
+from chalicelib.domain.violations import ReportInput
 
 if TYPE_CHECKING:  # types only: the schemas load pydantic, which the handlers import lazily
     from chalicelib.api.backoffice_schemas import (DocumentIn, InspectionIn,
                                                    InspectionResultIn, ResubmitIn)
-    from chalicelib.api.schemas import ApplicantIn, ApplicationIn, DecisionIn, SiteIn
+    from chalicelib.api.schemas import (ApplicantIn, ApplicationIn, DecisionIn, SiteIn,
+                                        ViolationIn)
 
 
 def applicant_of(body: ApplicantIn) -> ApplicantInput:
@@ -49,6 +51,14 @@ def inspection_booking(body: InspectionIn) -> InspectionBooking:
 
 def inspection_result(body: InspectionResultIn) -> InspectionResult:
     return InspectionResult(result=body.result, notes=body.notes)
+
+
+def violation_report(body: ViolationIn) -> ReportInput:
+    return ReportInput(kind=body.kind, lat=body.position.lat, lng=body.position.lng,
+                       accuracy_m=body.position.accuracy_m, note=body.note,
+                       observed_at=body.observed_at, idempotency_key=body.idempotency_key,
+                       licence_number=body.licence_number,
+                       photo_types=tuple(p.content_type for p in body.photos))
 
 
 def _optional(convert, value: Optional[object]):

@@ -799,3 +799,56 @@ class OpenApiDocument(BaseModel):
     model_config = ConfigDict(extra="allow")
     openapi: Literal["3.1.0"]
     info: OpenApiInfo
+
+
+# ------------------------------------------------------------------------- violation reports
+
+class ViolationPosition(Body):
+    lat: float
+    lng: float
+    accuracy_m: Optional[float] = None
+
+
+class ViolationLicence(Body):
+    number: str
+    found: bool = Field(description="The number names a licence we issued (then it is linked)")
+    status: Optional[str] = Field(description="Its status when the report arrived")
+    district: Optional[str]
+
+
+class ViolationPhoto(Body):
+    id: str
+    content_type: str
+    download_url: Optional[str] = None
+
+
+class Reporter(Body):
+    sub: str
+    name: Optional[str]
+
+
+class Violation(Body):
+    id: str
+    district: str
+    kind: Literal["no_licence", "expired_displayed", "other_site", "other"]
+    position: ViolationPosition
+    note: str
+    observed_at: str
+    reported_at: str
+    reporter: Reporter
+    photos: list[ViolationPhoto]
+    licence: Optional[ViolationLicence] = None
+
+
+class PhotoUploadSlot(Body):
+    photo_id: str
+    upload: Upload
+
+
+class ViolationReported(Violation):
+    uploads: list[PhotoUploadSlot] = Field(description="One presigned POST per photo, in order")
+
+
+class ViolationList(Body):
+    violations: list[Violation]
+    next_cursor: Optional[str]

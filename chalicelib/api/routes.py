@@ -259,6 +259,22 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("listLicenceAudit", "GET", f"{LICENCE}/audit", "licence.read_audit",
               "سجل الرخصة / The licence's append-only audit trail, oldest first", "audit",
               {200: "AuditPage"}, (STORE,), query=PAGE),
+    # Violation reports from the field (issue 17; docs/status-list.md)
+    Operation("reportViolation", "POST", "/v1/violations", "violation.report",
+              "الإبلاغ عن مخالفة / An inspector's violation report (officer of the district): "
+              "kind, position in Alexandria, note, licence number when one is displayed, and a "
+              "presigned S3 POST per photo. The device's idempotency_key makes a replay answer "
+              "200 with the same report (and fresh upload URLs); another report under a used "
+              "key is a 409", "violations", {201: "ViolationReported", 200: "ViolationReported"},
+              (409, STORE), request=f"{SCHEMAS}:ViolationIn", location=True),
+    Operation("listViolations", "GET", "/v1/violations", "violation.list",
+              "المخالفات / The district's violation reports, the last received first "
+              "(officer: own district; admin names ?district=)", "violations",
+              {200: "ViolationList"}, (STORE,),
+              query=(*PAGE, Query("district", "Officers: their own; admins: required"))),
+    Operation("getViolation", "GET", "/v1/violations/{violation_id}", "violation.read",
+              "بلاغ مخالفة / One violation report with its photos' download URLs (officer of "
+              "its district, admin)", "violations", {200: "Violation"}, (STORE,)),
     # Administration and reports
     Operation("listRollout", "GET", "/v1/admin/rollout", "rollout.read",
               "التفعيل / Which districts each service is live in (admin)", "rollout",

@@ -70,3 +70,28 @@ class CounterPaymentIn(Strict):
 
 class DrawerCloseIn(Strict):
     counted_piasters: StrictInt = Field(ge=0, le=10**10)
+
+
+class PositionIn(Strict):
+    lat: StrictFloat | StrictInt
+    lng: StrictFloat | StrictInt
+    accuracy_m: Optional[StrictFloat | StrictInt] = Field(
+        default=None, description="The phone's reported accuracy, metres")
+
+
+class ViolationPhotoIn(Strict):
+    content_type: StrictStr = Field(max_length=100, description="image/jpeg, image/png or image/webp")
+
+
+class ViolationIn(Strict):
+    """A violation an inspector saw (docs/status-list.md, "Violation reports")."""
+
+    kind: StrictStr = Field(max_length=32,
+                            description="no_licence, expired_displayed, other_site or other")
+    position: PositionIn
+    note: StrictStr = Field(default="", max_length=2000)
+    licence_number: Optional[StrictStr] = Field(default=None, max_length=40)
+    observed_at: StrictStr = Field(max_length=40, description="ISO 8601 with a zone")
+    idempotency_key: StrictStr = Field(max_length=64,
+                                       description="Made by the device once per report")
+    photos: list[ViolationPhotoIn] = Field(default_factory=list, max_length=4)

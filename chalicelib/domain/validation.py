@@ -345,7 +345,8 @@ def site_in_alexandria(lat: float, lng: float) -> bool:
     return alexandria_map().governorate.contains(float(lat), float(lng))
 
 
-def _coordinate(value: object, name: str, low: float, high: float) -> float:
+def coordinate(value: object, name: str, low: float, high: float) -> float:
+    """A latitude or longitude: a finite JSON number within [low, high]; FieldInvalid names it."""
     label_ar = "خط العرض" if name == "lat" else "خط الطول"
     if not _is_real_number(value) or not _is_finite(value):  # type: ignore[arg-type]
         raise FieldInvalid(f"{name} must be a number", f"{label_ar} يجب أن يكون رقمًا", field=name)
@@ -359,8 +360,8 @@ def validate_site(lat: object, lng: object, address: object) -> Site:
     """A licence site: real coordinates inside Alexandria governorate, and a postal address.
     The FieldInvalid's `field` names the culprit: "lat", "lng", "address", or None when the
     point as a whole is outside the governorate."""
-    lat_value = _coordinate(lat, "lat", -90.0, 90.0)
-    lng_value = _coordinate(lng, "lng", -180.0, 180.0)
+    lat_value = coordinate(lat, "lat", -90.0, 90.0)
+    lng_value = coordinate(lng, "lng", -180.0, 180.0)
     if not site_in_alexandria(lat_value, lng_value):
         raise FieldInvalid("site must be inside Alexandria governorate",
                            "يجب أن يكون الموقع داخل محافظة الإسكندرية", field=None)

@@ -17,7 +17,7 @@ from tests.fakes.edges import (FakeGateway, FakePaperRenderer, FakeQrRenderer, L
 from tests.fakes.stores import (FakeApplicationStore, FakeAuditTrail, FakeLicenceStore,
                                 FakeOnceStore, FakePaymentStore, FakePointerStore,
                                 FakeRateLimiter, FakeReportStore, FakeRolloutAdmin, FakeRolloutStore,
-                                FakeWorkLists, Tables)
+                                FakeViolationStore, FakeWorkLists, Tables)
 
 VERIFY_BASE_URL = "https://verify.example.eg"
 
@@ -59,6 +59,7 @@ class World:
         self.rollout_admin = FakeRolloutAdmin(self.tables)
         self.reports = FakeReportStore(self.tables)
         self.work_lists = FakeWorkLists(self.tables)
+        self.violations = FakeViolationStore(self.tables)
         self.sms_queue.clock = self.clock
         self.notifications = self.outbox()
 

@@ -21,9 +21,10 @@ from chalicelib.domain.licence_numbers import format_number
 from chalicelib.errors import ConcurrentUpdate, NotFound, ValidationFailed
 from chalicelib.domain.rate_limits import Limit
 from chalicelib.domain.rate_limits import take as take_use
+from chalicelib.domain.violations import Violation
 from chalicelib.ports import (ApplicationStore, AuditTrail, LicenceStore, OnceStore,
                               Page, PaymentStore, PointerStore, RateLimiter, ReportStore,
-                              RolloutAdmin, RolloutStore, WorkLists)
+                              RolloutAdmin, RolloutStore, ViolationStore, WorkLists)
 
 SENT, CLAIMED = "sent", "claimed"
 
@@ -40,6 +41,7 @@ class Tables:
     rollout: dict[str, dict] = field(default_factory=dict)
     counters: dict[tuple[str, str], int] = field(default_factory=dict)
     sequences: dict[tuple[str, int], int] = field(default_factory=dict)
+    violations: dict[str, Violation] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def append_audit(self, subject: str, record: AuditRecord) -> None:
@@ -406,3 +408,30 @@ class FakeReportStore(ReportStore):
         for licence in list(self.tables.licences.values()):
             if licence.district == district:
                 yield from licence.fines
+
+
+class FakeViolationStore(ViolationStore):
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    def create(self, violation: Violation, audit: AuditRecord) -> tuple[Violation, bool]:
+        with self.tables.lock:
+            stored = self.tables.violations.get(violation.id)
+            if stored is not None:
+                return stored, False
+            self.tables.violations[violation.id] = violation
+            self.tables.append_audit(f"VIO#{violation.id}", audit)
+            return violation, True
+
+    def get(self, violation_id: str) -> Violation:
+        with self.tables.lock:
+            if violation_id not in self.tables.violations:
+                raise NotFound(message_en="violation report not found",
+                               message_ar="البلاغ غير موجود", code="violation_not_found")
+            return self.tables.violations[violation_id]
+
+    def list_by_district(self, district: str, limit: int, cursor: Optional[str]) -> Page:
+        with self.tables.lock:
+            mine = [v for v in self.tables.violations.values() if v.district == district]
+        mine.sort(key=lambda v: (v.reported_at, v.id), reverse=True)
+        return page_of(mine, limit, cursor)

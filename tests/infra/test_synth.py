@@ -889,7 +889,9 @@ def test_security_headers_are_the_local_fronts_plus_hsts(synth: Synth) -> None:
         ("https://<ref>",),
         ("https://rukhsa-prod.auth.eu-central-1.amazoncognito.com",
          "https://rukhsa-prod-staff.auth.eu-central-1.amazoncognito.com"))
-    assert "script-src 'self';" in csp and "unsafe-inline" not in csp
+    # our own scripts and WebAssembly only (the inspector's QR decoder): no inline, no eval
+    assert "script-src 'self' 'wasm-unsafe-eval';" in csp
+    assert "unsafe-inline" not in csp and "'unsafe-eval'" not in csp
     assert "frame-ancestors 'none'" in csp
     assert headers["ContentSecurityPolicy"]["Override"] is True
     hsts = headers["StrictTransportSecurity"]

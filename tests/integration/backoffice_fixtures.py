@@ -61,6 +61,20 @@ def licence(holder: str, district: str = "EAST", **kw):
     return licence_store().create(make_licence(holder, unique_night(), district=district, **kw))
 
 
+def violation(district: str = "EAST") -> str:
+    """A violation report an inspector of the district sent, by its id."""
+    from chalicelib.auth import Principal
+    from chalicelib.domain.violations import ReportInput
+    from chalicelib.usecases.violations import report
+    from chalicelib.wiring import file_store, licence_store, violation_store
+
+    body = ReportInput(kind="no_licence", lat=31.2156, lng=29.9553, note="",
+                       observed_at=now().isoformat(), idempotency_key=uuid.uuid4().hex)
+    inspector = Principal(sub=f"inspector-{uuid.uuid4().hex[:6]}", role="officer", district=district)
+    view, _ = report(body, inspector, violation_store(), licence_store(), file_store(), now())
+    return view["id"]
+
+
 def payment(app: Application):
     """A pending sandbox payment of the application, as its owner's checkout would start it."""
     from chalicelib.domain.payments import new_payment

@@ -66,6 +66,10 @@ EXPECTED = {
     "counter.drawer": row(403, 403, 403, 403, 403, OK, OK),  # each clerk's own drawer
     # the EAST clerk's report: the clerk themself, EAST's officers, admins
     "counter.drawer_report": row(403, 403, OK, 403, OK, OK, 403),
+    # Inspectors are the district's officers; they report, officers and admins read
+    "violation.report": row(403, 403, OK, OK, 403),  # a report lands in the reporter's district
+    "violation.list": row(403, 403, OK, 403, OK),  # officer_elsewhere names EAST: refused
+    "violation.read": OFFICER_OR_ADMIN,
 }
 
 FUTURE = (fx.now() + timedelta(days=3)).isoformat()
@@ -89,13 +93,17 @@ BODIES = {
     ("POST", "/v1/payments/{payment_id}/refund"): {"refund_reference": "RF-1", "note": "returned"},
     ("POST", "/v1/applications/{application_id}/counter-payments"): {"method": "cash"},
     ("POST", "/v1/counter/drawer/close"): {"counted_piasters": 0},
+    ("POST", "/v1/violations"): {"kind": "no_licence", "position": {"lat": 31.2156, "lng": 29.9553},
+                                 "observed_at": fx.now().isoformat(),
+                                 "idempotency_key": "matrix-report-key-0001"},
 }
 BODIES[("POST", "/v1/counter/applications")] = BODIES[("POST", "/v1/applications")]
 RECEIPT = ("GET", "/v1/payments/{payment_id}/receipt")
 DRAWER_REPORT = ("GET", "/v1/counter/drawer-report")
 MATRIX_CLERK = "clerk-matrix-east"  # clerk_here, whose drawer the report route prints
 QUERIES = {DRAWER_REPORT: f"?district=EAST&clerk={MATRIX_CLERK}",("GET", "/v1/applications"): "?district=EAST", ("GET", "/v1/licences"): "?district=EAST", ("GET", "/v1/reports/applications"): "?district=EAST",
-           ("GET", "/v1/reports/finance"): "?district=EAST"}
+           ("GET", "/v1/reports/finance"): "?district=EAST",
+           ("GET", "/v1/violations"): "?district=EAST"}
 
 
 def served_routes(stack):
@@ -137,7 +145,8 @@ def world(stack):
             payment_id = (fx.counter_payment(owner) if route[1] == RECEIPT[1] else
                           fx.counter_payment(owner, clerk_sub=MATRIX_CLERK)
                           if route[1] == DRAWER_REPORT[1] else fx.payment(app).id)
-            made[route] = (owner, app.id, inspection_id, fx.licence(owner).number, payment_id)
+            made[route] = (owner, app.id, inspection_id, fx.licence(owner).number, payment_id,
+                           fx.violation() if "{violation_id}" in route[1] else "")
         return made[route]
 
     tokens = {"anonymous": None, "other_citizen": stack.token("citizen"),
@@ -154,10 +163,11 @@ def test_matrix(stack, world, method, path, caller):
     # GIVEN an application under review in EAST with a scheduled inspection, and an active
     # EAST licence, both the owner's
     for_route, tokens = world
-    owner, application_id, inspection_id, number, payment_id = for_route((method, path))
+    owner, application_id, inspection_id, number, payment_id, violation_id = for_route((method, path))
     token = stack.token("citizen", sub=owner) if caller == "owner" else tokens[caller]
     url = path.format(application_id=application_id, inspection_id=inspection_id, number=number,
                       payment_id=payment_id, service_code="advertisement-first", district="EAST", gateway="sandbox",
+                      violation_id=violation_id,
                       token="x") + QUERIES.get(("GET" if method == "HEAD" else method, path), "")
     # WHEN the caller calls the route with a well-formed request
     response = stack.call(method, url, token, BODIES.get((method, path)))
@@ -189,7 +199,8 @@ def test_a_role_never_granted_gets_403_whatever_the_body(stack, world, method, p
     # GIVEN a caller whose role the route never grants
     _, tokens = world
     url = path.format(application_id="a" * 32, inspection_id="i" * 32, number="ALX-EAST-2026-000001",
-                      payment_id="PAY-NOPE", service_code="advertisement-first", district="EAST")
+                      payment_id="PAY-NOPE", service_code="advertisement-first", district="EAST",
+                      violation_id="v" * 32)
     # WHEN it sends a malformed or wrong body
     response = stack.call(method, url, tokens[caller], raw=body)
     # THEN the role check answers first: 403, not a 400 about the body

@@ -47,6 +47,7 @@ const WalkIn = lazy(() => import("./staff/counter/WalkIn"));
 const CounterApplication = lazy(() => import("./staff/counter/CounterApplication"));
 const CounterLicence = lazy(() => import("./staff/counter/CounterLicence"));
 const Drawer = lazy(() => import("./staff/counter/Drawer"));
+const StaffViolations = lazy(() => import("./staff/violations/Violations"));
 // The inspector's app (issue 17): its own chunk, catalogue and CSS; installable under /inspect.
 const Inspector = lazy(() => import("./inspect/Inspector"));
 
@@ -127,6 +128,7 @@ export function App() {
             <Route path="/staff/counter/applications/:id" component={CounterApplication} />
             <Route path="/staff/counter/licences/:number" component={CounterLicence} />
             <Route path="/staff/counter/drawer" component={Drawer} />
+            <Route path="/staff/violations" component={StaffViolations} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

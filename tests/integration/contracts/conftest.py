@@ -25,7 +25,8 @@ def ports(request) -> SimpleNamespace:
                                audit=world.audit, rollout=world.rollout,
                                rollout_admin=world.rollout_admin, reports=world.reports,
                                work_lists=world.work_lists, files=world.files,
-                               signer=world.signer, notifier=world.notifier)
+                               signer=world.signer, notifier=world.notifier,
+                               violations=world.violations)
     request.getfixturevalue("stack")
     from chalicelib import wiring
 
@@ -37,7 +38,8 @@ def ports(request) -> SimpleNamespace:
                            rollout=wiring.rollout_store(), rollout_admin=wiring.rollout_admin(),
                            reports=wiring.report_store(), work_lists=wiring.work_lists(),
                            files=wiring.file_store(), signer=wiring.seal_signer(),
-                           notifier=wiring.sms_notifier())
+                           notifier=wiring.sms_notifier(),
+                           violations=wiring.violation_store())
 
 
 def all_pages(listing, limit: int) -> list:

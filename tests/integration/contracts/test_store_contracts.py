@@ -361,3 +361,51 @@ class TestReportStore:
         ports.licences.create(licence(district=district, fines=(fine,)))
         ports.licences.create(licence(district=district))
         assert list(ports.reports.licence_fines(district)) == [fine]
+
+
+def violation(district_code: str, reporter: str = "officer-1", minute: int = 0):
+    from chalicelib.domain.violations import ReportInput, check_report, new_violation
+
+    now = T0 + timedelta(minutes=minute)
+    body = ReportInput(kind="other_site", lat=31.2156, lng=29.9553, note="لافتة في غير موقعها",
+                       observed_at=T0.isoformat(), idempotency_key=unique("violation-key"),
+                       licence_number="ALX-EAST-2026-000123", accuracy_m=8,
+                       photo_types=("image/jpeg",))
+    return new_violation(body, check_report(body, now), reporter, "م. سمير", district_code, now,
+                         None)
+
+
+class TestViolationStore:
+    def test_a_report_is_written_once_with_its_audit_record_and_a_replay_reads_it_back(self, ports):
+        # GIVEN a report
+        report = violation(district())
+        record = AuditRecord(at=report.reported_at, actor="officer-1", role="officer",
+                             district=report.district, action="report_violation")
+        # WHEN it is created, then created again (an offline queue's replay)
+        stored, created = ports.violations.create(report, record)
+        again, created_again = ports.violations.create(replace(report, note="changed"), record)
+        # THEN the first write stands, read back whole, with one audit record
+        assert (created, created_again) == (True, False)
+        assert again == stored == report == ports.violations.get(report.id)
+        assert [r["action"] for r in ports.audit.list(f"VIO#{report.id}", 10, None).items] == [
+            "report_violation"]
+
+    def test_a_missing_report_is_not_found(self, ports):
+        with pytest.raises(NotFound) as missing:
+            ports.violations.get("0" * 32)
+        assert missing.value.code == "violation_not_found"
+
+    def test_a_district_lists_the_last_received_first_page_by_page(self, ports):
+        # GIVEN three reports in one district, a minute apart, and one elsewhere
+        here = district()
+        made = [violation(here, minute=m) for m in range(3)]
+        for report in made + [violation(district())]:
+            ports.violations.create(report, AuditRecord(at=report.reported_at, actor="o",
+                                                        role="officer", district=report.district,
+                                                        action="report_violation"))
+        # WHEN listed two at a time
+        listed = all_pages(lambda limit, cursor: ports.violations.list_by_district(here, limit, cursor), 2)
+        # THEN the district's three, newest first
+        assert [v.id for v in listed] == [v.id for v in reversed(made)]
+        with pytest.raises(ValidationFailed):
+            ports.violations.list_by_district(here, 2, "not-a-cursor")

@@ -5,9 +5,12 @@ import { Page } from "../components/Page";
 import { FORMAT_LOCALE, locale, useLocale } from "../i18n";
 import { kindLabel } from "../lib/labels";
 import { loadTrustData, type TrustData } from "./cache";
+import { FAR_METRES, distanceMetres, nearness } from "./geo";
 import { ti, type InspectKey } from "./i18n";
+import { usePosition, type PositionState } from "./position";
 import { installApp } from "./pwa";
-import { Scanner } from "./Scanner";
+import { ReportForm, type ReportDraft } from "./Report";
+import { Scanner, keepDecoderForOffline } from "./Scanner";
 import { verifySeal } from "./seal";
 import "./inspect.css";
 import { MAX_LIST_AGE_HOURS, listIsUsable, verdictOf, type Verdict } from "./verdict";
@@ -49,7 +52,34 @@ function Freshness({ data }: { data: TrustData | null }) {
 
 const GOOD = new Set(["valid"]);
 
-function Result({ outcome, data }: { outcome: Outcome; data: TrustData | null }) {
+function distanceText(metres: number): string {
+  return metres >= 1000
+    ? ti("distance.km", { km: Math.round(metres / 100) / 10 })
+    : ti("distance.m", { metres: Math.round(metres) });
+}
+
+/** How far the phone is from the site the seal names; a warning when surely beyond FAR_METRES. */
+function Distance(props: { site: { lat: number; lng: number }; position: PositionState; onReport: () => void }) {
+  const fix = props.position.fix;
+  if (!fix) {
+    return <p class="hint">{props.position.pending ? ti("position.pending") : ti("distance.unknown")}</p>;
+  }
+  const metres = distanceMetres(fix, props.site);
+  const near = nearness(metres, fix.accuracyM);
+  return (
+    <div class={near === "far" ? "distance-far" : undefined}>
+      <p>{ti("distance.label", { distance: distanceText(metres), accuracy: Math.round(fix.accuracyM) })}</p>
+      {near === "far" && <p>{ti("distance.far", { limit: FAR_METRES })}</p>}
+      {near === "unsure" && <p class="hint">{ti("distance.unsure")}</p>}
+      {near === "far" && (
+        <button type="button" class="button button-secondary" onClick={props.onReport}>{ti("distance.report")}</button>
+      )}
+    </div>
+  );
+}
+
+function Result({ outcome, data, position, onReport }: { outcome: Outcome; data: TrustData | null;
+  position: PositionState; onReport: (draft: Omit<ReportDraft, "nonce">) => void }) {
   if (outcome.kind === "error") return <p class="error-message" role="alert">{ti(outcome.message)}</p>;
   if (outcome.kind === "number") {
     const time = data?.list ? clock(data.list.issuedAt) : "";
@@ -84,6 +114,13 @@ function Result({ outcome, data }: { outcome: Outcome; data: TrustData | null })
             <div class="summary-row"><dt>{ti("details.valid")}</dt>
               <dd>{ti("details.validRange", { from: day(verdict.claims.validFrom), until: day(verdict.claims.validUntil) })}</dd></div>
           </dl>
+          <Distance site={verdict.claims} position={position}
+            onReport={() => onReport({ kind: "other_site", licenceNumber: verdict.claims.number })} />
+          {verdict.kind !== "valid" && (
+            <p><button type="button" class="button button-secondary"
+              onClick={() => onReport({ kind: verdict.kind === "expired" ? "expired_displayed" : "other",
+                licenceNumber: verdict.claims.number })}>{ti("report.aboutThis")}</button></p>
+          )}
         </>
       )}
     </section>
@@ -96,11 +133,19 @@ export default function Inspector() {
   const [text, setText] = useState("");
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [scanning, setScanning] = useState(false);
+  const [position, locate] = usePosition();
+  const [draft, setDraft] = useState<ReportDraft>({ nonce: 0 });
   const input = useRef<HTMLTextAreaElement>(null);
+
+  function startReport(values: Omit<ReportDraft, "nonce">) {
+    setDraft((current) => ({ ...values, nonce: current.nonce + 1 }));
+    requestAnimationFrame(() => document.getElementById("report-title")?.scrollIntoView());
+  }
 
   const refresh = () => loadTrustData().then(setData);
   useEffect(() => {
     installApp();
+    keepDecoderForOffline();
     refresh();
     window.addEventListener("online", refresh);
     return () => window.removeEventListener("online", refresh);
@@ -124,6 +169,7 @@ export default function Inspector() {
     }
     const seal = await verifySeal(entered, data.keys.value);
     setOutcome({ kind: "seal", verdict: verdictOf(seal, data.list, new Date()) });
+    if (seal.ok && !position.pending) locate(10_000); // the distance to the site, without holding the verdict
   }
 
   return (
@@ -144,8 +190,9 @@ export default function Inspector() {
             onCode={(code) => { setScanning(false); setText(code); check(code); }} />
         </div>
       </form>
-      {outcome && <Result outcome={outcome} data={data} />}
+      {outcome && <Result outcome={outcome} data={data} position={position} onReport={startReport} />}
       <p><button type="button" class="button button-secondary" onClick={refresh}>{ti("refresh")}</button></p>
+      <ReportForm draft={draft} position={position} locate={locate} />
     </Page>
   );
 }
