@@ -149,11 +149,10 @@ def seal_public_keys():
         return seal_signer().public_keys()
     import base64
 
-    from chalicelib.domain.seal import key_id_for, load_seal_public_key
+    from chalicelib.domain.seal import key_id_of_spki, load_seal_public_key
 
-    keys = [load_seal_public_key(base64.b64decode(der, validate=True))
-            for der in settings.seal_public_keys]
-    return {key_id_for(key): key for key in keys}
+    spkis = [base64.b64decode(der, validate=True) for der in settings.seal_public_keys]
+    return {key_id_of_spki(spki): load_seal_public_key(spki) for spki in spkis}
 
 
 @lru_cache(maxsize=1)
@@ -167,6 +166,14 @@ def nightly_queue() -> TaskQueue:
 
 
 NIGHTLY_QUEUE = "rukhsa-nightly"
+
+
+def seal_tables():
+    """The seal's codes and the names the verification page shows, read apart from the rest of
+    the catalogue (domain/seal_codes.py): the public route's cold start parses no services."""
+    from chalicelib.domain.seal_codes import load_seal_tables
+
+    return load_seal_tables(get_settings().catalogue_dir or None)
 
 
 def catalogue():

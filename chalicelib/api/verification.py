@@ -9,8 +9,8 @@ from chalicelib.api.http import json_response
 from chalicelib.api.negotiation import best_media_type
 from chalicelib.api.routes import route
 from chalicelib.errors import NotFound
-from chalicelib.wiring import bound_settings, clock, licence_reader, pointer_store, seal_public_keys
-from chalicelib.wiring import catalogue as served_catalogue
+from chalicelib.wiring import (bound_settings, clock, licence_reader, pointer_store,
+                               seal_public_keys, seal_tables)
 
 verification_api = Blueprint(__name__)
 
@@ -42,14 +42,14 @@ def _verification(token: str) -> Response:
     from chalicelib.metrics import VERIFICATIONS, count_lean
     from chalicelib.usecases.verification import verify_token
 
-    catalogue = served_catalogue()
-    view = verify_token(token, seal_public_keys(), catalogue.seal_codes, licence_reader(),
+    tables = seal_tables()
+    view = verify_token(token, seal_public_keys(), tables.codes, licence_reader(),
                         cairo_date(clock()))
     headers = {"Cache-Control": CACHE_CONTROL_HEADER, "Vary": "Accept", **PAGE_SECURITY_HEADERS}
     if _wants_json():
         response = json_response(to_json(view), headers=headers)
     else:
-        page = render_verification_page(view, catalogue.kind_names(), catalogue.district_names())
+        page = render_verification_page(view, tables.kind_names, tables.district_names)
         response = Response(body=page, status_code=200,
                             headers={"Content-Type": PAGE_TYPE, **headers})
     # The lean EMF line: no metrics library on this public route's cold start.

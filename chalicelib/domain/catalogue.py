@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from chalicelib.domain.licence_numbers import DISTRICT_CODE
+# SealCodes is re-exported: the catalogue is where most callers look for its codes.
+from chalicelib.domain.seal_codes import (DATA_DIR, SealCodes, check_codes,  # noqa: F401
+                                          coded_entry)
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-SEAL_CODE_MAX = 0xFF  # one byte of the seal's payload
 # first: a new licence; renewal: a new term of a licence (asked for from the licence);
 # amendment, transfer, duplicate: a licence re-issued on new data, holder or paper;
 # certificate: a statement or approval the district certifies (a certificate kind).
@@ -140,33 +141,6 @@ class District:
 
 
 @dataclass(frozen=True)
-class SealCodes:
-    """The one-byte codes a seal stores for districts and kinds, both ways. Append-only data:
-    a code, once on a seal, must keep its meaning for as long as the seal may be shown."""
-
-    districts: Mapping[str, int]
-    kinds: Mapping[str, int]
-
-    def district_code(self, district: str) -> int:
-        return _code_of(self.districts, district, "district")
-
-    def kind_code(self, kind: str) -> int:
-        return _code_of(self.kinds, kind, "kind")
-
-    def district_named(self, code: int) -> Optional[str]:
-        return next((name for name, c in self.districts.items() if c == code), None)
-
-    def kind_named(self, code: int) -> Optional[str]:
-        return next((name for name, c in self.kinds.items() if c == code), None)
-
-
-def _code_of(table: Mapping[str, int], name: str, what: str) -> int:
-    if name not in table:
-        raise ValueError(f"no seal code for {what} {name!r}")
-    return table[name]
-
-
-@dataclass(frozen=True)
 class Catalogue:
     version: str
     services: tuple[Service, ...]
@@ -250,8 +224,8 @@ def parse_catalogue(services_doc: Mapping[str, Any], districts_doc: Mapping[str,
              for raw in services_doc.get("document_slots", ())}
     steps = tuple(Step(code=raw["code"], review=bool(raw["review"]), name_ar=raw["name_ar"],
                        name_en=raw["name_en"]) for raw in services_doc.get("procedure_steps", ()))
-    _check_codes("kind", kinds)
-    _check_codes("district", districts)
+    check_codes("kind", kinds)
+    check_codes("district", districts)
     for district in districts:
         if not DISTRICT_CODE.fullmatch(district.code):
             raise ValueError(f"district {district.code!r}: a licence number needs A-Z and 0-9 only")
@@ -276,12 +250,7 @@ def _kind(raw: Mapping[str, Any]) -> Kind:
 
 
 def _coded(cls: type, what: str, raw: Mapping[str, Any]) -> Any:
-    code = raw.get("code")
-    seal_code = raw.get("seal_code")
-    if not isinstance(seal_code, int) or isinstance(seal_code, bool):
-        raise ValueError(f"{what} {code!r} has no seal_code: every {what} needs one "
-                         f"(an integer 0-{SEAL_CODE_MAX}, see docs/seal-token.md)")
-    return cls(code=code, seal_code=seal_code, name_ar=raw["name_ar"], name_en=raw["name_en"])
+    return cls(*coded_entry(what, raw))
 
 
 def _check_kind_services(kind: Kind, services: tuple[Service, ...]) -> None:
@@ -343,21 +312,6 @@ def _check_rule_fields(service: Service, fee: FeeSpec) -> None:
                 not spec.get("required", True):
             raise ValueError(f"service {service.code}: fee {fee.code} multiplies {name!r}, "
                              f"which is not a required number field of the service")
-
-
-def _check_codes(what: str, entries: tuple[Any, ...]) -> None:
-    """Each code and each seal code once; a seal code fits its byte."""
-    for attribute in ("code", "seal_code"):
-        seen: dict[Any, str] = {}
-        for entry in entries:
-            value = getattr(entry, attribute)
-            if value in seen:
-                raise ValueError(f"{what} {entry.code!r} repeats the {attribute} {value!r} "
-                                 f"of {what} {seen[value]!r}")
-            seen[value] = entry.code
-    for entry in entries:
-        if not 0 <= entry.seal_code <= SEAL_CODE_MAX:
-            raise ValueError(f"{what} {entry.code!r}: seal_code {entry.seal_code} is not 0-{SEAL_CODE_MAX}")
 
 
 def _check(services: tuple[Service, ...], districts: tuple[District, ...],

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import Mapping
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import (
@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from chalicelib.domain.catalogue import SealCodes
+from chalicelib.domain.seal_codes import SealCodes
 from chalicelib.domain.licence_numbers import format_number, parse_number
 from chalicelib.ports import SealSigner
 
@@ -208,11 +208,23 @@ def _decode_payload(payload: bytes, codes: SealCodes) -> SealClaims:
 # Keys and signatures
 # ---------------------------------------------------------------------------------------------
 
-def key_id_for(public_key: EllipticCurvePublicKey) -> str:
+# A P-256 key's DER SubjectPublicKeyInfo up to its uncompressed point (04 || x || y): fixed
+# bytes, and the only form KMS gives an ECC_NIST_P256 key. Read with them, a deployed key loads
+# without cryptography's ASN.1 serialization module, which the verification cold start skips.
+P256_SPKI_PREFIX = bytes.fromhex("3059301306072a8648ce3d020106082a8648ce3d030107034200")
+P256_POINT_BYTES = 65
+
+
+def key_id_of_spki(spki: bytes) -> str:
     """kid: the first 4 bytes of SHA-256 over the key's DER SubjectPublicKeyInfo, as 8 hex."""
-    spki = public_key.public_bytes(serialization.Encoding.DER,
-                                   serialization.PublicFormat.SubjectPublicKeyInfo)
     return hashlib.sha256(spki).digest()[:KEY_ID_BYTES].hex()
+
+
+def key_id_for(public_key: EllipticCurvePublicKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return key_id_of_spki(public_key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
 
 
 def load_seal_public_key(der: bytes) -> EllipticCurvePublicKey:
@@ -221,13 +233,16 @@ def load_seal_public_key(der: bytes) -> EllipticCurvePublicKey:
     ValueError unless it is a P-256 public key: a wrong key must fail loudly at start-up, not
     make every genuine seal read as forged.
     """
-    try:
-        key = serialization.load_der_public_key(der)
-    except (ValueError, TypeError) as malformed:
-        raise ValueError(f"not a DER public key: {malformed}") from None
-    if not (isinstance(key, EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1)):
+    if len(der) != len(P256_SPKI_PREFIX) + P256_POINT_BYTES or \
+            not der.startswith(P256_SPKI_PREFIX):
+        if der[:1] != b"0" or len(der) < 2 or len(der) != der[1] + 2:
+            raise ValueError("not a DER public key (a DER SubjectPublicKeyInfo)")
         raise ValueError("a seal key must be an ECC_NIST_P256 (P-256) key")
-    return key
+    try:
+        return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(),
+                                                            der[len(P256_SPKI_PREFIX):])
+    except ValueError:
+        raise ValueError("not a DER public key: its point is not on P-256") from None
 
 
 def public_jwk(kid: str, public_key: EllipticCurvePublicKey) -> dict:

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from chalicelib.domain.catalogue import SealCodes
+from chalicelib.domain.seal_codes import SealCodes
 from chalicelib.domain.licence_numbers import format_number, parse_number
 from chalicelib.ports import SealSigner
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from chalicelib.domain.catalogue import SealCodes
+from chalicelib.domain.seal_codes import SealCodes
 from chalicelib.domain.licence_numbers import parse_number
 from chalicelib.domain.licences import STATUS_SHARDS
 from chalicelib.domain.status_list import MEDIA_TYPE, entries_from, sign_status_list

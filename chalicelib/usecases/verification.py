@@ -13,7 +13,7 @@ from typing import Mapping
 
 from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 
-from chalicelib.domain.catalogue import SealCodes
+from chalicelib.domain.seal_codes import SealCodes
 from chalicelib.domain.licences import Licence
 from chalicelib.domain.replacement import is_replacement
 from chalicelib.domain.seal import InvalidSeal, verify_seal

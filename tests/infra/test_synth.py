@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 from infra.functions import FUNCTIONS, QUEUES, function_name_of_handler
-from infra.site import API_PATHS, app_files, spa_function_code
+from infra.site_files import API_PATHS, app_files, spa_function_code
 from infra.web_headers import content_security_policy
 from infra.resources import (EVENT_SOURCES, FILES_BUCKET_LIFECYCLE_DAYS, SEAL_KEY_SPEC,
                              SMS_ATTRIBUTES, STAFF_ROLES, TABLES)
