@@ -217,8 +217,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("getDrawerReport", "GET", "/v1/counter/drawer-report", "counter.drawer_report",
               "تقرير الدرج / A clerk's drawer for a Cairo day as a bilingual A4 PDF: payments, "
               "cash expected and counted, the difference (the clerk's own; an officer's "
-              "district; an admin names ?district=)", "counter", {200: "DrawerReport"},
-              (400, STORE),
+              "district; an admin names ?district=); 404 if the clerk took nothing that day",
+              "counter", {200: "DrawerReport"}, (400, 404, STORE),
               query=(Query("day", "Cairo day, YYYY-MM-DD (default today)",
                            r"^\d{4}-\d{2}-\d{2}$"),
                      Query("clerk", "The clerk's subject id (finance report `drawers[].clerk`); "

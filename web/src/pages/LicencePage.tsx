@@ -105,6 +105,13 @@ export default function LicencePage() {
   return (
     <Page title={t("licence.title", { kind: kindLabel(card.kind) })}>
       <ErrorSummary problem={problem} />
+      {card.replaced_by && (
+        // An amendment, transfer or duplicate was issued in its place: its seal now verifies
+        // as superseded (docs/lifecycle.md), so the holder is sent to the new licence.
+        <div class="notice" role="note">
+          <p>{t("licence.replacedBy")} <a href={`/licences/${card.replaced_by}`}><Code>{card.replaced_by}</Code></a></p>
+        </div>
+      )}
       <div class="licence-card">
         <dl class="summary-list">
           <div class="summary-row"><dt>{t("licence.number")}</dt><dd><Code>{card.number}</Code></dd></div>
