@@ -16,7 +16,7 @@ import os
 import sys
 
 from devstack.config import ROOT
-from devstack.targets import TargetError, add_target_arguments, target_environment
+from devstack.targets import add_target_arguments, enter_target
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -27,12 +27,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    try:
-        environment = target_environment(args, os.environ)
-    except TargetError as refused:
-        print(f"refused: {refused}", file=sys.stderr)
+    if enter_target(args) is None:
         return 2
-    os.environ.update(environment)
     sys.path.insert(0, str(ROOT))
     from chalicelib import wiring
     from chalicelib.usecases.status_list import backfill_listing

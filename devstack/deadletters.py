@@ -214,15 +214,12 @@ def queue_prefix(args: argparse.Namespace, environ: dict[str, str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from devstack.targets import TargetError, target_environment
+    from devstack.targets import enter_target
 
     args = parse_args(argv)
-    try:
-        environment = target_environment(args, os.environ)
-    except TargetError as refused:
-        print(f"refused: {refused}", file=sys.stderr)
+    environment = enter_target(args)
+    if environment is None:
         return 2
-    os.environ.update(environment)
     import boto3
 
     queues = DeadLetterQueues(boto3.client("sqs"), queue_prefix(args, environment))

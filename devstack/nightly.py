@@ -21,7 +21,7 @@ from dataclasses import replace
 from datetime import date, datetime, timezone
 
 from devstack.config import ROOT
-from devstack.targets import TargetError, add_target_arguments, target_environment
+from devstack.targets import TargetError, add_target_arguments, enter_target, target_environment
 
 __all__ = ["TargetError", "main", "parse_args", "target_environment"]
 
@@ -45,12 +45,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    try:
-        environment = target_environment(args, os.environ)
-    except TargetError as refused:
-        print(f"refused: {refused}", file=sys.stderr)
+    if enter_target(args) is None:
         return 2
-    os.environ.update(environment)
     sys.path.insert(0, str(ROOT))
     from chalicelib import wiring
     from chalicelib.usecases.nightly import run_night

@@ -8,7 +8,9 @@ with the settings in the environment. Shared by devstack/nightly.py and devstack
 from __future__ import annotations
 
 import argparse
-from typing import Mapping
+import os
+import sys
+from typing import Mapping, Optional
 
 from devstack.config import local_environment
 
@@ -39,3 +41,15 @@ def target_environment(args: argparse.Namespace, environ: Mapping[str, str]) -> 
         raise TargetError(f"--stage {args.stage}: export that stage's settings first "
                           f"(the environment says STAGE={environ.get('STAGE') or 'nothing'})")
     return dict(environ)
+
+
+def enter_target(args: argparse.Namespace) -> Optional[dict[str, str]]:
+    """Export the one explicit target's settings into this process and return them; None, after
+    saying why on stderr, when the target is refused (the command then exits 2)."""
+    try:
+        environment = target_environment(args, os.environ)
+    except TargetError as refused:
+        print(f"refused: {refused}", file=sys.stderr)
+        return None
+    os.environ.update(environment)
+    return environment

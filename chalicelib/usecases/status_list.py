@@ -14,7 +14,7 @@ from typing import Callable
 
 from chalicelib.domain.seal_codes import SealCodes
 from chalicelib.domain.licence_numbers import parse_number
-from chalicelib.domain.licences import STATUS_SHARDS
+from chalicelib.domain.licences import STATUS_SHARDS, Licence
 from chalicelib.domain.status_list import MEDIA_TYPE, entries_from, sign_status_list
 from chalicelib.observability import logger
 from chalicelib.conflicts import retry_on_conflict
@@ -133,11 +133,20 @@ def backfill_listing(districts: list[str], licences: LicenceStore,
             for licence in page.items:
                 done.read += 1
                 if licence.status_shard is not None:
-                    retry_on_conflict(lambda number=licence.number: licences.save(
-                        licences.get(number, consistent=True)))
+                    _resave(licence, licences)
                     done.resaved += 1
             cursor = page.next_cursor
             if not cursor:
                 break
         progress(district, done)
     return done
+
+
+def _resave(licence: Licence, licences: LicenceStore) -> None:
+    """Save the licence the page read as it is; read it again only if it changed meanwhile."""
+    latest = [licence]
+
+    def reread() -> None:
+        latest[0] = licences.get(licence.number, consistent=True)
+
+    retry_on_conflict(lambda: licences.save(latest[0]), on_conflict=reread)
