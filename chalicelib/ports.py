@@ -12,18 +12,22 @@ port against the fake and against the adapter on the emulator.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Optional, Sequence
 
-from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
+if TYPE_CHECKING:  # types only: importing the ports (every Lambda's cold start) builds no
+    # domain type and loads no cryptography
+    from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 
-if TYPE_CHECKING:  # types only: the verification cold start must not load the domain's rules
     from chalicelib.domain.applications import Application
     from chalicelib.domain.audit import AuditRecord
     from chalicelib.domain.licences import Fine, Licence
     from chalicelib.domain.counter import DrawerClosing
+    from chalicelib.domain.gateway_messages import Checkout, GatewayEvent, GatewayStatus
     from chalicelib.domain.payments import Payment
+    from chalicelib.domain.printing import (PaperLicence, PrintableDrawer, PrintableReceipt,
+                                            QrImage)
     from chalicelib.domain.rate_limits import Limit
     from chalicelib.domain.violations import Violation
 
@@ -267,35 +271,6 @@ class CounterStore(ABC):
         """Every drawer closed on a Cairo day (optionally of one district)."""
 
 
-@dataclass(frozen=True)
-class Checkout:
-    checkout_url: str
-    gateway_reference: str = ""
-
-
-@dataclass(frozen=True)
-class GatewayEvent:
-    """A payment gateway's callback, verified and normalised."""
-
-    gateway: str
-    transaction_id: str
-    merchant_reference: str
-    amount_piasters: int
-    currency: str
-    success: bool
-    pending: bool
-    occurred_at: Optional[datetime] = None
-    raw: Mapping[str, object] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class GatewayStatus:
-    merchant_reference: str
-    state: str  # "paid" | "failed" | "pending" | "unknown"
-    transaction_id: str = ""
-    amount_piasters: int = 0
-
-
 class BadSignature(Exception):
     """A webhook whose signature does not verify."""
 
@@ -468,12 +443,6 @@ class FileStore(ABC):
         and bounds the size; ValueError unless exactly one content type is given."""
 
 
-@dataclass(frozen=True)
-class QrImage:
-    png: bytes
-    version: int
-
-
 class QrTooLarge(ValueError):
     """The URL needs a bigger QR than a printed licence or an SMS preview can carry."""
 
@@ -486,27 +455,6 @@ class QrRenderer(ABC):
         """A PNG of the QR; QrTooLarge if the URL needs too big a code to scan on paper."""
 
 
-@dataclass(frozen=True)
-class PaperLicence:
-    """What the paper copy shows. Every value is already display-ready (the ID already masked)."""
-
-    number: str
-    kind_ar: str
-    kind_en: str
-    district_ar: str
-    district_en: str
-    holder_name: str
-    holder_national_id_masked: str
-    site_address: str
-    lat: float
-    lng: float
-    valid_from: date
-    valid_until: date
-    status: str
-    issued_at: datetime
-    verify_url: str
-
-
 class PaperCopyRenderer(ABC):
     """Lays out a licence's printable copy."""
 
@@ -516,41 +464,6 @@ class PaperCopyRenderer(ABC):
 
 
 # ------------------------------------------------------------------------- messages, queues
-
-@dataclass(frozen=True)
-class PrintableReceipt:
-    """What a counter receipt shows (chalicelib/usecases/counter.py)."""
-
-    number: str
-    application_id: str
-    service_ar: str
-    service_en: str
-    district_ar: str
-    district_en: str
-    citizen_name: str
-    lines: tuple[tuple[str, str, int], ...]  # (Arabic name, English name, piasters)
-    total_piasters: int
-    method: str  # cash | card
-    clerk_name: str
-    paid_at: str  # UTC ISO 8601
-    payment_id: str
-
-
-@dataclass(frozen=True)
-class PrintableDrawer:
-    """What a clerk's drawer report shows for one Cairo day (chalicelib/usecases/counter.py)."""
-
-    day: str
-    district_ar: str
-    district_en: str
-    clerk_name: str
-    # (receipt number, application id, method, status, piasters), in the order taken
-    payments: tuple[tuple[str, str, str, str, int], ...]
-    expected_cash_piasters: int
-    counted_cash_piasters: Optional[int]  # None while the drawer is open
-    difference_piasters: Optional[int]
-    closed_at: Optional[str]  # UTC ISO 8601
-    flagged: bool
 
 
 class DrawerReportRenderer(ABC):

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.adapters.paper_pdf import _register_fonts
 from chalicelib.adapters.receipt_pdf import METHODS, pounds
-from chalicelib.ports import DrawerReportRenderer, PrintableDrawer
+from chalicelib.domain.printing import PrintableDrawer
+from chalicelib.ports import DrawerReportRenderer
 
 if TYPE_CHECKING:  # pragma: no cover
     from chalicelib.adapters.bidi_pdf import BidiWriter

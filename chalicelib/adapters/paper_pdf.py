@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from chalicelib.ports import PaperCopyRenderer, PaperLicence
+from chalicelib.domain.printing import PaperLicence
+from chalicelib.ports import PaperCopyRenderer
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; fpdf2 loads lazily at render time
     from fpdf import FPDF

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import io
 
-from chalicelib.ports import QrImage, QrRenderer, QrTooLarge
+from chalicelib.domain.printing import QrImage
+from chalicelib.ports import QrRenderer, QrTooLarge
 
 # 4 px per module: two modules per byte of a 1-bit row, so rows repeat byte-for-byte and zlib
 # packs a version 8 code into about 650 bytes, while 228 px still scans well from a phone.

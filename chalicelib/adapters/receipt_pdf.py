@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from chalicelib.adapters.paper_pdf import _register_fonts
-from chalicelib.ports import PrintableReceipt, ReceiptRenderer
+from chalicelib.domain.printing import PrintableReceipt
+from chalicelib.ports import ReceiptRenderer
 
 if TYPE_CHECKING:  # pragma: no cover
     from fpdf import FPDF

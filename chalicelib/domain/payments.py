@@ -87,7 +87,7 @@ class Payment:
 
 @dataclass(frozen=True)
 class IncomingEvent:
-    """What `apply_event` needs of a verified gateway event (ports.GatewayEvent or a status)."""
+    """What `apply_event` needs of a verified gateway event (a GatewayEvent of domain/gateway_messages.py, or a status)."""
 
     gateway: str
     transaction_id: str

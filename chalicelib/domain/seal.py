@@ -32,6 +32,26 @@ from chalicelib.domain.seal_codes import SealCodes
 from chalicelib.domain.licence_numbers import format_number, parse_number
 from chalicelib.ports import SealSigner
 
+
+class VerifyingEcdsaSha256(ec.ECDSA):
+    """ECDSA with SHA-256, for verifying. `ec.ECDSA()`'s constructor imports cryptography's
+    whole OpenSSL backend module (ciphers, RSA, padding: some 6 ms of a verification's cold
+    start) only to check deterministic-signing support, which verifying never uses. The
+    verifier reads the two public properties answered here."""
+
+    def __init__(self) -> None:  # ec.ECDSA.__init__ is skipped on purpose: see above
+        self._hash = hashes.SHA256()
+
+    @property
+    def algorithm(self) -> hashes.HashAlgorithm:
+        return self._hash
+
+    @property
+    def deterministic_signing(self) -> bool:
+        return False
+
+
+ECDSA_SHA256 = VerifyingEcdsaSha256()
 # The district and kind bytes are the catalogue's seal codes (chalicelib/data, `seal_code`),
 # append-only data: a payload stores the code, so a code may never change meaning.
 
@@ -159,7 +179,7 @@ def verify_seal(token: str, public_keys: Mapping[str, EllipticCurvePublicKey],
     if not (0 < r < _P256_ORDER and 0 < s <= _P256_ORDER // 2):
         raise InvalidSeal("bad_signature")  # high-S copies of a real signature are refused too
     try:
-        public_key.verify(encode_dss_signature(r, s), parsed.payload, ec.ECDSA(hashes.SHA256()))
+        public_key.verify(encode_dss_signature(r, s), parsed.payload, ECDSA_SHA256)
     except (InvalidSignature, ValueError, TypeError) as error:
         raise InvalidSeal("bad_signature") from error
     return parsed.claims

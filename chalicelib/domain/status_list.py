@@ -19,11 +19,10 @@ from itertools import groupby
 from typing import Iterable, Mapping, Optional
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from chalicelib.domain.seal import ECDSA_SHA256
 from chalicelib.domain.seal_codes import SealCodes
 from chalicelib.domain.licence_numbers import format_number, parse_number
 from chalicelib.ports import SealSigner
@@ -167,7 +166,7 @@ def verify_status_list(text: str, public_keys: Mapping[str, EllipticCurvePublicK
     r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
     try:
         key.verify(encode_dss_signature(r, s), f"{encoded_header}.{encoded_payload}".encode(),
-                   ec.ECDSA(hashes.SHA256()))
+                   ECDSA_SHA256)
     except (InvalidSignature, ValueError) as error:
         raise InvalidStatusList("bad_signature") from error
     return decode_payload(payload, codes, key_id=str(header["kid"]))

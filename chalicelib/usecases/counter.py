@@ -17,9 +17,9 @@ from chalicelib.domain.catalogue import Catalogue
 from chalicelib.domain.commands import NewApplication
 from chalicelib.domain.fees import total
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.domain.printing import PrintableDrawer, PrintableReceipt
 from chalicelib.ports import (ApplicationStore, CounterStore, DrawerClosed, DrawerReportRenderer,
-                              FileStore, LicenceReader, PaymentStore, PrintableDrawer,
-                              PrintableReceipt, ReceiptRenderer)
+                              FileStore, LicenceReader, PaymentStore, ReceiptRenderer)
 from chalicelib.usecases.applications import (_service, audit_record, check_live,
                                               check_replacement, get_application, new_application,
                                               validate_applicant_and_site, validate_details)

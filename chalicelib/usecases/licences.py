@@ -12,8 +12,8 @@ from chalicelib.domain.issuance import RESEND_EVENT, mask_national_id
 from chalicelib.domain.licences import REVOKED, Licence
 from chalicelib.domain.seal import verify_url
 from chalicelib.errors import Conflict, ValidationFailed
-from chalicelib.ports import (FileStore, LicenceStore, Notifications, Page, PaperCopyRenderer,
-                              PaperLicence)
+from chalicelib.domain.printing import PaperLicence
+from chalicelib.ports import FileStore, LicenceStore, Notifications, Page, PaperCopyRenderer
 from chalicelib.usecases.bounds import PAPER_COPY, SMS_RESEND, Bounds
 from chalicelib.usecases.issuance import notify_licence
 

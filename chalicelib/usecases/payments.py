@@ -23,7 +23,8 @@ from chalicelib.conflicts import retry_on_conflict
 from chalicelib.errors import (Conflict, NotFound, RukhsaError,
                                Unauthenticated, ValidationFailed)
 from chalicelib.domain.counter import drawer_report
-from chalicelib.ports import (ApplicationStore, BadSignature, CounterStore, GatewayStatus, PaymentGateway,
+from chalicelib.domain.gateway_messages import GatewayStatus
+from chalicelib.ports import (ApplicationStore, BadSignature, CounterStore, PaymentGateway,
                               PaymentStore, SimulatedGateway)
 from chalicelib.usecases.applications import get_application
 from chalicelib.usecases.bounds import PAYMENT_ATTEMPT, Bounds

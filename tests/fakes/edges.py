@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from typing import Callable, Mapping, Optional
 
 from chalicelib.errors import NotFound
-from chalicelib.ports import (BadSignature, Checkout, DelayQueue, FileStore, GatewayEvent,
-                              GatewayStatus, PaperCopyRenderer, PaperLicence, QrImage,
-                              QrRenderer, QrTooLarge, SimulatedGateway, SmsDeliveryFailed,
-                              SmsNotifier, TaskQueue)
+from chalicelib.domain.gateway_messages import Checkout, GatewayEvent, GatewayStatus
+from chalicelib.domain.printing import PaperLicence, QrImage
+from chalicelib.ports import (BadSignature, DelayQueue, FileStore, PaperCopyRenderer, QrRenderer,
+                              QrTooLarge, SimulatedGateway, SmsDeliveryFailed, SmsNotifier,
+                              TaskQueue)
 from tests.unit.seal_fakes import LocalSealSigner
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -90,3 +90,38 @@ def test_the_verdict_metric_adds_nothing_to_the_verification_cold_start():
     # THEN the only module it adds is chalicelib.metrics itself (json, os, sys, time are loaded
     # already): no Powertools Metrics object is built and nothing more is imported.
     assert with_metric - without == {"chalicelib.metrics"}
+
+
+def test_verifying_a_seal_loads_no_cipher_or_rsa_code():
+    # GIVEN a genuine seal and its deployed public key (DER SPKI, as SEAL_PUBLIC_KEYS holds it)
+    import base64
+    from datetime import date
+
+    from cryptography.hazmat.primitives import serialization
+
+    from chalicelib.domain.seal import SealClaims, sign_seal
+    from chalicelib.domain.seal_codes import load_seal_tables
+    from tests.unit.seal_fakes import LocalSealSigner
+
+    signer = LocalSealSigner()
+    claims = SealClaims(number="ALX-EAST-2026-000123", kind="shop", district="EAST",
+                        lat=31.2, lng=29.9, valid_from=date(2026, 3, 1),
+                        valid_until=date(2027, 2, 28), key_id=signer.key_id)
+    token = sign_seal(claims, signer, load_seal_tables().codes)
+    spki = signer.public_keys()[signer.key_id].public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    # WHEN a fresh interpreter verifies it the way GET /v/{token} does
+    modules = loaded_modules(
+        "import base64\n"
+        "from chalicelib.domain.seal import key_id_of_spki, load_seal_public_key, verify_seal\n"
+        "from chalicelib.domain.seal_codes import load_seal_tables\n"
+        f"spki = base64.b64decode({base64.b64encode(spki).decode()!r})\n"
+        "keys = {key_id_of_spki(spki): load_seal_public_key(spki)}\n"
+        f"claims = verify_seal({token!r}, keys, load_seal_tables().codes)\n"
+        f"assert claims.number == {claims.number!r}, claims\n")
+    # THEN the signature was checked without cryptography's OpenSSL backend module, which
+    # `ec.ECDSA()` imports (ciphers, RSA, padding) and a verifier does not need
+    assert "cryptography.hazmat.bindings._rust" in modules
+    assert sorted(name for name in modules if name.startswith(
+        ("cryptography.hazmat.backends", "cryptography.hazmat.primitives.ciphers",
+         "cryptography.hazmat.primitives.asymmetric.rsa"))) == []

@@ -17,7 +17,7 @@ from chalicelib.adapters.bidi_pdf import runs, visual_order
 from chalicelib.adapters.drawer_pdf import render_drawer_report
 from chalicelib.adapters.paper_pdf import render_paper_copy
 from chalicelib.adapters.receipt_pdf import render_receipt
-from chalicelib.ports import PrintableDrawer, PrintableReceipt
+from chalicelib.domain.printing import PrintableDrawer, PrintableReceipt
 from tests.unit.test_paper_pdf import (ARTIFACTS, BIDI_CONTROLS, HOLDER_NAME, VERIFY_URL,
                                        arabic_glyph_forms, letters_with_several_forms, poppler,
                                        qr_png_for, sample_licence)

@@ -175,7 +175,7 @@ def test_every_gateway_answers_a_transaction_inquiry(gateway, monkeypatch):
     settlement makes the payments use case ask about one transaction THEN it answers with its
     word on the payment (the port's default), rather than failing with AttributeError (a 500
     on the sandbox's second Pay, before the method sat on the gateway port)."""
-    from chalicelib.ports import GatewayStatus
+    from chalicelib.domain.gateway_messages import GatewayStatus
 
     asked = []
     monkeypatch.setattr(type(gateway), "query_status", lambda self, reference: (

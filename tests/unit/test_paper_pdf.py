@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.adapters.paper_pdf import PaperLicence, render_paper_copy
+from chalicelib.adapters.paper_pdf import render_paper_copy
+from chalicelib.domain.printing import PaperLicence
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"

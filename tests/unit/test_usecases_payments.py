@@ -9,7 +9,7 @@ import pytest
 from chalicelib.domain import payments as domain
 from chalicelib.domain.applications import APPROVED, SUBMITTED, UNDER_REVIEW
 from chalicelib.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
-from chalicelib.ports import GatewayStatus
+from chalicelib.domain.gateway_messages import GatewayStatus
 from chalicelib.usecases import payments as usecase
 from tests.fakes.scenarios import admin, apply, catalogue, citizen, live_world, pay_what_is_due
 

@@ -18,7 +18,8 @@ from chalicelib.adapters.gateways import _http
 from chalicelib.adapters.gateways._http import GatewayUnavailable
 from chalicelib.errors import ValidationFailed
 from chalicelib.json_input import loads_bounded
-from chalicelib.ports import BadSignature, Checkout, GatewayEvent, GatewayStatus, PaymentGateway
+from chalicelib.domain.gateway_messages import Checkout, GatewayEvent, GatewayStatus
+from chalicelib.ports import BadSignature, PaymentGateway
 
 FAWRY_BASE_URL = "https://www.atfawry.com"
 FAWRY_STAGING_BASE_URL = "https://atfawry.fawrystaging.com"

@@ -32,7 +32,8 @@ from chalicelib.adapters.gateways import _http
 from chalicelib.adapters.gateways._http import GatewayUnavailable
 from chalicelib.errors import ValidationFailed
 from chalicelib.json_input import loads_bounded
-from chalicelib.ports import BadSignature, Checkout, GatewayEvent, GatewayStatus, PaymentGateway
+from chalicelib.domain.gateway_messages import Checkout, GatewayEvent, GatewayStatus
+from chalicelib.ports import BadSignature, PaymentGateway
 
 PAYMOB_BASE_URL = "https://accept.paymob.com"
 

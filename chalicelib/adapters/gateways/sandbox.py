@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from typing import Mapping, Optional
 
 from chalicelib.adapters.gateways.paymob import Account, parse_paymob_callback, sign_transaction
-from chalicelib.ports import Checkout, GatewayEvent, GatewayStatus, SimulatedGateway
+from chalicelib.domain.gateway_messages import Checkout, GatewayEvent, GatewayStatus
+from chalicelib.ports import SimulatedGateway
 
 SANDBOX_INTEGRATION_ID = 1
 SANDBOX_OWNER_ID = 1

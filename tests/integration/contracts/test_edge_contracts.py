@@ -11,7 +11,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from chalicelib.errors import NotFound
-from chalicelib.ports import BadSignature, PaperLicence, QrTooLarge, SmsDeliveryFailed
+from chalicelib.domain.printing import PaperLicence
+from chalicelib.ports import BadSignature, QrTooLarge, SmsDeliveryFailed
 from tests.fakes import (FakeGateway, FakePaperRenderer, FakeQrRenderer, RecordingDelayQueue,
                          RecordingTaskQueue)
 from tests.fakes.builders import unique
