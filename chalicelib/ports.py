@@ -6,8 +6,10 @@ picks which. Each port's docstrings state its contract, including what it raises
 - `ConcurrentUpdate` when a conditional write loses (the thing changed since it was read, or
   its key is taken);
 - `ServiceUnavailable` when the store still refuses after the SDK's retries (throttling).
-tests/unit/fakes.py holds an in-memory fake of each; tests/contract/ runs one contract test per
-port against the fake and against the adapter on the emulator.
+tests/fakes/ holds an in-memory fake of each; tests/integration/contracts/ runs one contract test
+per port against the fake and against the adapter on the emulator. The values the ports carry
+are domain types (chalicelib/domain/), imported here for annotations only: importing the ports,
+which every Lambda does on its cold start, builds none of them.
 """
 from __future__ import annotations
 
