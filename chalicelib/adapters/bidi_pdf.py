@@ -13,6 +13,10 @@ algorithm, `fpdf.bidi.BidiParagraph`), the runs are placed where the algorithm p
 line, and they are written in logical order: the run read first is written first, each in one
 font (Arabic runs in Noto Naskh Arabic, spaces and Arabic commas included; the rest in Noto
 Sans). The page looks exactly the same; only the order of the content stream changes.
+Extractors that order glyphs by their place on the page (poppler's pdftotext, PDFium in Chrome
+and Edge) do not follow that order: each applies its own right-to-left pass to a line, and reverses
+an /ActualText as it reverses glyphs, so none is written (docs/counter.md, "Printed text", says
+what each extractor gives and why).
 
 Our own bilingual strings avoid characters Noto Naskh Arabic lacks inside Arabic runs
 (parentheses, dashes) and vowel marks, which extractors place on a line of their own.
