@@ -636,8 +636,13 @@ class Licence(Body):
             # The record's bookkeeping (the retry's exactly-once key, when the sweeper re-drove
             # it) is not the holder's business: only the documented fields.
             "sms": {k: v for k, v in licence.sms.items() if k in SmsState.model_fields} or None,
-            **({"replaced_by": licence.superseded_by}
-               if is_replacement(licence.superseded_by) else {})})
+            **_replaced_by(licence)})
+
+
+def _replaced_by(licence) -> dict:
+    """`replaced_by` where an amendment, transfer or duplicate was issued in its place (a late
+    re-application's id in `superseded_by` is bookkeeping, not shown); unset otherwise."""
+    return {"replaced_by": licence.superseded_by} if is_replacement(licence.superseded_by) else {}
 
 
 class LicenceSummary(Body):
@@ -651,13 +656,16 @@ class LicenceSummary(Body):
     valid_until: str
     holder: HolderName
     outstanding_fines_piasters: int
+    replaced_by: Optional[str] = Field(
+        default=None, description="The licence issued in its place, as on Licence")
 
     @classmethod
     def of(cls, licence) -> "LicenceSummary":
         return cls(number=licence.number, kind=licence.kind, district=licence.district,
                    status=licence.status, valid_from=licence.valid_from,
                    valid_until=licence.valid_until, holder=HolderName(name=licence.holder_name),
-                   outstanding_fines_piasters=licence.outstanding_fines_piasters)
+                   outstanding_fines_piasters=licence.outstanding_fines_piasters,
+                   **_replaced_by(licence))
 
 
 class LicenceList(Body):

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from chalicelib.domain.licence_numbers import parse_number
 from chalicelib.domain.licences import ACTIVE, Licence
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import Conflict, ValidationFailed
 
 REPLACING_CASES = frozenset({"amendment", "transfer", "duplicate"})
 # The cases only the holder may ask for; a transfer is asked for by whoever takes it over.
@@ -29,7 +29,12 @@ def replaces(case: str) -> bool:
 
 def number_to_replace(details: Mapping[str, Any]) -> str:
     """The canonical number the application names; a 400 on its field if it is not one."""
-    given = str(details.get("licence_number") or "").strip().upper()
+    # Imported here: the verification path imports this module, never the field validators
+    # (they load the map's boundaries; tests/unit/test_cold_start.py).
+    from chalicelib.domain.validation import normalise_digits
+
+    # As typed on any phone: Arabic-Indic digits and lower case name the same licence.
+    given = normalise_digits(str(details.get("licence_number") or "")).upper()
     try:
         parse_number(given)
     except ValueError:
@@ -52,6 +57,17 @@ def check_replaceable(licence: Licence, case: str, kind: str, district: str, own
         raise _refused("لا تعدل أو تنقل أو يستخرج بدل إلا لرخصة سارية؛ جدد المنتهية أولاً / "
                        "only an active licence can be amended, transferred or duplicated; "
                        "renew an expired one first")
+
+
+def check_not_replaced(licence: Licence) -> None:
+    """409 on a licence another was issued in place of: the new one is renewed (a renewal keeps
+    the number, and would hand the replaced licence a fresh seal)."""
+    if licence.superseded_by and is_replacement(licence.superseded_by):
+        raise Conflict(code="licence_replaced",
+                       message_en=f"this licence was replaced by {licence.superseded_by}: "
+                                  "renew that one",
+                       message_ar=f"حلت محل هذه الرخصة الرخصة {licence.superseded_by}: "
+                                  "جدّد الرخصة الجديدة")
 
 
 def unknown_licence() -> ValidationFailed:

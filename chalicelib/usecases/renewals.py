@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Mapping
 
-from chalicelib.domain import lifecycle
+from chalicelib.domain import lifecycle, replacement
 from chalicelib.domain.applications import FINAL_STATUSES, Application
 from chalicelib.domain.calendar import cairo_date
 from chalicelib.domain.catalogue import Catalogue, Service
@@ -28,6 +28,7 @@ def request_renewal(number: str, caller: Principal, catalogue: Catalogue,
                     applications: ApplicationStore, pointers: PointerStore,
                     now: datetime) -> Application:
     licence = readable_licence(number, caller, licences, "licence.renew")
+    replacement.check_not_replaced(licence)
     if not catalogue.renews(licence.kind):
         raise Conflict(code="not_renewable",
                        message_en="this licence or certificate is not renewed: apply for a new one",

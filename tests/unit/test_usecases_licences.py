@@ -55,6 +55,22 @@ def test_the_licence_body_names_its_holder_and_links(world, issued):
     assert answer["number"] == issued.number and answer["verify_url"].startswith(VERIFY_BASE_URL)
 
 
+def test_a_replaced_licence_names_its_replacement_in_its_body_and_its_list_row(world, issued):
+    from dataclasses import replace
+
+    from chalicelib.api.responses import Licence, LicenceSummary, body
+
+    # GIVEN a licence an amendment replaced, and one whose late re-application is pending
+    replaced = replace(issued, superseded_by="ALX-EAST-2026-000777")
+    pending = replace(issued, superseded_by="app-0123456789")
+    links = usecase.licence_links(issued, world.files, VERIFY_BASE_URL)
+    # THEN the holder's page and list row name the new licence; the bookkeeping id is not shown
+    assert body(Licence.of(replaced, *links))["replaced_by"] == "ALX-EAST-2026-000777"
+    assert body(LicenceSummary.of(replaced))["replaced_by"] == "ALX-EAST-2026-000777"
+    assert "replaced_by" not in body(Licence.of(pending, *links))
+    assert "replaced_by" not in body(LicenceSummary.of(pending))
+
+
 def test_a_holder_lists_their_own_licences_and_an_officer_their_district(world, holder):
     mine = sorted(world.licences.create(licence(holder=holder.sub, district="GOMROK")).number
                   for _ in range(3))

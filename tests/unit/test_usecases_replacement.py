@@ -38,6 +38,15 @@ def replacing(service_code: str, number: str):
     return new_application(service_code, details={**SHOP_DETAILS, "licence_number": number})
 
 
+def amended(world, holder):
+    """A licence of `holder` and the one an amendment, paid and issued, replaced it with."""
+    old = held_licence(world, holder)
+    new = issuance.issue_if_paid(
+        approved_and_paid(world, holder, replacing("shop-amendment", old.number)).id,
+        issuance_ports(world))
+    return old, new
+
+
 def refusal(world, caller, command) -> str:
     from tests.fakes.scenarios import apply
 
@@ -134,11 +143,35 @@ def test_the_public_page_of_a_superseded_licence_names_its_replacement(world):
     from chalicelib.presentation.verify_page import render_verification_page
 
     holder = citizen()
-    old = held_licence(world, holder)
-    new = issuance.issue_if_paid(
-        approved_and_paid(world, holder, replacing("shop-amendment", old.number)).id,
-        issuance_ports(world))
+    old, new = amended(world, holder)
     page = render_verification_page(verdict_of(world, old.seal_token), catalogue().kind_names(),
                                     catalogue().district_names())
     assert "حلت محلها رخصة أحدث" in page and "Replaced by a newer licence" in page
     assert page.index("حلت محلها الرخصة") < page.index(new.number)
+
+
+def test_a_number_typed_with_arabic_indic_digits_names_the_licence(world):
+    # GIVEN a holder's licence WHEN its amendment names it in Arabic-Indic digits, lower case
+    holder = citizen()
+    old = held_licence(world, holder)
+    typed = old.number.lower().translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    paid = approved_and_paid(world, holder, replacing("shop-amendment", f" {typed} "))
+    # THEN the application keeps the canonical number
+    assert paid.details["licence_number"] == old.number
+
+
+def test_a_replaced_licence_is_renewed_no_more(world):
+    from chalicelib.errors import Conflict
+    from tests.unit.test_usecases_renewals import renew
+
+    # GIVEN a licence an amendment replaced
+    holder = citizen()
+    old, new = amended(world, holder)
+    # WHEN its holder asks to renew it THEN it is refused, pointing at the new licence (a renewal
+    # keeps the number and would give the replaced licence a fresh seal)
+    with pytest.raises(Conflict) as refused:
+        renew(world, old.number, holder)
+    assert refused.value.code == "licence_replaced"
+    assert new.number in refused.value.message_ar and new.number in refused.value.message_en
+    # AND the new licence renews as any other
+    assert renew(world, new.number, holder).renewal_of == new.number

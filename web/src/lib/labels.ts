@@ -18,3 +18,8 @@ export function districtName(code: string | undefined, districts: District[]): s
   const found = districts.find((district) => district.code === code);
   return found ? pick(found.name_ar, found.name_en) : code ?? "";
 }
+
+/** The state a licence is shown in: a licence another was issued in place of reads "replaced",
+ * whatever its term (its seal verifies as superseded). */
+export const licenceState = (licence: { status?: string; replaced_by?: string | null }): string =>
+  licence.replaced_by ? "replaced" : licence.status ?? "";

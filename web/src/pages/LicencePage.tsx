@@ -6,10 +6,10 @@ import { ErrorSummary } from "../components/ErrorSummary";
 import { Page } from "../components/Page";
 import { Code, Loading, ProblemBox, StatusTag } from "../components/Status";
 import { t, useLocale, pick } from "../i18n";
-import { loadCatalogue } from "../lib/catalogue";
+import { liveDistricts, loadCatalogue } from "../lib/catalogue";
 import { calendarDate, cairoToday, lateNight, money, separator } from "../lib/format";
 import { useSignedIn } from "../lib/guard";
-import { districtName, kindLabel } from "../lib/labels";
+import { districtName, kindLabel, licenceState, serviceName } from "../lib/labels";
 import { useLoad } from "../lib/useLoad";
 
 /** The licence card: status, validity, the QR and the link anyone can verify, paper copy, renew. */
@@ -21,6 +21,13 @@ export default function LicencePage() {
   const catalogue = useLoad(loadCatalogue, []);
   const licence = useLoad(() => call(() => api.GET("/v1/licences/{number}", { params: { path: { number: params.number } } })),
     [params.number]);
+  // The licence issued in this one's place: the holder's own after an amendment or a duplicate;
+  // after a transfer it is the new holder's, which the API does not show (404), so its number is
+  // given without a link that would lead nowhere.
+  const successorNumber = licence.data?.replaced_by;
+  const successor = useLoad(async (): Promise<{ data?: unknown; problem?: Problem }> => successorNumber
+    ? call(() => api.GET("/v1/licences/{number}", { params: { path: { number: successorNumber } } }))
+    : {}, [successorNumber]);
   const [pdfUrl, setPdfUrl] = useState<string>();
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
@@ -97,7 +104,17 @@ export default function LicencePage() {
   if (!licence.data) return <Loading />;
   const card = licence.data;
   const outstanding = card.outstanding_fines_piasters ?? 0;
-  const renewable = card.status === "active" || card.status === "expired";
+  // A paper copy or an SMS of a revoked or replaced licence would hand out a seal that no
+  // longer stands for anything.
+  const sealStands = card.status !== "revoked" && !card.replaced_by;
+  // A replaced licence is renewed, amended or duplicated no more: the new one is.
+  const renewable = !card.replaced_by && (card.status === "active" || card.status === "expired");
+  // What replaces this licence at its holder's request (a transfer is asked for by the new
+  // holder): the services of its kind open online in its district.
+  const replacing = card.replaced_by || card.status !== "active" ? []
+    : (catalogue.data?.services ?? []).filter((service) => service.kind === card.kind
+      && (service.case === "amendment" || service.case === "duplicate")
+      && liveDistricts(service, catalogue.data!.districts).some((district) => district.code === card.district));
   // The API's rule (domain/lifecycle.renewal_case): after the last valid day a renewal is a new
   // first-time application carrying the fines. Shown here so nobody is surprised at the till.
   const late = card.status === "expired" || (card.status === "active" && card.valid_until < cairoToday());
@@ -109,13 +126,16 @@ export default function LicencePage() {
         // An amendment, transfer or duplicate was issued in its place: its seal now verifies
         // as superseded (docs/lifecycle.md), so the holder is sent to the new licence.
         <div class="notice" role="note">
-          <p>{t("licence.replacedBy")} <a href={`/licences/${card.replaced_by}`}><Code>{card.replaced_by}</Code></a></p>
+          <p>{t("licence.replacedBy")}</p>
+          {successor.problem?.status === 404
+            ? <p>{t("licence.replacedByOther")} <Code>{card.replaced_by}</Code></p>
+            : <p><a href={`/licences/${card.replaced_by}`}>{t("licence.replacedByLink")} <Code>{card.replaced_by}</Code></a></p>}
         </div>
       )}
       <div class="licence-card">
         <dl class="summary-list">
           <div class="summary-row"><dt>{t("licence.number")}</dt><dd><Code>{card.number}</Code></dd></div>
-          <div class="summary-row"><dt>{t("licence.status")}</dt><dd><StatusTag status={card.status} licence /></dd></div>
+          <div class="summary-row"><dt>{t("licence.status")}</dt><dd><StatusTag status={licenceState(card)} licence /></dd></div>
           <div class="summary-row"><dt>{t("licence.validity")}</dt>
             <dd>{t("licence.validityRange", { from: calendarDate(card.valid_from), until: calendarDate(card.valid_until) })}</dd></div>
           <div class="summary-row"><dt>{t("licence.holder")}</dt><dd><bdi>{card.holder?.name}</bdi></dd></div>
@@ -163,9 +183,9 @@ export default function LicencePage() {
           <p><a href={pdfUrl} class="button button-secondary">{t("licence.paperCopyReady")}</a>
             <span class="hint"> {t("licence.paperCopyHint")}</span></p>
         ) : (
-          card.status !== "revoked" && <button type="button" class="button button-secondary" disabled={busy} onClick={paperCopy}>{t("licence.paperCopy")}</button>
+          sealStands && <button type="button" class="button button-secondary" disabled={busy} onClick={paperCopy}>{t("licence.paperCopy")}</button>
         )}
-        {card.verify_url && card.status !== "revoked" && (
+        {card.verify_url && sealStands && (
           <div>
             <button type="button" class="button button-secondary" disabled={busy} onClick={resendSms}>{t("licence.resendSms")}</button>
             <div class="hint">{t("licence.resendSmsHint")}</div>
@@ -173,6 +193,21 @@ export default function LicencePage() {
           </div>
         )}
       </div>
+      {replacing.length > 0 && (
+        <section aria-labelledby="change-title">
+          <h2 id="change-title">{t("licence.changeTitle")}</h2>
+          <p class="hint">{t("licence.changeHint")}</p>
+          <div class="actions">
+            {replacing.map((service) => (
+              <a key={service.code} class="button button-secondary"
+                href={`/services/${service.code}/apply/district?licence=${encodeURIComponent(card.number)}`}>
+                {replacing.filter((other) => other.case === service.case).length === 1
+                  ? t(service.case === "amendment" ? "licence.amend" : "licence.duplicate") : serviceName(service)}
+              </a>
+            ))}
+          </div>
+        </section>
+      )}
       {renewable && (
         <section aria-labelledby="renew-title">
           <h2 id="renew-title">{t("licence.renewTitle")}</h2>

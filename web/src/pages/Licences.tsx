@@ -5,7 +5,7 @@ import { Code, Loading, ProblemBox, StatusTag } from "../components/Status";
 import { t, useLocale } from "../i18n";
 import { calendarDate } from "../lib/format";
 import { useSignedIn } from "../lib/guard";
-import { kindLabel } from "../lib/labels";
+import { kindLabel, licenceState } from "../lib/labels";
 import { useLoad } from "../lib/useLoad";
 
 export default function Licences() {
@@ -25,7 +25,7 @@ export default function Licences() {
             <h2 class="card-title">
               <a href={`/licences/${licence.number}`}>{t("licence.title", { kind: kindLabel(licence.kind ?? "") })}</a>
             </h2>
-            <p class="card-meta"><StatusTag status={licence.status ?? ""} licence /> <Code>{licence.number ?? ""}</Code></p>
+            <p class="card-meta"><StatusTag status={licenceState(licence)} licence /> <Code>{licence.number ?? ""}</Code></p>
             {licence.valid_until && <p class="card-meta">{t("licences.validUntil", { date: calendarDate(licence.valid_until) })}</p>}
           </li>
         ))}

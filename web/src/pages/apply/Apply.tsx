@@ -13,7 +13,8 @@ import { useSignedIn } from "../../lib/guard";
 import { serviceName } from "../../lib/labels";
 import { useLoad } from "../../lib/useLoad";
 import NotFound from "../NotFound";
-import { clearDraft, loadDraft, locate, saveDraft, stepsFor, toRequest, type Draft, type Step } from "./draft";
+import { clearDraft, draftReplacing, emptyDraft, loadDraft, locate, REPLACED_LICENCE_FIELD, saveDraft, stepsFor, toRequest,
+  type Draft, type Step } from "./draft";
 import { ApplicantStep, CheckStep, DetailsStep, DistrictStep, SiteStep } from "./steps";
 
 export interface StepProps {
@@ -44,10 +45,28 @@ export default function Apply() {
     const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (target) target.focus();
   }, [params.step]);
+  // Started from a licence's own page (?licence=NUMBER: amend it, or a duplicate): the draft is
+  // filled from that licence once; a reload keeps what the citizen changed since.
+  const replacing = typeof query.licence === "string" ? query.licence : "";
+  const prefilling = Boolean(replacing) && draft.details[REPLACED_LICENCE_FIELD] !== replacing;
+  useEffect(() => {
+    if (!person || !prefilling) return;
+    let current = true;
+    void call(() => api.GET("/v1/licences/{number}", { params: { path: { number: replacing } } })).then((found) => {
+      if (!current) return;
+      // Not readable (another holder's, a typo in the address): the number alone, for the API to judge.
+      const next = found.data ? draftReplacing(found.data) : { ...emptyDraft(), details: { [REPLACED_LICENCE_FIELD]: replacing } };
+      saveDraft(params.code, next);
+      setDraft(next);
+    });
+    return () => {
+      current = false;
+    };
+  }, [person?.token, replacing, prefilling]);
 
   if (!person) return null;
   if (catalogue.problem) return <ProblemBox problem={catalogue.problem} onRetry={catalogue.reload} />;
-  if (!catalogue.data) return <Loading />;
+  if (!catalogue.data || prefilling) return <Loading />;
   const service = catalogue.data.services.find((candidate) => candidate.code === params.code);
   const steps = service ? stepsFor(service) : [];
   const step = params.step as Step;
@@ -101,7 +120,9 @@ export default function Apply() {
   }
 
   const props: StepProps = { service, catalogue: catalogue.data, draft, errors, update };
-  const back = index > 0 ? `/services/${service.code}/apply/${steps[index - 1]}` : `/services/${service.code}`;
+  // The first step goes back where the application was started: the service, or the licence.
+  const back = index > 0 ? `/services/${service.code}/apply/${steps[index - 1]}`
+    : replacing ? `/licences/${encodeURIComponent(replacing)}` : `/services/${service.code}`;
   const titles: Record<Step, string> = {
     district: t("apply.district.title"), applicant: t("apply.applicant.title"), site: t("apply.site.title"),
     details: t("apply.details.title"), check: t("apply.check.title"),

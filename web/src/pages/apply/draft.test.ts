@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Service } from "../../api/client";
-import { emptyDraft, locate, stepsFor, toRequest } from "./draft";
+import type { Licence, Service } from "../../api/client";
+import { draftReplacing, emptyDraft, locate, stepsFor, toRequest } from "./draft";
 
 const advertisement = {
   code: "advertisement-first", kind: "advertisement", case: "first", name_ar: "ترخيص إعلان",
@@ -40,5 +40,27 @@ describe("the application sent to the API", () => {
     expect(locate("details.faces")).toEqual({ step: "details", id: "details-faces" });
     expect(locate("service_code")).toBeUndefined();
     expect(stepsFor(advertisement)).toEqual(["district", "applicant", "site", "details", "check"]);
+  });
+});
+
+describe("a draft started from the licence it replaces", () => {
+  const licence = {
+    number: "ALX-EAST-2026-000123", kind: "advertisement", district: "EAST",
+    holder: { name: "محمد أحمد علي", national_id: "29001010201234", mobile: "+201012345678" },
+    site: { lat: 31.2089, lng: 29.9092, address: "12 شارع فؤاد، الإسكندرية" },
+  } as unknown as Licence;
+
+  it("names the licence and takes its district, holder and site, the mobile as dialled in Egypt", () => {
+    const draft = draftReplacing(licence);
+    expect(draft.details).toEqual({ licence_number: "ALX-EAST-2026-000123" });
+    expect(draft.district).toBe("EAST");
+    expect(draft.applicant).toEqual({ name: "محمد أحمد علي", national_id: "29001010201234", mobile: "01012345678" });
+    expect(draft.site).toEqual({ lat: "31.2089", lng: "29.9092", address: "12 شارع فؤاد، الإسكندرية" });
+    expect(draft.errors).toEqual({});
+  });
+
+  it("leaves a mobile that is not an Egyptian E.164 number as it is", () => {
+    const foreign = { ...licence, holder: { ...licence.holder, mobile: "+4915112345678" } } as Licence;
+    expect(draftReplacing(foreign).applicant.mobile).toBe("+4915112345678");
   });
 });

@@ -1,7 +1,7 @@
 // The application being filled in, one per service, kept in sessionStorage so that a reload or
 // a trip back through the steps loses nothing. Values are kept as typed; they are turned into
 // the API's types only when sending.
-import type { ApplicationIn, FieldSpec, Service } from "../../api/client";
+import type { ApplicationIn, FieldSpec, Licence, Service } from "../../api/client";
 import { normaliseDigits, parseDecimal, parseWhole } from "../../lib/digits";
 import { fieldSpecs } from "../../lib/catalogue";
 
@@ -39,6 +39,27 @@ export function saveDraft(serviceCode: string, draft: Draft): void {
 
 export function clearDraft(serviceCode: string): void {
   sessionStorage.removeItem(key(serviceCode));
+}
+
+// The catalogue's field naming the licence an amendment, transfer or duplicate replaces.
+export const REPLACED_LICENCE_FIELD = "licence_number";
+
+/** A draft started from the licence it replaces (its "amend" or "duplicate" button): the
+ * licence's number, district, holder and site, every one still the citizen's to change; the
+ * API checks the number and what goes with it (domain/replacement.py). */
+export function draftReplacing(licence: Licence): Draft {
+  const draft = emptyDraft();
+  draft.district = licence.district;
+  draft.applicant = {
+    name: licence.holder.name ?? "",
+    national_id: licence.holder.national_id ?? "",
+    // Kept as E.164 (+201…); the form asks for it as dialled in Egypt (01…).
+    mobile: (licence.holder.mobile ?? "").replace(/^\+20(?=1\d{9}$)/, "0"),
+  };
+  const { lat, lng, address } = licence.site;
+  draft.site = { lat: lat == null ? "" : String(lat), lng: lng == null ? "" : String(lng), address: address ?? "" };
+  draft.details = { [REPLACED_LICENCE_FIELD]: licence.number };
+  return draft;
 }
 
 /** The steps this service needs: no details step when the catalogue asks for none. */

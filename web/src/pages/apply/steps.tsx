@@ -8,7 +8,7 @@ import { fieldSpecs, liveDistricts } from "../../lib/catalogue";
 import { normaliseDigits, parseDecimal } from "../../lib/digits";
 import { choiceLabel, districtName, fieldLabel, serviceName } from "../../lib/labels";
 import type { StepProps } from "./Apply";
-import type { Step } from "./draft";
+import { REPLACED_LICENCE_FIELD, type Step } from "./draft";
 import { pinVerdict, type PinVerdict } from "./pin";
 import type { SiteMap } from "./SiteMap";
 
@@ -194,9 +194,12 @@ export function DetailsStep({ service, draft, errors, update }: StepProps) {
             error={errors[id]} options={yesNo()} />;
         }
         const numeric = field.type === "number" || field.type === "integer";
+        // The licence an amendment or duplicate replaces: a code, read left to right.
+        const licence = field.name === REPLACED_LICENCE_FIELD;
         return <TextField key={id} id={id} label={fieldLabel(field)} value={value} onValue={set} error={errors[id]}
+          hint={licence ? t("apply.details.licenceNumberHint") : undefined}
           inputMode={field.type === "integer" ? "numeric" : field.type === "number" ? "decimal" : undefined}
-          ltr={numeric} width={numeric ? "short" : "full"} />;
+          ltr={numeric || licence} width={numeric ? "short" : "full"} />;
       })}
     </>
   );
@@ -221,7 +224,7 @@ export function CheckStep({ service, catalogue, draft, steps }: StepProps & { st
     { key: "address", label: t("apply.site.address"), value: <bdi>{draft.site.address}</bdi>, step: "site" },
     ...(steps.includes("details") ? fieldSpecs(service).map((field) => ({
       key: `details-${field.name}`, label: fieldLabel(field), step: "details" as Step,
-      value: field.type === "number" || field.type === "integer"
+      value: field.type === "number" || field.type === "integer" || field.name === REPLACED_LICENCE_FIELD
         ? <Code>{normaliseDigits(detailText(field.name, field.type))}</Code> : detailText(field.name, field.type),
     })) : []),
   ];
