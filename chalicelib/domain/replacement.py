@@ -60,14 +60,15 @@ def check_replaceable(licence: Licence, case: str, kind: str, district: str, own
 
 
 def check_not_replaced(licence: Licence) -> None:
-    """409 on a licence another was issued in place of: the new one is renewed (a renewal keeps
-    the number, and would hand the replaced licence a fresh seal)."""
+    """409 on a licence another was issued in place of: the new one is renewed, printed and sent
+    by SMS (a renewal keeps the number, and would hand the replaced licence a fresh seal; a
+    paper copy or an SMS of it would put a licence that no longer holds in someone's hand)."""
     if licence.superseded_by and is_replacement(licence.superseded_by):
         raise Conflict(code="licence_replaced",
                        message_en=f"this licence was replaced by {licence.superseded_by}: "
-                                  "renew that one",
+                                  "use the new licence",
                        message_ar=f"حلت محل هذه الرخصة الرخصة {licence.superseded_by}: "
-                                  "جدّد الرخصة الجديدة")
+                                  "استخدم الرخصة الجديدة")
 
 
 def unknown_licence() -> ValidationFailed:

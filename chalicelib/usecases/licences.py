@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional
 
 from chalicelib.authorization import Resource, authorize, district_in_scope
 from chalicelib.domain.catalogue import Catalogue
-from chalicelib.domain import notifications as notices
+from chalicelib.domain import notifications as notices, replacement
 from chalicelib.domain.issuance import RESEND_EVENT, mask_national_id
 from chalicelib.domain.licences import REVOKED, Licence
 from chalicelib.domain.seal import verify_url
@@ -67,6 +67,7 @@ def paper_copy(licence: Licence, catalogue: Catalogue, files: FileStore, verify_
     if licence.status == REVOKED:
         raise Conflict(code="licence_revoked", message_en="a revoked licence has no paper copy",
                        message_ar="لا تصدر نسخة ورقية لرخصة ملغاة")
+    replacement.check_not_replaced(licence)
     if not (licence.seal_token and licence.qr_key):
         raise Conflict(code="licence_not_sealed", message_en="this licence has no e-seal yet",
                        message_ar="لم يصدر ختم إلكتروني لهذه الرخصة بعد")
@@ -100,6 +101,7 @@ def request_resend(licence: Licence, bounds: Bounds, notifications: Notification
     if not licence.seal_token:
         raise Conflict(code="licence_not_sealed", message_en="this licence has no e-seal yet",
                        message_ar="لم يصدر ختم إلكتروني لهذه الرخصة بعد")
+    replacement.check_not_replaced(licence)
     if not licence.holder_mobile:
         raise ValidationFailed(fields={"holder.mobile": "لا يوجد رقم محمول على الرخصة / no mobile number on the licence"})
     bounds.take(SMS_RESEND, licence.number, now)  # SMS costs money, whoever asks

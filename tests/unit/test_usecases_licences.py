@@ -122,6 +122,25 @@ def test_no_paper_copy_of_a_revoked_or_unsealed_licence(world, issued):
     assert world.paper.rendered == []
 
 
+def test_a_replaced_licence_gets_no_paper_copy_and_no_sms(world, issued):
+    # GIVEN a licence an amendment replaced
+    replaced = replace(issued, superseded_by="ALX-EAST-2026-000777")
+    world.sms_queue.take()
+    # WHEN its holder asks for a paper copy or the SMS again THEN both are refused, naming the
+    # new licence: neither may put a licence that no longer holds in someone's hand
+    with pytest.raises(Conflict) as printed:
+        usecase.paper_copy(replaced, catalogue(), world.files, VERIFY_BASE_URL, world.paper,
+                           holder_of(issued), world.bounds(), world.clock(), world.notifications)
+    with pytest.raises(Conflict) as resent:
+        usecase.request_resend(replaced, world.bounds(), world.notifications, "rukhsa.example.eg",
+                               world.clock())
+    for refused in (printed.value, resent.value):
+        assert refused.code == "licence_replaced"
+        assert "ALX-EAST-2026-000777" in refused.message_ar
+        assert "ALX-EAST-2026-000777" in refused.message_en
+    assert world.paper.rendered == [] and world.sms_queue.take() == []
+
+
 def test_an_sms_resend_is_queued_once_in_any_ten_minutes(world, holder, issued):
     world.sms_queue.take()
     host = "rukhsa.example.eg"
