@@ -7,7 +7,7 @@ import { Code, Loading, ProblemBox, StatusTag } from "../../components/Status";
 import { t, useLocale } from "../../i18n";
 import { loadCatalogue } from "../../lib/catalogue";
 import { calendarDate, separator } from "../../lib/format";
-import { districtName, kindLabel } from "../../lib/labels";
+import { districtName, kindLabel, licenceState } from "../../lib/labels";
 import { useLoad } from "../../lib/useLoad";
 import { StaffPage } from "../StaffPage";
 import { tc } from "./i18n";
@@ -51,7 +51,11 @@ function PaperCopyDesk(props: { number: string }) {
       <dl class="summary-list counter-summary">
         <div class="summary-row"><dt>{t("licence.number")}</dt><dd><Code>{card.number}</Code></dd></div>
         <div class="summary-row"><dt>{tc("licence.kind")}</dt><dd>{kindLabel(card.kind)}</dd></div>
-        <div class="summary-row"><dt>{t("licence.status")}</dt><dd><StatusTag status={card.status} licence /></dd></div>
+        <div class="summary-row"><dt>{t("licence.status")}</dt><dd><StatusTag status={licenceState(card)} licence /></dd></div>
+        {card.replaced_by && (
+          <div class="summary-row"><dt>{tc("licence.replacedBy")}</dt>
+            <dd><Code>{card.replaced_by}</Code> <span class="hint">{tc("licence.replacedNoCopy")}</span></dd></div>
+        )}
         <div class="summary-row"><dt>{t("licence.holder")}</dt><dd><bdi>{card.holder.name}</bdi></dd></div>
         <div class="summary-row"><dt>{t("apply.applicant.nationalId")}</dt><dd><Code>{card.holder.national_id}</Code></dd></div>
         <div class="summary-row"><dt>{t("licence.validity")}</dt>
@@ -61,7 +65,7 @@ function PaperCopyDesk(props: { number: string }) {
       </dl>
       <p class="hint">{tc("licence.checkHolder")}</p>
       <div class="counter-actions">
-        {pdfUrl ? (
+        {card.replaced_by ? null : pdfUrl ? (
           <a class="button" href={pdfUrl} target="_blank" rel="noopener">{tc("licence.openPaperCopy")}</a>
         ) : (
           <button type="button" class="button" disabled={busy} onClick={() => void print()}>

@@ -5,7 +5,7 @@ import { call, type Problem } from "../../api/problem";
 import { Code, Loading, ProblemBox, StatusTag } from "../../components/Status";
 import { useLocale } from "../../i18n";
 import { calendarDate, dateTime, money } from "../../lib/format";
-import { districtName, kindLabel } from "../../lib/labels";
+import { districtName, kindLabel, licenceState } from "../../lib/labels";
 import { loadCatalogue } from "../../lib/catalogue";
 import { useLoad } from "../../lib/useLoad";
 import { StaffPage } from "../StaffPage";
@@ -52,8 +52,12 @@ function LicenceBody(props: { number: string }) {
       <dl class="summary-list">
         <div class="summary-row"><dt>{to("licence.number")}</dt><dd><Code>{licence.number}</Code></dd></div>
         <div class="summary-row"><dt>{to("licence.kind")}</dt><dd>{kindLabel(licence.kind)}</dd></div>
-        <div class="summary-row"><dt>{to("licence.status")}</dt><dd><StatusTag status={licence.status} licence />
+        <div class="summary-row"><dt>{to("licence.status")}</dt><dd><StatusTag status={licenceState(licence)} licence />
           {licence.status_reason && <div class="hint">{to("licence.statusReason", { reason: licence.status_reason })}</div>}</dd></div>
+        {licence.replaced_by && (
+          <div class="summary-row"><dt>{to("licence.replacedBy")}</dt>
+            <dd><a href={`/staff/licences/${licence.replaced_by}`}><Code>{licence.replaced_by}</Code></a></dd></div>
+        )}
         <div class="summary-row"><dt>{to("licence.holder")}</dt><dd>{licence.holder.name}</dd></div>
         <div class="summary-row"><dt>{to("licence.district")}</dt><dd>{districtName(licence.district, catalogue.data?.districts ?? [])}</dd></div>
         <div class="summary-row"><dt>{to("licence.validity")}</dt>
