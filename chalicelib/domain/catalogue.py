@@ -26,6 +26,9 @@ CATEGORIES = ("licence", "certificate")
 # Where a fee's amount comes from: the seed articles (docs/rules.md), a public page the service
 # cites, or the governorate's configuration. Nothing else may stand behind an amount.
 SOURCE_SEED, SOURCE_PAGE, SOURCE_CONFIGURATION = "seed", "page", "configuration"
+# The facts of an entry a cited page may stand behind (a Source's `covers`); a fee names its page
+# in its own `source`.
+CITABLE_FACTS = ("eligibility", "required_documents", "steps", "expected_days")
 
 
 def source_type(source: str) -> Optional[str]:
@@ -290,6 +293,7 @@ def check_directory_entry(service: Service, slots: Mapping[str, DocumentSlot],
         raise ValueError(f"{where}: review_required must be true exactly when a step is a review step")
     if service.expected_days < 0:
         raise ValueError(f"{where}: expected_days cannot be negative")
+    _check_sources(service)
     cited = {source.url for source in service.sources}
     for fee in service.fees:
         kind = source_type(fee.source)
@@ -300,6 +304,20 @@ def check_directory_entry(service: Service, slots: Mapping[str, DocumentSlot],
             raise ValueError(f"{where}: fee {fee.code} cites {fee.source} but the service's "
                              f"sources do not list it")
         _check_rule_fields(service, fee)
+
+
+def _check_sources(service: Service) -> None:
+    """A cited page is an https:// address, listed once, and says which facts it stands behind."""
+    urls = [source.url for source in service.sources]
+    if len(set(urls)) != len(urls):
+        raise ValueError(f"service {service.code}: a page is cited twice")
+    for source in service.sources:
+        if source_type(source.url) != SOURCE_PAGE:
+            raise ValueError(f"service {service.code}: cited page {source.url!r} is not https://")
+        unknown = [fact for fact in source.covers if fact not in CITABLE_FACTS]
+        if not source.covers or unknown:
+            raise ValueError(f"service {service.code}: page {source.url} covers {list(source.covers)}; "
+                             f"a page covers some of {CITABLE_FACTS}")
 
 
 def _check_rule_fields(service: Service, fee: FeeSpec) -> None:

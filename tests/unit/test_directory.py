@@ -112,6 +112,12 @@ def service(doc: dict, code: str) -> dict:
      "sources do not list it"),
     (lambda d: service(d, "kiosk-first")["fees"][2]["rule"].update(unit_fields=["activity"]),
      "not a required number field"),
+    (lambda d: service(d, "shop-transfer")["sources"][0].update(covers=["fees"]), "a page covers"),
+    (lambda d: service(d, "shop-transfer")["sources"][0].update(covers=[]), "a page covers"),
+    (lambda d: service(d, "shop-transfer")["sources"][0].update(url="http://example.com/"),
+     "is not https"),
+    (lambda d: service(d, "occupancy-first")["sources"].append(
+        dict(service(d, "occupancy-first")["sources"][0])), "cited twice"),
     (lambda d: d["kinds"][-1].update(renewable=True), "a certificate is not renewed"),
     (lambda d: d["kinds"][-1].update(category="permit"), "category"),
     (lambda d: service(d, "shop-duplicate").update(case="certificate"),
