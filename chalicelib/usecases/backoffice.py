@@ -285,8 +285,8 @@ def change_licence(number: str, action: str, reason: Optional[str], caller: Prin
                    status_changed: Callable[[], object]) -> Licence:
     """Suspend, revoke or reinstate, then `status_changed()` asks for the signed status list to
     be rebuilt (debounced), so offline verifiers learn of it within a minute. The holder is told
-    from the licences stream once the change is saved (chalicelib/events/licences_stream.py): a
-    queue that refuses cannot fail this request after the save, nor lose the notice."""
+    from the licences stream once the change is saved (chalicelib/events/licences_stream.py): an
+    SMS queue that refuses cannot fail this request after the save, nor lose the notice."""
     licence = readable_licence(number, caller, licences, "licence.change_status")
     text = _reason(reason, required=True)
     changed = change_status(licence, action, text)

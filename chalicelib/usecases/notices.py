@@ -43,8 +43,8 @@ LICENCE_STATUS_TEMPLATES = {(before, after): _ACTION_TEMPLATES[action]
                             for (before, action), after in LICENCE_TRANSITIONS.items()
                             if action in _ACTION_TEMPLATES}
 """(status before, status after) -> the holder's notice. The stream sees statuses, not the
-officer's action; the officers' transitions map one-to-one onto them. Expiry (the night's) and
-a renewal's return to active tell the holder through their own messages, not this one."""
+officer's action, and each (before, after) of the officers' transitions is one action's. Expiry
+(the night's) and a renewal's return to active tell the holder through their own messages."""
 
 
 def notify_licence_status_change(old: Optional[Licence], new: Optional[Licence],
