@@ -66,6 +66,13 @@ def on_payment_change(event):
     on_payment_records(event)
 
 
+@app.on_dynamodb_record(stream_arn=os.environ.get("LICENCES_STREAM_ARN", PLACEHOLDER_ARN))
+def on_licence_change(event):
+    from chalicelib.events.licences_stream import on_licence_records
+
+    return on_licence_records(event)
+
+
 # Every 5 minutes: work stalled longer than SWEEP_AFTER_MINUTES is driven on (docs/sweeper.md).
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def sweeper(event):

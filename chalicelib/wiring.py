@@ -11,6 +11,7 @@ from chalicelib.settings import Settings, get_settings
 if TYPE_CHECKING:  # the ports load cryptography: `import app` must not (tests/unit/test_cold_start.py)
     from chalicelib.domain.applications import Application
     from chalicelib.domain.changes import Change
+    from chalicelib.domain.licences import Licence
     from chalicelib.domain.payments import Payment
     from chalicelib.usecases.bounds import Bounds
     from chalicelib.ports import (ApplicationStore, AuditTrail, CounterStore, DelayQueue,
@@ -360,6 +361,13 @@ def payment_changes(records: Iterable[Any]) -> Iterator[Change[Payment]]:
     from chalicelib.adapters.stream_changes import payment_changes as decoded
 
     return decoded(records)
+
+
+def licence_changes(records: Iterable[Any]) -> Iterator[Change[Licence]]:
+    """The licences table's stream records as changes, each image decoded once."""
+    from chalicelib.adapters.stream_changes import licence_changes as decoded
+
+    return decoded(records, accrues_late_fines_by_rule)
 
 
 # Back office (issue 7): stateless adapters, built per call (nothing to cache or reset).

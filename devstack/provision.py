@@ -47,6 +47,11 @@ def provision(table_prefix: str, bucket: str, seal_alias: str) -> dict[str, str]
                 dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification={
                     "Enabled": True, "AttributeName": table.ttl_attribute})
         described = dynamodb.describe_table(TableName=name)["Table"]
+        if table.stream and not described.get("StreamSpecification", {}).get("StreamEnabled"):
+            # Made before its table had a stream (the licences table until its notices moved
+            # there): turned on as the stack's update turns it on.
+            described = dynamodb.update_table(TableName=name, StreamSpecification={
+                "StreamEnabled": True, "StreamViewType": table.stream})["TableDescription"]
         if described.get("LatestStreamArn"):
             streams[table.logical_name] = described["LatestStreamArn"]
     _bucket(bucket)

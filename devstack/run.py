@@ -19,7 +19,8 @@ from devstack.config import local_environment
 
 # The public port: the web app and the API (the name predates the web app).
 API_PORT = int(os.environ.get("RUKHSA_API_PORT", "8000"))
-STREAM_HANDLER_NAMES = {"applications": "on_application_change", "payments": "on_payment_change"}
+STREAM_HANDLER_NAMES = {"applications": "on_application_change", "payments": "on_payment_change",
+                        "licences": "on_licence_change"}
 
 
 def chalice_port(public_port: int) -> "int | None":

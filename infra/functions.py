@@ -87,6 +87,13 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         memory_mb=512,
         timeout_seconds=60,
     ),
+    # A licence's status changed (suspended, revoked, reinstated): queue the holder's notice on
+    # the outbox. Everything it needs is in the stream's images: no table access.
+    "on_licence_change": FunctionAccess(
+        stream="licences",
+        sends_to=(SMS_QUEUE,),
+        timeout_seconds=60,
+    ),
     # After midnight Cairo: find licences to expire or fine, fan them out in batches.
     "nightly": FunctionAccess(
         reads=("config", "licences"),

@@ -58,7 +58,9 @@ TABLES: tuple[Table, ...] = (
             # Sparse: only licences whose SMS is `retrying` (the sweeper's stuck-SMS list).
             Index("by-sms-retry", "sms_retry", "sms_next_attempt_at"),
         ),
-        # No stream: nothing reacts to licence changes (issuance listens to applications).
+        # The stream tells the holder of a status change (suspended, revoked, reinstated) once
+        # it is saved: chalicelib/events/licences_stream.py, docs/notifications.md.
+        stream="NEW_AND_OLD_IMAGES",
     ),
     Table(
         logical_name="payments",
@@ -140,6 +142,8 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
     EventSource("applications", table="applications", max_retries=STREAM_RETRIES,
                 max_record_age_seconds=STREAM_MAX_RECORD_AGE_SECONDS, bisect_on_error=True),
     EventSource("payments", table="payments", max_retries=STREAM_RETRIES,
+                max_record_age_seconds=STREAM_MAX_RECORD_AGE_SECONDS, bisect_on_error=True),
+    EventSource("licences", table="licences", max_retries=STREAM_RETRIES,
                 max_record_age_seconds=STREAM_MAX_RECORD_AGE_SECONDS, bisect_on_error=True),
     # A night task is idempotent and re-run by hand with the nightly runbook command: three
     # receives (each up to the worker's 5-minute timeout) and it is a dead letter before dawn.

@@ -78,7 +78,8 @@ SMS_SENDING_OPERATIONS = ("SignUp", "ResendConfirmationCode", "ForgotPassword", 
                           "GetUserAttributeVerificationCode")
 # Stream handlers read their stream ARN from the environment when app.py is imported, both at
 # package time (here) and at every cold start. Packaging gets a placeholder that is replaced below.
-STREAM_ENV = {"applications": "APPLICATIONS_STREAM_ARN", "payments": "PAYMENTS_STREAM_ARN"}
+STREAM_ENV = {"applications": "APPLICATIONS_STREAM_ARN", "payments": "PAYMENTS_STREAM_ARN",
+              "licences": "LICENCES_STREAM_ARN"}
 PLACEHOLDER_STREAM = "arn:aws:dynamodb:eu-central-1:000000000000:table/{}/stream/placeholder"
 # Settings that only the local stack may use; a Chalice config leaking them to AWS fails the synth.
 LOCAL_ONLY_SETTINGS = ("LOCAL_JWT_SECRET", "SANDBOX_ENABLED", "DEV_TOKENS_ENABLED", "CATALOGUE_DIR",

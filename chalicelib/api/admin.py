@@ -3,8 +3,8 @@ from chalice import Blueprint
 
 from chalicelib.api.http import caller_of, json_response, limit_param, parse_body, query_param
 from chalicelib.api.routes import route
-from chalicelib.wiring import (audit_trail, clock, licence_store, notifications, report_store,
-                               rollout_admin, status_changed)
+from chalicelib.wiring import (audit_trail, clock, licence_store, report_store, rollout_admin,
+                               status_changed)
 
 admin_api = Blueprint(__name__)
 
@@ -18,7 +18,7 @@ def _change_licence(number: str, action: str):
     caller = caller_of(request)
     parsed = parse_body(request, OptionalReasonIn)
     licence = usecase.change_licence(number, action, parsed.reason, caller, licence_store(),
-                                     clock(), notifications(), status_changed())
+                                     clock(), status_changed())
     return json_response(body(LicenceStatusChange.of(licence)))
 
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from chalicelib.authorization import authorize, district_in_scope
 from chalicelib.domain import backoffice, reports, validation
-from chalicelib.domain import notifications as notices
 from chalicelib.domain.applications import Actor, Application, approve, iso, parse_iso, transition
 from chalicelib.domain.audit import ROLLOUT_AUDIT, AuditRecord
 from chalicelib.domain.calendar import cairo_date
@@ -24,7 +23,7 @@ from chalicelib.domain.payments import OVERPAID_AFTER_AMENDMENT
 from chalicelib.domain.licences import Licence, change_status
 from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.ports import (ApplicationStore, AuditTrail, FileStore, LicenceStore,
-                              Notifications, Page, PaymentStore, ReportStore, RolloutAdmin)
+                              Page, PaymentStore, ReportStore, RolloutAdmin)
 from chalicelib.usecases.applications import (get_application, validate_applicant_and_site,
                                               validate_details)
 from chalicelib.usecases.licences import readable_licence
@@ -281,18 +280,13 @@ def licence_audit(number: str, caller: Principal, licences: LicenceStore, audit:
 # Licences: suspend, revoke, reinstate
 
 
-LICENCE_NOTICES = {"suspend": notices.LICENCE_SUSPENDED, "revoke": notices.LICENCE_REVOKED,
-                   "reinstate": notices.LICENCE_REINSTATED}
-
-
 def change_licence(number: str, action: str, reason: Optional[str], caller: Principal,
                    licences: LicenceStore, now: datetime,
-                   notifications: Notifications,
                    status_changed: Callable[[], object]) -> Licence:
-    """Suspend, revoke or reinstate; the holder is told once the change is saved (no licences
-    stream exists: the saved version names the occurrence, so a message per change); then
-    `status_changed()` asks for the signed status list to be rebuilt (debounced), so offline
-    verifiers learn of it within a minute."""
+    """Suspend, revoke or reinstate, then `status_changed()` asks for the signed status list to
+    be rebuilt (debounced), so offline verifiers learn of it within a minute. The holder is told
+    from the licences stream once the change is saved (chalicelib/events/licences_stream.py): an
+    SMS queue that refuses cannot fail this request after the save, nor lose the notice."""
     licence = readable_licence(number, caller, licences, "licence.change_status")
     text = _reason(reason, required=True)
     changed = change_status(licence, action, text)
@@ -301,8 +295,6 @@ def change_licence(number: str, action: str, reason: Optional[str], caller: Prin
                          from_status=licence.status, to_status=changed.status, reason=text,
                          actor_name=caller.name)
     saved = licences.save(changed, [record])
-    notifications.notify(f"licstatus#{saved.number}#{saved.version}", notices.SMS,
-                         saved.holder_mobile, LICENCE_NOTICES[action], {"number": saved.number})
     status_changed()
     return saved
 

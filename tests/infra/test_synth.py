@@ -302,6 +302,26 @@ def test_stream_handlers_read_the_real_table_streams(synth: Synth) -> None:
         assert env["APPLICATIONS_STREAM_ARN"] == {
             "Fn::GetAtt": [tables["applications"], "StreamArn"]}, name
         assert env["PAYMENTS_STREAM_ARN"] == {"Fn::GetAtt": [tables["payments"], "StreamArn"]}
+        assert env["LICENCES_STREAM_ARN"] == {"Fn::GetAtt": [tables["licences"], "StreamArn"]}
+
+
+def test_licence_status_notices_come_from_the_licences_stream(synth: Synth) -> None:
+    """GIVEN status notices queued from the licences stream WHEN synthesised THEN its consumer
+    reads that stream, may send to the SMS queue and its own DLQ, and touches no table."""
+    tables = _table_ids(synth)
+    queues = {q["Properties"]["QueueName"]: k for k, q in synth.of_type("AWS::SQS::Queue").items()}
+    consumer = synth.functions()["on_licence_change"]
+    [event] = [e["Properties"] for e in consumer["Properties"]["Events"].values()
+               if e["Type"] == "DynamoDB"]
+    assert event["Stream"] == {"Fn::GetAtt": [tables["licences"], "StreamArn"]}
+    assert event["StartingPosition"] == "TRIM_HORIZON"
+    statements = _statements_of_role(synth, _ref_id(consumer["Properties"]["Role"]))
+    sends = {_ref_id(r) for s in statements if "sqs:SendMessage" in _actions([s])
+             for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])}
+    assert sends == {queues["rukhsa-sms"], queues["rukhsa-licences-dlq"]}
+    table_actions = {a for a in _actions(statements) if a.startswith("dynamodb:")}
+    assert table_actions <= {"dynamodb:DescribeStream", "dynamodb:GetRecords",
+                             "dynamodb:GetShardIterator", "dynamodb:ListStreams"}, table_actions
 
 
 def test_queue_consumers_read_encrypted_tls_only_queues_with_dead_letters(synth: Synth) -> None:

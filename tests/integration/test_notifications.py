@@ -317,3 +317,100 @@ def test_every_event_tells_the_right_citizen_exactly_once(stack, emulator, own_s
              if m["phone_number"] in (phone_b, phone_c)}
     assert "صورة البطاقة غير واضحة" in texts["application_returned"]
     assert "الموقع خارج الحي" in texts["application_rejected"]
+
+
+# ----------------------------------------------- a licence's status notice and a failing queue
+
+
+def issued_licence(stack, pump) -> tuple[str, str]:
+    """(licence number, holder's E.164 mobile) of a licence issued to a mobile of its own, its
+    licence SMS sent and every stream drained, so what follows is the test's alone."""
+    from tests.integration.issuance_helpers import apply_and_pay, issued_number
+
+    typed, phone = new_mobile()
+    body = {**VALID, "applicant": {**VALID["applicant"], "mobile": typed}}
+    app_id = apply_and_pay(stack, stack.token("citizen"), body)
+    for _ in range(3):
+        stack.streams.pump_until_quiet()
+        pump.pump_once()
+    return issued_number(app_id), phone
+
+
+def suspend(stack, number: str) -> None:
+    officer = stack.token("officer", district="EAST")
+    changed = stack.call("POST", f"/v1/licences/{number}/suspend", officer,
+                         {"reason": "فحص الموقع / site inspection"})
+    # The officer's request saves the change and never queues the notice, so it cannot fail over it
+    assert changed.status_code == 200, changed.body
+    assert changed.json["status"] == "suspended"
+
+
+def test_a_status_notice_the_queue_refuses_after_the_save_is_sent_once_when_it_recovers(
+        stack, emulator, own_sms_queue, monkeypatch):
+    from tests.integration.test_load_and_faults import BotoFaults, mentions
+
+    pump = own_sms_queue.pump
+    number, phone = issued_licence(stack, pump)
+    # GIVEN SQS refuses the suspension notice three times in a row (throttled)
+    faults = BotoFaults().install(monkeypatch)
+    refused = faults.fail("sqs", "SendMessage", "ThrottlingException", times=3,
+                          when=mentions(f"licstatus#{number}#"))
+    failures, dead = stack.streams.failures, stack.streams.dead_lettered
+    # WHEN the officer suspends the licence, and the licences stream is delivered
+    suspend(stack, number)
+    assert refused.injected == 0  # the request itself queued no notice
+    stack.streams.pump_until_quiet()
+    # THEN each refusal failed the stream batch, which was retried, and nothing was dead-lettered
+    assert refused.injected == 3
+    assert stack.streams.failures - failures == 3 and stack.streams.dead_lettered == dead
+    # AND once the outbox's worker runs, the holder is told exactly once
+    for _ in range(3):
+        pump.pump_once()
+        stack.streams.pump_until_quiet()
+    assert told(emulator.endpoint_url, phone) == Counter({"licence_issued": 1,
+                                                          "licence_suspended": 1})
+    assert pump.failures == 0
+    assert own_sms_queue.left(own_sms_queue.url) == 0 == own_sms_queue.left(own_sms_queue.dlq_url)
+
+
+def test_a_status_notice_refused_past_the_streams_retries_is_dead_lettered_then_redriven_once(
+        stack, emulator, own_sms_queue, monkeypatch):
+    import boto3
+
+    from devstack.deadletters import redrive_stream
+    from devstack.run import stream_handlers
+    from tests.integration.test_dead_letters import _emptied
+    from tests.integration.test_load_and_faults import BotoFaults, mentions
+
+    source = event_source("licences")
+    queues = _emptied(stack, "licences")
+    pump = own_sms_queue.pump
+    number, phone = issued_licence(stack, pump)
+    # GIVEN SQS unavailable for the suspension notice for longer than the stream retries
+    faults = BotoFaults().install(monkeypatch)
+    outage = faults.fail("sqs", "SendMessage", "ServiceUnavailable", times=10**6, status=503,
+                         when=mentions(f"licstatus#{number}#"))
+    dead = stack.streams.dead_lettered
+    # WHEN the officer suspends the licence and the stream is delivered
+    suspend(stack, number)
+    stack.streams.pump_until_quiet()
+    # THEN its record is in the licences stream's dead-letter queue, after 1 + 5 invocations
+    assert stack.streams.dead_lettered - dead == 1 and queues.depth(source) == 1
+    assert outage.injected == 1 + source.max_retries
+    pump.pump_once()
+    assert told(emulator.endpoint_url, phone) == Counter({"licence_issued": 1})
+    # WHEN SQS is back and the runbook redrives the licences stream's dead letters
+    outage.times = outage.injected
+    handler = stream_handlers(stack.app)["licences"]
+    result = redrive_stream(queues, source, boto3.client("dynamodbstreams"), handler)
+    assert (result.redriven, result.failed, result.trimmed) == (1, 0, 0)
+    # AND a second redrive, the stream's own records and the worker run again
+    assert redrive_stream(queues, source, boto3.client("dynamodbstreams"), handler).redriven == 0
+    for _ in range(3):
+        pump.pump_once()
+        stack.streams.pump_until_quiet()
+    # THEN the holder is told of the suspension exactly once, and nothing is left behind
+    assert told(emulator.endpoint_url, phone) == Counter({"licence_issued": 1,
+                                                          "licence_suspended": 1})
+    assert queues.depth(source) == 0 and pump.failures == 0
+    assert own_sms_queue.left(own_sms_queue.url) == 0 == own_sms_queue.left(own_sms_queue.dlq_url)

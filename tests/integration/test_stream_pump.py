@@ -1,4 +1,5 @@
-"""The local stack's stream pump delivers DynamoDB Streams records as Lambda would."""
+"""The local stack's stream pump delivers DynamoDB Streams records as Lambda would; the
+provisioner gives every table the stream infra/resources.py gives it."""
 import os
 
 import pytest
@@ -54,3 +55,29 @@ def test_a_failing_handler_gets_the_same_batch_again(stack, citizen):
     # Lambda semantics: the failed batch is retried, nothing is skipped or dead-lettered
     assert len(calls) == 2 and calls[1] == calls[0]
     assert [str(e) for e in failures] == ["transient"] and pump.dead_lettered == 0
+
+
+def test_provisioning_turns_on_a_stream_its_table_was_made_without(stack):
+    """An emulator provisioned before a table had its stream (the licences table's came with its
+    status notices) gets it, as the stack's update gives it in AWS."""
+    import uuid
+    from dataclasses import replace
+
+    import boto3
+
+    from devstack.provision import provision, table_request
+    from infra.resources import table
+
+    # GIVEN a stage whose licences table was made with no stream
+    prefix = f"old{uuid.uuid4().hex[:6]}-"
+    dynamodb = boto3.client("dynamodb")
+    dynamodb.create_table(**table_request(replace(table("licences"), stream=None),
+                                          f"{prefix}licences"))
+    # WHEN the stage is provisioned again
+    streams = provision(prefix, f"{prefix}files", f"alias/{prefix}seal")
+    # THEN the table has its stream, with both images, and the pump is told where it is
+    described = dynamodb.describe_table(TableName=f"{prefix}licences")["Table"]
+    assert described["StreamSpecification"] == {"StreamEnabled": True,
+                                                 "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert streams["licences"] == described["LatestStreamArn"]
+    assert set(streams) == {"applications", "payments", "licences"}

@@ -48,7 +48,7 @@ def test_the_runbook_describes_lambdas_own_record():
 
 def test_every_source_has_bounded_retries_and_a_dead_letter_queue_of_its_own():
     names = [source.dead_letter_queue for source in EVENT_SOURCES]
-    assert len(set(names)) == len(EVENT_SOURCES) == 5
+    assert len(set(names)) == len(EVENT_SOURCES) == 6
     for source in EVENT_SOURCES:
         assert bool(source.table) != bool(source.queue), source.name
         assert 1 <= source.max_retries <= 10, source.name

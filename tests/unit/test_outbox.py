@@ -4,6 +4,7 @@ each event occurrence is one message. No emulator (tests/integration/test_notifi
 runs the same policy over SQS and SNS)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
@@ -158,3 +159,44 @@ def test_application_decisions_are_told_once_per_occurrence(world):
     approved_text = notices.render(notices.APPLICATION_APPROVED,
                                    {"amount": notices.egp(approved.amount_due_piasters)})
     assert "ادفع" in approved_text and "pay online" in approved_text
+
+
+def test_licence_status_changes_are_told_once_per_occurrence(world):
+    from chalicelib.domain.licences import ACTIVE, EXPIRED, REVOKED, SUSPENDED
+    from chalicelib.usecases.notices import notify_licence_status_change
+
+    # GIVEN a licence suspended, reinstated, suspended again and revoked, as its stream hands
+    # them (each image the saved version)
+    active = licence(status=ACTIVE, version=3)
+    suspended = replace(active, status=SUSPENDED, version=4)
+    reinstated = replace(active, status=ACTIVE, version=5)
+    again = replace(active, status=SUSPENDED, version=6)
+    revoked = replace(active, status=REVOKED, version=7)
+    # WHEN each change comes (one twice: a redelivered record), with writes that are not a
+    # status change (an SMS's state, the night's expiry, a renewal, an insert, a removal)
+    told = [notify_licence_status_change(active, suspended, world.notifications),
+            notify_licence_status_change(active, suspended, world.notifications),
+            notify_licence_status_change(suspended, reinstated, world.notifications),
+            notify_licence_status_change(reinstated, again, world.notifications),
+            notify_licence_status_change(again, revoked, world.notifications),
+            notify_licence_status_change(revoked, replace(revoked, sms={"state": "sent"},
+                                                          version=8), world.notifications),
+            notify_licence_status_change(active, replace(active, status=EXPIRED, version=4),
+                                         world.notifications),
+            notify_licence_status_change(replace(active, status=EXPIRED), active,
+                                         world.notifications),
+            notify_licence_status_change(None, suspended, world.notifications),
+            notify_licence_status_change(suspended, None, world.notifications)]
+    # THEN each status entered is queued under the version that entered it, the repeat under
+    # the same key (the outbox sends it once), and nothing else
+    assert told == [True, True, True, True, True, False, False, False, False, False]
+    queued = [(m["key"], m["template"], m["recipient"]) for m, _ in world.sms_queue.messages]
+    number, mobile = active.number, active.holder_mobile
+    assert queued == [(f"licstatus#{number}#4", notices.LICENCE_SUSPENDED, mobile),
+                      (f"licstatus#{number}#4", notices.LICENCE_SUSPENDED, mobile),
+                      (f"licstatus#{number}#5", notices.LICENCE_REINSTATED, mobile),
+                      (f"licstatus#{number}#6", notices.LICENCE_SUSPENDED, mobile),
+                      (f"licstatus#{number}#7", notices.LICENCE_REVOKED, mobile)]
+    # AND delivered, the holder hears of each occurrence once
+    assert world.run_outbox(until=world.clock() + timedelta(minutes=5)) == {"sent": 4,
+                                                                            "skipped": 1}

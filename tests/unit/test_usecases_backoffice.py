@@ -177,21 +177,28 @@ def test_an_inspection_is_booked_then_its_result_recorded(world, reviewed):
 
 
 def test_a_licence_is_suspended_with_a_reason_on_its_own_trail(world):
+    from chalicelib.usecases.notices import notify_licence_status_change
+
     issued = world.licences.create(licence(district="EAST"))
     rebuilds: list[str] = []
     changed = usecase.change_licence(issued.number, "suspend", "unsafe wiring", officer("EAST"),
-                                     world.licences, world.clock(), world.notifications,
+                                     world.licences, world.clock(),
                                      lambda: rebuilds.append(issued.number))
     assert (changed.status, changed.status_reason) == ("suspended", "unsafe wiring")
     assert rebuilds == [issued.number]  # the status list is asked to rebuild
     records = world.audit.list(f"LIC#{issued.number}", 10, None).items
     assert [(r["action"], r["to_status"], r["reason"]) for r in records] == [
         ("suspend", "suspended", "unsafe wiring")]
-    # AND the holder is told, once per change: a reinstatement is a second occurrence
-    usecase.change_licence(issued.number, "reinstate", "wiring fixed", officer("EAST"),
-                           world.licences, world.clock(), world.notifications,
-                           lambda: rebuilds.append(issued.number))
+    # AND the request queues nothing: the licences stream tells the holder of the saved change
+    assert world.sms_queue.take() == []
+    reinstated = usecase.change_licence(issued.number, "reinstate", "wiring fixed",
+                                        officer("EAST"), world.licences, world.clock(),
+                                        lambda: rebuilds.append(issued.number))
     assert rebuilds == [issued.number, issued.number]
+    assert world.sms_queue.take() == []
+    # WHEN the stream hands both changes THEN the holder is told of each, a message per change
+    notify_licence_status_change(issued, changed, world.notifications)
+    notify_licence_status_change(changed, reinstated, world.notifications)
     told = [(m["template"], m["recipient"], m["values"]["number"])
             for m in world.sms_queue.take()]
     assert told == [("licence_suspended", issued.holder_mobile, issued.number),
