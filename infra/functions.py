@@ -54,8 +54,7 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         # violations: inspectors' reports, each written once (docs/access-patterns.md V rows).
         writes=("applications", "licences", "payments", "once", "config", "violations"),
         appends=("audit",),
-        # the status list queue: a suspension asks for a rebuild (debounced).
-        sends_to=(SMS_QUEUE, STATUS_LIST_QUEUE),
+        sends_to=(SMS_QUEUE,),
         reads_public_key=True,
         files="readwrite",
         gateway_secrets=True,
@@ -88,10 +87,12 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         timeout_seconds=60,
     ),
     # A licence's status changed (suspended, revoked, reinstated): queue the holder's notice on
-    # the outbox. Everything it needs is in the stream's images: no table access.
+    # the outbox; a change to what the status list says asks for its rebuild (debounced by a
+    # claim in `once`). Everything else it needs is in the stream's images.
     "on_licence_change": FunctionAccess(
+        writes=("once",),
         stream="licences",
-        sends_to=(SMS_QUEUE,),
+        sends_to=(SMS_QUEUE, STATUS_LIST_QUEUE),
         timeout_seconds=60,
     ),
     # After midnight Cairo: find licences to expire or fine, fan them out in batches.
@@ -108,7 +109,7 @@ FUNCTIONS: dict[str, FunctionAccess] = {
         writes=("licences", "once"),
         appends=("audit",),
         consumes=NIGHTLY_QUEUE,
-        sends_to=(NIGHTLY_QUEUE, SMS_QUEUE, STATUS_LIST_QUEUE),
+        sends_to=(NIGHTLY_QUEUE, SMS_QUEUE),
         timeout_seconds=300,
     ),
     # Every 15 minutes: ask the gateways about payments still pending (Query by-pending), and

@@ -3,8 +3,7 @@ from chalice import Blueprint
 
 from chalicelib.api.http import caller_of, json_response, limit_param, parse_body, query_param
 from chalicelib.api.routes import route
-from chalicelib.wiring import (audit_trail, clock, licence_store, report_store, rollout_admin,
-                               status_changed)
+from chalicelib.wiring import audit_trail, clock, licence_store, report_store, rollout_admin
 
 admin_api = Blueprint(__name__)
 
@@ -18,7 +17,7 @@ def _change_licence(number: str, action: str):
     caller = caller_of(request)
     parsed = parse_body(request, OptionalReasonIn)
     licence = usecase.change_licence(number, action, parsed.reason, caller, licence_store(),
-                                     clock(), status_changed())
+                                     clock())
     return json_response(body(LicenceStatusChange.of(licence)))
 
 

@@ -16,7 +16,7 @@ import struct
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from itertools import groupby
-from typing import Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Iterable, Mapping, Optional
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
@@ -26,6 +26,9 @@ from chalicelib.domain.seal import ECDSA_SHA256
 from chalicelib.domain.seal_codes import SealCodes
 from chalicelib.domain.licence_numbers import format_number, parse_number
 from chalicelib.ports import SealSigner
+
+if TYPE_CHECKING:  # pragma: no cover
+    from chalicelib.domain.licences import Licence
 
 FORMAT_VERSION = 1
 JWS_TYPE = "rukhsa-status-list+jws"
@@ -72,6 +75,15 @@ def listed_status(status: str, superseded_by: str) -> Optional[str]:
     if superseded_by:
         return SUPERSEDED
     return status if status in STATUS_CODES else None
+
+
+def listing_changed(old: Optional["Licence"], new: Optional["Licence"]) -> bool:
+    """Whether a save changes what the list says of the licence (suspended, revoked, reinstated,
+    expired, superseded): then the list is rebuilt. A new licence is active, so not listed."""
+    def said(licence: Optional["Licence"]) -> Optional[str]:
+        return None if licence is None else listed_status(licence.status, licence.superseded_by)
+
+    return said(old) != said(new)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -34,9 +34,7 @@ def on_task_messages(event: Any) -> dict:
                                                lambda: remaining_millis() < SAFETY_MILLIS)
         if continuation is not None:
             wiring.nightly_queue().send_all([continuation.as_message()])
-        totals.add(stats)
-        if stats.expired:  # expired licences join the signed status list (debounced rebuild)
-            wiring.status_changed()()
+        totals.add(stats)  # expired licences reach the status list through the licences stream
         logger.info("night task done", extra={**task.as_message(), **stats.as_dict(),
                                               "continued": continuation is not None})
     return totals.as_dict()

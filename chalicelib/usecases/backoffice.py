@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from chalicelib.authorization import authorize, district_in_scope
 from chalicelib.domain import backoffice, reports, validation
@@ -281,12 +281,11 @@ def licence_audit(number: str, caller: Principal, licences: LicenceStore, audit:
 
 
 def change_licence(number: str, action: str, reason: Optional[str], caller: Principal,
-                   licences: LicenceStore, now: datetime,
-                   status_changed: Callable[[], object]) -> Licence:
-    """Suspend, revoke or reinstate, then `status_changed()` asks for the signed status list to
-    be rebuilt (debounced), so offline verifiers learn of it within a minute. The holder is told
-    from the licences stream once the change is saved (chalicelib/events/licences_stream.py): an
-    SMS queue that refuses cannot fail this request after the save, nor lose the notice."""
+                   licences: LicenceStore, now: datetime) -> Licence:
+    """Suspend, revoke or reinstate. Once the change is saved, the licences stream
+    (chalicelib/events/licences_stream.py) tells the holder and asks for the signed status list
+    to be rebuilt, so offline verifiers learn of it within a minute or two: a queue that
+    refuses cannot fail this request after the save, nor lose the notice or the rebuild."""
     licence = readable_licence(number, caller, licences, "licence.change_status")
     text = _reason(reason, required=True)
     changed = change_status(licence, action, text)
@@ -294,9 +293,7 @@ def change_licence(number: str, action: str, reason: Optional[str], caller: Prin
                          district=caller.district or licence.district, action=action,
                          from_status=licence.status, to_status=changed.status, reason=text,
                          actor_name=caller.name)
-    saved = licences.save(changed, [record])
-    status_changed()
-    return saved
+    return licences.save(changed, [record])
 
 
 # --------------------------------------------------------------------------------------------

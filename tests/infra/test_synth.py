@@ -306,8 +306,10 @@ def test_stream_handlers_read_the_real_table_streams(synth: Synth) -> None:
 
 
 def test_licence_status_notices_come_from_the_licences_stream(synth: Synth) -> None:
-    """GIVEN status notices queued from the licences stream WHEN synthesised THEN its consumer
-    reads that stream, may send to the SMS queue and its own DLQ, and touches no table."""
+    """GIVEN status notices and status-list rebuild requests queued from the licences stream
+    WHEN synthesised THEN its consumer reads that stream, may send to the SMS queue, the status
+    list's queue and its own DLQ, and writes only the `once` table (the rebuild's debounce
+    claim); no other function asks for the rebuild."""
     tables = _table_ids(synth)
     queues = {q["Properties"]["QueueName"]: k for k, q in synth.of_type("AWS::SQS::Queue").items()}
     consumer = synth.functions()["on_licence_change"]
@@ -318,10 +320,13 @@ def test_licence_status_notices_come_from_the_licences_stream(synth: Synth) -> N
     statements = _statements_of_role(synth, _ref_id(consumer["Properties"]["Role"]))
     sends = {_ref_id(r) for s in statements if "sqs:SendMessage" in _actions([s])
              for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])}
-    assert sends == {queues["rukhsa-sms"], queues["rukhsa-licences-dlq"]}
-    table_actions = {a for a in _actions(statements) if a.startswith("dynamodb:")}
-    assert table_actions <= {"dynamodb:DescribeStream", "dynamodb:GetRecords",
-                             "dynamodb:GetShardIterator", "dynamodb:ListStreams"}, table_actions
+    assert sends == {queues["rukhsa-sms"], queues["rukhsa-status-list"],
+                     queues["rukhsa-licences-dlq"]}
+    written = {_ref_id(r) for s in statements if "dynamodb:PutItem" in _actions([s])
+               for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])}
+    assert written == {tables["once"]}
+    askers = {name for name, access in FUNCTIONS.items() if "rukhsa-status-list" in access.sends_to}
+    assert askers == {"on_licence_change"}
 
 
 def test_queue_consumers_read_encrypted_tls_only_queues_with_dead_letters(synth: Synth) -> None:

@@ -1,8 +1,8 @@
 """The signed status list on the emulator: a suspension reaches it, a reinstatement leaves it.
 
-GIVEN an issued licence WHEN an officer suspends it through the API THEN a delayed rebuild is
-queued, and the list the worker publishes names it suspended and verifies against /v1/keys;
-reinstated, the next list no longer names it.
+GIVEN an issued licence WHEN an officer suspends it through the API THEN, once the licences
+stream delivers the saved change, a delayed rebuild is queued, and the list the worker publishes
+names it suspended and verifies against /v1/keys; reinstated, the next list no longer names it.
 """
 from __future__ import annotations
 
@@ -62,9 +62,13 @@ def test_a_suspension_reaches_the_signed_list_and_a_reinstatement_leaves_it(stac
     assert before.status_of(licence.number) is None
 
     # WHEN an officer suspends it
+    stack.streams.pump_until_quiet()
     queued = delayed_requests(stack)
     assert stack.call("POST", f"{url}/suspend", officer, {"reason": "unsafe wiring"}).status_code == 200
-    # THEN one delayed rebuild is on its way
+    # THEN the request itself asks nothing; once the licences stream hands over the saved
+    # change, one delayed rebuild is on its way
+    assert delayed_requests(stack) == queued
+    stack.streams.pump_until_quiet()
     assert delayed_requests(stack) == queued + 1
     run_rebuild_worker(stack)
     response, after = fetched_list(stack)
@@ -77,6 +81,7 @@ def test_a_suspension_reaches_the_signed_list_and_a_reinstatement_leaves_it(stac
     # WHEN reinstated THEN the next list no longer names it
     queued = delayed_requests(stack)
     assert stack.call("POST", f"{url}/reinstate", officer, {"reason": "repaired"}).status_code == 200
+    stack.streams.pump_until_quiet()
     assert delayed_requests(stack) == queued + 1
     run_rebuild_worker(stack)
     _, reinstated = fetched_list(stack)

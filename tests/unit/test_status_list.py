@@ -13,8 +13,8 @@ from chalicelib.domain.catalogue import load_catalogue
 from chalicelib.domain.licences import ACTIVE, EXPIRED, REVOKED, SUSPENDED
 from chalicelib.domain.seal import public_jwk_set
 from chalicelib.domain.status_list import (InvalidStatusList, decode_payload, encode_payload,
-                                           entries_from, listed_status, sign_status_list,
-                                           verify_status_list)
+                                           entries_from, listed_status, listing_changed,
+                                           sign_status_list, verify_status_list)
 from chalicelib.ports import ListedLicences
 from chalicelib.usecases.status_list import (STATUS_LIST_KEY, StatusListPorts, publish_status_list,
                                              published_status_list, rebuild_requested,
@@ -118,6 +118,25 @@ def test_active_licences_are_not_listed_and_superseded_wins_over_the_status():
     assert entries_from([("ALX-EAST-2026-000001", ACTIVE, ""),
                          ("ALX-EAST-2026-000002", SUSPENDED, "")]) == {
         "ALX-EAST-2026-000002": "suspended"}
+
+
+def test_a_save_asks_for_a_rebuild_only_when_it_changes_what_the_list_says():
+    from dataclasses import replace
+
+    from tests.fakes.builders import licence
+
+    active = licence()
+    # GIVEN saves the licences stream hands over THEN those that move a licence on or off the
+    # list, or change what it says, ask for a rebuild; others (fines, SMS state) do not
+    assert not listing_changed(None, active)  # issued: active, not listed
+    assert not listing_changed(active, replace(active, sms={"state": "sent"}))
+    suspended = replace(active, status=SUSPENDED)
+    assert listing_changed(active, suspended) and listing_changed(suspended, active)
+    assert listing_changed(suspended, replace(suspended, status=REVOKED))
+    assert listing_changed(active, replace(active, status=EXPIRED))
+    assert listing_changed(active, replace(active, superseded_by="ALX-EAST-2027-000009"))
+    expired = replace(active, status=EXPIRED, superseded_by="app-2")
+    assert not listing_changed(expired, replace(expired, status_reason="a fine recorded"))
 
 
 class ShardedRows(ListedLicences):
