@@ -1,7 +1,7 @@
 // Sign-in with Cognito's managed login: authorization code + PKCE by oidc-client-ts. Loaded
 // only when someone signs in or a session is renewed (SignIn, AuthCallback and lib/renewal.ts
 // import it dynamically): never in the shell.
-import { UserManager, WebStorageStateStore } from "oidc-client-ts";
+import { ErrorResponse, UserManager, WebStorageStateStore } from "oidc-client-ts";
 import { sessionFromIdToken } from "./claims";
 import type { Pool, PoolConfig, RuntimeConfig } from "./runtimeConfig";
 import { signIn, type Session } from "./session";
@@ -70,14 +70,18 @@ export async function completeSignIn(config: RuntimeConfig, url: string): Promis
 }
 
 /** A new ID token for the person signed in with `pool`, from the refresh token (Cognito's token
- * endpoint, grant_type=refresh_token). Throws when there is none or Cognito refuses it (expired
- * after the app client's refresh-token validity, revoked, or the account no longer has a role). */
-export async function renewSession(config: RuntimeConfig, pool: Pool): Promise<Session> {
+ * endpoint, grant_type=refresh_token); null when the session cannot go on: no refresh token in
+ * this tab, Cognito refused it (past the app client's refresh-token validity, or revoked), or the
+ * renewed token gives no role. Throws when Cognito could not be reached: worth trying again. */
+export async function renewSession(config: RuntimeConfig, pool: Pool): Promise<Session | null> {
   const users = manager(pool, cognito(config)[pool]);
   // Without a refresh token the library would try an iframe: Cognito has no prompt=none.
-  if (!(await users.getUser())?.refresh_token) throw new Error("no refresh token in this tab");
-  const user = await users.signinSilent();
-  const session = user?.id_token ? sessionFromIdToken(user.id_token, pool) : null;
-  if (!session) throw new Error("the renewed token gives no role in Rukhsa");
-  return session;
+  if (!(await users.getUser())?.refresh_token) return null;
+  try {
+    const user = await users.signinSilent();
+    return user?.id_token ? sessionFromIdToken(user.id_token, pool) : null;
+  } catch (error) {
+    if (error instanceof ErrorResponse) return null; // the token endpoint's OAuth error: invalid_grant
+    throw error;
+  }
 }
