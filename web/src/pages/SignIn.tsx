@@ -7,7 +7,7 @@ import { Radios, TextField } from "../components/Fields";
 import { Page } from "../components/Page";
 import { t, useLocale, pick, locale, type Locale } from "../i18n";
 import { loadCatalogue } from "../lib/catalogue";
-import { jwtClaims } from "../lib/claims";
+import { endOnThisClock, jwtClaims } from "../lib/claims";
 import { tokenRequest } from "../lib/localSignIn";
 import { runtimeConfig, type Pool, type RuntimeConfig } from "../lib/runtimeConfig";
 import { sessionEnded, signIn, type Session } from "../lib/session";
@@ -108,9 +108,8 @@ function LocalSignIn() {
     const result = await call(() => api.POST("/v1/dev/tokens", { body: tokenRequest(role, sub, district, name) }));
     if (result.problem) return setProblem(result.problem);
     // The local issuer has no refresh token: its session ends with the token (lib/renewal.ts).
-    const exp = jwtClaims(result.data.token).exp;
     signIn({ token: result.data.token, role, sub: result.data.sub, district: result.data.district,
-      expiresAt: typeof exp === "number" ? exp * 1000 : undefined });
+      expiresAt: endOnThisClock(jwtClaims(result.data.token)) });
     // Staff land in the console (its own chunk), citizens on their applications.
     route(next ?? (role === "citizen" ? "/applications" : "/staff"));
   }
