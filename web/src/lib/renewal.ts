@@ -1,17 +1,19 @@
 // Keeping a session alive while the person is at work. The ID token lasts an hour (both app
-// clients, infra/stack.py). A minute before it ends, someone who did anything in the last hour
-// gets a new one from the refresh token (Cognito's token endpoint, by lib/cognito.ts, loaded
-// only then); an API call made that close to the end waits for the new token first. Someone idle
-// for the hour is signed out at expiry: an unattended counter or office screen does not stay
-// signed in for the refresh token's whole validity. A session that cannot be renewed (the refresh
-// token expired or was revoked; the local issuer, which has none) ends at expiry: the open forms
-// hold their answers (lib/held.ts) and the sign-in page says why and brings the person back.
+// clients, infra/stack.py). A minute before it ends, someone who did anything lately (IDLE_LIMIT_MS)
+// gets a new one from the refresh token (Cognito's token endpoint, by lib/cognito.ts, loaded only
+// then); an API call made that close to the end waits for the new token first. Someone idle
+// longer is signed out at expiry. A session that cannot be renewed (the refresh token expired,
+// after the app client's validity, or was revoked; the local issuer, which has none) ends at
+// expiry: the open forms hold their answers (lib/held.ts) and the sign-in page says why and
+// brings the person back to the page.
 import { endSession, onSessionChange, renewable, signIn, storedSession, type Session } from "./session";
 
 /** The token is renewed this long before it expires. */
 export const RENEW_BEFORE_MS = 60_000;
-/** Someone who has done nothing for this long is not kept signed in. */
-export const IDLE_LIMIT_MS = 60 * 60_000;
+/** Someone who has done nothing for this long is not kept signed in. Staff: an hour (counter and
+ * office screens are shared, and an unattended console must not stay signed in for the rest of
+ * the working day). Citizens: a day (their own phone, and each sign-in costs an SMS code). */
+export const IDLE_LIMIT_MS: Record<"citizen" | "staff", number> = { citizen: 24 * 60 * 60_000, staff: 60 * 60_000 };
 /** After a failed attempt to reach Cognito (offline, not a refusal), tried again after this. */
 export const RETRY_MS = 60_000;
 // A longer setTimeout fires at once (a 32-bit signed count of milliseconds).
@@ -24,7 +26,8 @@ export function nextStep(person: Session, now: number, lastActive: number, canRe
   if (person.expiresAt === undefined) return { wait: Infinity };
   const renewAt = person.expiresAt - RENEW_BEFORE_MS;
   if (now < renewAt) return { wait: renewAt - now };
-  if (canRenew && now - lastActive < IDLE_LIMIT_MS) return "renew";
+  const idleLimit = IDLE_LIMIT_MS[person.role === "citizen" ? "citizen" : "staff"];
+  if (canRenew && now - lastActive < idleLimit) return "renew";
   if (now < person.expiresAt) return { wait: person.expiresAt - now };
   return "end";
 }

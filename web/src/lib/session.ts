@@ -31,12 +31,7 @@ const holders = new Set<(person: Session) => boolean>();
 
 /** The stored session, expired or not. */
 export function storedSession(): Session | null {
-  try {
-    const raw = sessionStorage.getItem(KEY);
-    return raw ? (JSON.parse(raw) as Session) : null;
-  } catch {
-    return null;
-  }
+  return stored<Session>(KEY);
 }
 
 /** Whether a refresh token can renew this session (Cognito's; the local issuer has none). */
@@ -85,12 +80,7 @@ export function endSession(): void {
 
 /** Why the last session ended, if it ended under the person rather than by signing out. */
 export function sessionEnded(): Ended | null {
-  try {
-    const raw = sessionStorage.getItem(ENDED_KEY);
-    return raw ? (JSON.parse(raw) as Ended) : null;
-  } catch {
-    return null;
-  }
+  return stored<Ended>(ENDED_KEY);
 }
 
 /** Run `hold` when the session ends under the person (it returns whether it kept anything);
@@ -109,6 +99,15 @@ export function useSession(): Session | null {
   const [value, setValue] = useState(session);
   useEffect(() => onSessionChange(setValue), []);
   return value;
+}
+
+function stored<T>(key: string): T | null {
+  try {
+    const raw = sessionStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as T) : null;
+  } catch {
+    return null;
+  }
 }
 
 function storedKeys(): string[] {
