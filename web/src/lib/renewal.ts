@@ -71,10 +71,10 @@ function check(): void {
   if (step.wait !== Infinity) timer = setTimeout(check, Math.min(step.wait, LONGEST_TIMER_MS));
 }
 
-/** The session to call the API with: renewed first when its token is about to end (the call
- * itself is the person's doing), or null when there is none any more. */
+/** The session to call the API with: renewed first when its token is about to end and the
+ * person is active, or null when there is none any more. A call is not activity in itself: a
+ * page that polls (a payment awaited) must not keep an unattended screen signed in. */
 export async function freshSession(): Promise<Session | null> {
-  lastActive = Date.now();
   const person = storedSession();
   if (!person) return null;
   const step = nextStep(person, Date.now(), lastActive, renewable(person));
