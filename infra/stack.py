@@ -481,6 +481,12 @@ class RukhsaStack(Stack):
             write_attributes=writable,
             access_token_validity=Duration.hours(1),
             id_token_validity=Duration.hours(1),
+            # The web app renews the hour-long ID token with the refresh token while the citizen
+            # is active (web/src/lib/renewal.ts; a day idle ends it). The refresh token lives only
+            # in the tab's sessionStorage, so this is the cap for one tab kept in use: longer than
+            # staff's, as a citizen's token reaches only their own records and every new sign-in
+            # costs an SMS code. No refresh-token rotation: Cognito rotates only through its
+            # GetTokensFromRefreshToken API, not the OAuth token endpoint the web app uses.
             refresh_token_validity=Duration.days(30),
         )
         self._managed_login(pool, client, "Citizens", self.config.auth_domain_prefix)
@@ -530,7 +536,9 @@ class RukhsaStack(Stack):
             write_attributes=writable,
             access_token_validity=Duration.hours(1),
             id_token_validity=Duration.hours(1),
-            # A working day; a lost laptop's session ends with it.
+            # A working day (a shift and its overtime): the web app renews the ID token while the
+            # officer or clerk is active (an hour idle ends it), never past this; the next day
+            # starts with a password and the authenticator, and a lost laptop's session ends.
             refresh_token_validity=Duration.hours(12),
         )
         self._managed_login(pool, client, "Staff", f"{self.config.auth_domain_prefix}-staff")

@@ -267,3 +267,68 @@ def test_a_clerk_registers_a_walk_in_takes_cash_prints_and_closes_the_day(stack,
     assert shots.too_wide_for_a_phone() == {} and mine.too_wide_for_a_phone() == {}
     assert shots.inaccessible() == {}, shots.inaccessible()
     assert mine.inaccessible() == {}, mine.inaccessible()
+
+
+def _clerk_signs_in(clerk: Page, who: str) -> None:
+    """The local sign-in page, as the East centre's clerk `who` (the same user id each time)."""
+    clerk.get_by_role("radio", name="موظف شباك مركز التكنولوجيا").check()
+    clerk.get_by_role("textbox", name="رقم المحمول أو معرّف المستخدم").fill(who)
+    clerk.get_by_role("combobox", name="الحي").select_option("EAST")
+    clerk.get_by_role("textbox", name="اسم الموظف").fill(CLERK)
+    clerk.get_by_role("button", name="تسجيل الدخول").click()
+
+
+def test_a_walk_in_form_survives_the_session_ending_under_the_clerk(stack, browser):
+    """The local issuer gives no refresh token: its session ends with its hour-long token. The
+    walk-in form the clerk was typing is held, the sign-in page says so in Arabic then English,
+    and signing in again as the same clerk comes back to the form as it was."""
+    base = stack.public_url
+    clerk = browser()
+    clerk.clock.install()  # the page's clock: the test moves it past the token's hour
+    shots = Shots(clerk, "session-ended-")
+
+    # GIVEN a clerk half-way through a walk-in citizen's application
+    clerk.goto(f"{base}/sign-in")
+    _clerk_signs_in(clerk, "mona.east")
+    clerk.get_by_role("link", name="ترخيص إعلان", exact=True).click()
+    expect(clerk.get_by_role("heading", level=1, name="ترخيص إعلان")).to_be_visible()
+    walk_in = clerk.url
+    clerk.get_by_role("textbox", name="الاسم الكامل").fill(CITIZEN)
+    clerk.get_by_role("textbox", name="الرقم القومي").fill("٢٨٥٠٣١٥٠٢٠١٢٣٤")
+    clerk.get_by_role("textbox", name="العنوان").fill("٤٥ شارع بورسعيد، الإسكندرية")
+
+    # WHEN the hour of the local token runs out (nothing renews it locally)
+    clerk.clock.fast_forward("01:00:30")
+
+    # THEN the sign-in page, coming back to the form, says why, and that the typing is kept
+    expect(clerk.get_by_role("heading", level=1, name="تسجيل الدخول")).to_be_visible()
+    assert clerk.url.startswith(f"{base}/sign-in?next=%2Fstaff%2Fcounter%2Fnew%2F"), clerk.url
+    notice = clerk.get_by_role("alert")
+    expect(notice.get_by_role("heading", name="انتهت جلستك")).to_be_visible()
+    expect(notice).to_contain_text("ما كتبته ولم تُرسله محفوظ")
+    expect(notice.get_by_role("heading", name="Your session has ended")).to_be_visible()
+    expect(notice).to_contain_text("What you typed and had not sent is kept")
+    assert clerk.evaluate("sessionStorage.getItem('rukhsa.session')") is None
+    shots("sign-in-again")
+
+    # WHEN the same clerk signs in again THEN the form is back as it was, and the message gone
+    _clerk_signs_in(clerk, "mona.east")
+    expect(clerk.get_by_role("heading", level=1, name="ترخيص إعلان")).to_be_visible()
+    assert clerk.url == walk_in
+    expect(clerk.get_by_role("textbox", name="الاسم الكامل")).to_have_value(CITIZEN)
+    expect(clerk.get_by_role("textbox", name="الرقم القومي")).to_have_value("٢٨٥٠٣١٥٠٢٠١٢٣٤")
+    expect(clerk.get_by_role("textbox", name="العنوان")).to_have_value("٤٥ شارع بورسعيد، الإسكندرية")
+    # given back once: the held copy is gone from the tab
+    assert clerk.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('rukhsa.held.'))") == []
+    shots("form-back")
+
+    # WHEN it ends again and another clerk signs in at that screen THEN they start afresh
+    clerk.clock.fast_forward("01:00:30")
+    expect(clerk.get_by_role("heading", level=1, name="تسجيل الدخول")).to_be_visible()
+    _clerk_signs_in(clerk, "hany.east")
+    expect(clerk.get_by_role("heading", level=1, name="ترخيص إعلان")).to_be_visible()
+    expect(clerk.get_by_role("textbox", name="الاسم الكامل")).to_have_value("")
+    expect(clerk.get_by_role("textbox", name="الرقم القومي")).to_have_value("")
+
+    assert shots.too_wide_for_a_phone() == {}
+    assert shots.inaccessible() == {}, shots.inaccessible()

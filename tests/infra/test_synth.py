@@ -662,6 +662,31 @@ def test_each_pool_has_a_public_pkce_client_on_managed_login_at_the_public_origi
         assert staff_id in json.dumps(env["COGNITO_STAFF_ISSUER"])
 
 
+def test_app_clients_let_the_web_app_renew_sessions_for_a_bounded_time(synth: Synth) -> None:
+    """GIVEN the two app clients WHEN synthesised THEN ID tokens last an hour and refresh tokens
+    renew them (web/src/lib/renewal.ts) for a working day on the staff's client and longer on
+    the citizens', through the OAuth token endpoint: refresh-token rotation stays off (Cognito
+    rotates only through its GetTokensFromRefreshToken API)."""
+    (citizens_id, _), (staff_id, _) = _pools(synth)
+    clients = {_ref_id(c["Properties"]["UserPoolId"]): c["Properties"]
+               for c in synth.of_type("AWS::Cognito::UserPoolClient").values()}
+
+    def lasting(client: dict, kind: str) -> int:
+        """A token's validity in minutes, whatever unit the template gives it in."""
+        minutes_per = {"seconds": 1 / 60, "minutes": 1, "hours": 60, "days": 24 * 60}
+        unit = client.get("TokenValidityUnits", {}).get(
+            f"{kind}Token", "days" if kind == "Refresh" else "hours")
+        return round(client[f"{kind}TokenValidity"] * minutes_per[unit])
+
+    for client in clients.values():
+        assert lasting(client, "Id") == lasting(client, "Access") == 60
+        assert "ALLOW_REFRESH_TOKEN_AUTH" in client["ExplicitAuthFlows"]
+        assert client.get("RefreshTokenRotation", {}).get("Feature", "DISABLED") == "DISABLED"
+        assert client.get("EnableTokenRevocation", True) is True
+    assert lasting(clients[staff_id], "Refresh") == 12 * 60  # a working day
+    assert lasting(clients[citizens_id], "Refresh") == 30 * 24 * 60
+
+
 def test_alarms_watch_every_dead_letter_queue_and_function(synth: Synth) -> None:
     """GIVEN DLQs and functions WHEN synthesised THEN each has an alarm with an action."""
     alarms = synth.of_type("AWS::CloudWatch::Alarm").values()

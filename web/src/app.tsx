@@ -4,7 +4,7 @@ import { signOut, useSession, type Session } from "./lib/session";
 
 /** Ends the app's session; a Cognito session also ends at managed login, which comes back to
  * the directory (else the next sign-in would pass straight through). */
-async function endSession(person: Session, home: () => void): Promise<void> {
+async function signOutEverywhere(person: Session, home: () => void): Promise<void> {
   signOut();
   if (!person.pool) return home();
   try {
@@ -80,7 +80,7 @@ function Header() {
           {person && person.role !== "citizen" && <li><a href="/staff">{t("nav.staff")}</a></li>}
           {person ? (
             <li>
-              <button type="button" class="link-button" onClick={() => void endSession(person, () => route("/"))}>
+              <button type="button" class="link-button" onClick={() => void signOutEverywhere(person, () => route("/"))}>
                 {t("nav.signOut")}
               </button>
             </li>

@@ -1,14 +1,30 @@
 // The typed API client: paths, bodies and responses come from src/api/schema.d.ts, which the
 // build generates from the app's own OpenAPI document. Same origin: no base URL, no CORS.
 import createClient, { type Middleware } from "openapi-fetch";
-import { session } from "../lib/session";
+import { freshSession, renewAfterRefusal } from "../lib/renewal";
 import type { paths } from "./schema";
 
+// A copy of each signed request, sent again once with a renewed token if the API refuses the
+// first (401): a token revoked or judged expired by the API's clock does not lose the person's
+// work. Keyed by the request sent, so a copy goes when its request does.
+const resendable = new WeakMap<Request, Request>();
+
 const bearer: Middleware = {
-  onRequest({ request }) {
-    const current = session();
-    if (current) request.headers.set("Authorization", `Bearer ${current.token}`);
+  async onRequest({ request }) {
+    const current = await freshSession();
+    if (current) {
+      request.headers.set("Authorization", `Bearer ${current.token}`);
+      resendable.set(request, request.clone());
+    }
     return request;
+  },
+  async onResponse({ request, response }) {
+    const copy = resendable.get(request);
+    if (response.status !== 401 || !copy) return response;
+    const renewed = await renewAfterRefusal(copy.headers.get("Authorization")!.slice("Bearer ".length));
+    if (!renewed) return response;
+    copy.headers.set("Authorization", `Bearer ${renewed.token}`);
+    return fetch(copy);
   },
 };
 

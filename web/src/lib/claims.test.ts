@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jwtClaims, sessionFromIdToken } from "./claims";
+import { endOnThisClock, jwtClaims, sessionFromIdToken } from "./claims";
 
 const EXP = 2_000_000_000;
 const b64url = (text: string) =>
@@ -10,6 +10,20 @@ const idToken = (claims: Record<string, unknown>) =>
 describe("an ID token's claims", () => {
   it("are read from base64url, UTF-8 included", () => {
     expect(jwtClaims(idToken({ name: "منى سالم" })).name).toBe("منى سالم");
+  });
+});
+
+describe("when a token just received ends on this device's clock", () => {
+  it("is its lifetime from now, whatever the device's clock says (an hour ahead here)", () => {
+    const issued = 1_800_000_000;
+    const deviceNow = (issued + 3600) * 1000;
+    expect(endOnThisClock({ iat: issued, exp: issued + 3600 }, deviceNow)).toBe(deviceNow + 3_600_000);
+  });
+
+  it("is its exp as written when it has no iat (or a nonsensical one), and nothing without exp", () => {
+    expect(endOnThisClock({ exp: EXP })).toBe(EXP * 1000);
+    expect(endOnThisClock({ exp: EXP, iat: EXP + 5 })).toBe(EXP * 1000);
+    expect(endOnThisClock({ iat: EXP })).toBeUndefined();
   });
 });
 

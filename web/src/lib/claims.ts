@@ -15,6 +15,15 @@ export function jwtClaims(token: string): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
 }
 
+/** When a token just received ends, on this device's clock (ms since the epoch): its lifetime
+ * (exp - iat) from now, so that a phone or counter PC whose clock is off still keeps the token
+ * its hour, neither ending it at once nor past its end. Without `iat`, its `exp` as written. */
+export function endOnThisClock(claims: Record<string, unknown>, now = Date.now()): number | undefined {
+  const { exp, iat } = claims;
+  if (typeof exp !== "number") return undefined;
+  return typeof iat === "number" && iat <= exp ? now + (exp - iat) * 1000 : exp * 1000;
+}
+
 /** The session an ID token of `pool` gives, or null when the API would refuse it: everyone
  * of the citizens' pool is a citizen; the staff's pool gives the first staff role among the
  * token's groups, and officers and clerks must carry their district. */
@@ -38,6 +47,6 @@ export function sessionFromIdToken(idToken: string, pool: Pool): Session | null 
     sub: mobile ?? sub,
     district: DISTRICT_ROLES.includes(role) ? district : null,
     pool,
-    expiresAt: exp * 1000,
+    expiresAt: endOnThisClock(claims),
   };
 }

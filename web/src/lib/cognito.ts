@@ -1,6 +1,7 @@
 // Sign-in with Cognito's managed login: authorization code + PKCE by oidc-client-ts. Loaded
-// only when someone signs in (SignIn, AuthCallback import it dynamically): never in the shell.
-import { UserManager, WebStorageStateStore } from "oidc-client-ts";
+// only when someone signs in or a session is renewed (SignIn, AuthCallback and lib/renewal.ts
+// import it dynamically): never in the shell.
+import { ErrorResponse, UserManager, WebStorageStateStore } from "oidc-client-ts";
 import { sessionFromIdToken } from "./claims";
 import type { Pool, PoolConfig, RuntimeConfig } from "./runtimeConfig";
 import { signIn, type Session } from "./session";
@@ -11,8 +12,8 @@ const SCOPES: Record<Pool, string> = { citizens: "openid profile phone", staff: 
 
 function manager(pool: Pool, config: PoolConfig): UserManager {
   const origin = location.origin;
-  // sessionStorage for both the PKCE verifier/state and the user: nothing in localStorage,
-  // and nothing left beyond the tab.
+  // sessionStorage for both the PKCE verifier/state and the user (with its refresh token):
+  // nothing in localStorage, and nothing left beyond the tab.
   const store = new WebStorageStateStore({ store: sessionStorage, prefix: `rukhsa.oidc.${pool}.` });
   return new UserManager({
     authority: config.issuer,
@@ -31,6 +32,8 @@ function manager(pool: Pool, config: PoolConfig): UserManager {
     stateStore: store,
     userStore: store,
     loadUserInfo: false,
+    // Renewal is the app's (lib/renewal.ts): only while the person is active, and the library
+    // is loaded only then. No iframe: Cognito renews with the refresh token alone.
     automaticSilentRenew: false,
   });
 }
@@ -55,8 +58,7 @@ export async function completeSignIn(config: RuntimeConfig, url: string): Promis
   const users = manager(pool, cognito(config)[pool]);
   const user = await users.signinCallback(url);
   if (!user?.id_token) throw new Error("Cognito returned no ID token");
-  // The app keeps one copy of the token (its session); the library's is dropped.
-  await users.removeUser();
+  // The library keeps its user (the refresh token, in sessionStorage): what renews the session.
   sessionStorage.removeItem(POOL_KEY);
   const session = sessionFromIdToken(user.id_token, pool);
   if (!session) throw new Error("this account has no role in Rukhsa");
@@ -65,4 +67,21 @@ export async function completeSignIn(config: RuntimeConfig, url: string): Promis
   const next = typeof state?.next === "string" && state.next.startsWith("/") && !state.next.startsWith("//")
     ? state.next : session.role === "citizen" ? "/applications" : "/staff";
   return { session, next };
+}
+
+/** A new ID token for the person signed in with `pool`, from the refresh token (Cognito's token
+ * endpoint, grant_type=refresh_token); null when the session cannot go on: no refresh token in
+ * this tab, Cognito refused it (past the app client's refresh-token validity, or revoked), or the
+ * renewed token gives no role. Throws when Cognito could not be reached: worth trying again. */
+export async function renewSession(config: RuntimeConfig, pool: Pool): Promise<Session | null> {
+  const users = manager(pool, cognito(config)[pool]);
+  // Without a refresh token the library would try an iframe: Cognito has no prompt=none.
+  if (!(await users.getUser())?.refresh_token) return null;
+  try {
+    const user = await users.signinSilent();
+    return user?.id_token ? sessionFromIdToken(user.id_token, pool) : null;
+  } catch (error) {
+    if (error instanceof ErrorResponse) return null; // the token endpoint's OAuth error: invalid_grant
+    throw error;
+  }
 }

@@ -5,9 +5,10 @@ import { useSession, type Session } from "./session";
 /** The signed-in person, or a trip to the sign-in page that comes back here afterwards. */
 export function useSignedIn(): Session | null {
   const person = useSession();
-  const { route, url } = useLocation();
+  const { route, url, path } = useLocation();
   useEffect(() => {
-    if (!person) route(`/sign-in?next=${encodeURIComponent(url)}`, true);
+    // The page stays mounted while the sign-in page loads (a lazy route): not sent on from there.
+    if (!person && path !== "/sign-in") route(`/sign-in?next=${encodeURIComponent(url)}`, true);
   }, [person, url]);
   return person;
 }

@@ -9,6 +9,7 @@ import { Loading, ProblemBox } from "../components/Status";
 import { t, useLocale } from "../i18n";
 import { loadCatalogue } from "../lib/catalogue";
 import { useSignedIn } from "../lib/guard";
+import { useHeldState } from "../lib/held";
 import { serviceTitle } from "../lib/services";
 import { useLoad } from "../lib/useLoad";
 import { emptyDraft, locate, toRequest, type Draft } from "./apply/draft";
@@ -35,12 +36,13 @@ export default function Resubmit() {
   const catalogue = useLoad(loadCatalogue, []);
   const application = useLoad(() => call(() => api.GET("/v1/applications/{application_id}",
     { params: { path: { application_id: params.id } } })), [params.id]);
-  const [draft, setDraft] = useState<Draft>();
-  const [note, setNote] = useState("");
+  // Held if the session ends under the citizen, given back after signing in (lib/held.ts).
+  const [draft, setDraft] = useHeldState<Draft | undefined>("resubmit", () => undefined, (held) => held !== undefined);
+  const [note, setNote] = useHeldState("note", () => "", (typed) => typed.trim() !== "");
   const [problem, setProblem] = useState<Problem>();
   const [sending, setSending] = useState(false);
   useEffect(() => {
-    if (application.data) setDraft(draftOf(application.data));
+    if (application.data) setDraft((held) => held ?? draftOf(application.data!));
   }, [application.data]);
 
   if (!person) return null;

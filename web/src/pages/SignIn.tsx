@@ -5,11 +5,12 @@ import { call, type Problem } from "../api/problem";
 import { ErrorSummary } from "../components/ErrorSummary";
 import { Radios, TextField } from "../components/Fields";
 import { Page } from "../components/Page";
-import { t, useLocale, pick, locale } from "../i18n";
+import { t, useLocale, pick, locale, type Locale } from "../i18n";
 import { loadCatalogue } from "../lib/catalogue";
+import { endOnThisClock, jwtClaims } from "../lib/claims";
 import { tokenRequest } from "../lib/localSignIn";
 import { runtimeConfig, type Pool, type RuntimeConfig } from "../lib/runtimeConfig";
-import { signIn, type Session } from "../lib/session";
+import { sessionEnded, signIn, type Session } from "../lib/session";
 import { useLoad } from "../lib/useLoad";
 
 type Role = Session["role"];
@@ -17,6 +18,21 @@ type Role = Session["role"];
 /** Where to come back to after signing in: an app path only (never another site). */
 function nextPath(query: Record<string, string>): string | undefined {
   return query.next && query.next.startsWith("/") && !query.next.startsWith("//") ? query.next : undefined;
+}
+
+/** Why the person is here again, when the session ended under them (lib/renewal.ts): in Arabic
+ * then English whatever the chosen language, for whoever stands at the screen. */
+function SessionEnded() {
+  const ended = sessionEnded();
+  if (!ended) return null;
+  const say = (language: Locale) => (
+    <div lang={language} dir={language === "ar" ? "rtl" : "ltr"}>
+      <h2 class="notice-title">{t("session.endedTitle", undefined, language)}</h2>
+      <p>{t("session.ended", undefined, language)}</p>
+      {ended.held > 0 && <p>{t("session.endedHeld", undefined, language)}</p>}
+    </div>
+  );
+  return <div class="notice notice-problem" role="alert">{say("ar")}{say("en")}</div>;
 }
 
 /** The deployment's way in (/config.json): Cognito's managed login in AWS, the local issuer
@@ -57,6 +73,7 @@ function CognitoSignIn({ config }: { config: RuntimeConfig }) {
   }
   return (
     <Page title={t("signIn.title")}>
+      <SessionEnded />
       {failed && <div class="notice notice-problem" role="alert"><p>{t("signIn.redirectFailed")}</p></div>}
       <p>{t("signIn.citizenExplain")}</p>
       <p>
@@ -90,7 +107,9 @@ function LocalSignIn() {
     event.preventDefault();
     const result = await call(() => api.POST("/v1/dev/tokens", { body: tokenRequest(role, sub, district, name) }));
     if (result.problem) return setProblem(result.problem);
-    signIn({ token: result.data.token, role, sub: result.data.sub, district: result.data.district });
+    // The local issuer has no refresh token: its session ends with the token (lib/renewal.ts).
+    signIn({ token: result.data.token, role, sub: result.data.sub, district: result.data.district,
+      expiresAt: endOnThisClock(jwtClaims(result.data.token)) });
     // Staff land in the console (its own chunk), citizens on their applications.
     route(next ?? (role === "citizen" ? "/applications" : "/staff"));
   }
@@ -98,6 +117,7 @@ function LocalSignIn() {
   const errors = Object.entries(problem?.fields ?? {}).map(([field, message]) => ({ target: field === "district" ? "district" : "sub", message }));
   return (
     <Page title={t("signIn.title")}>
+      <SessionEnded />
       <div class="notice notice-local">
         <strong class="tag tag-local">{t("signIn.localBanner")}</strong>
         <p>{t("signIn.localExplain")}</p>

@@ -7,6 +7,7 @@ import { ErrorSummary, type FieldError } from "../../components/ErrorSummary";
 import { Loading, ProblemBox } from "../../components/Status";
 import { t, useLocale } from "../../i18n";
 import { fieldSpecs, loadCatalogue, type Catalogue } from "../../lib/catalogue";
+import { useHeldState } from "../../lib/held";
 import { serviceName } from "../../lib/labels";
 import { useLoad } from "../../lib/useLoad";
 import type { StepProps } from "../../pages/apply/Apply";
@@ -47,10 +48,17 @@ export default function WalkIn() {
   );
 }
 
+/** Whether the clerk has typed anything of the citizen's (the district is the centre's). */
+function typedAny(draft: Draft): boolean {
+  const typed = [...Object.values(draft.applicant), ...Object.values(draft.site), ...Object.values(draft.details)];
+  return typed.some((value) => value.trim() !== "");
+}
+
 function WalkInForm(props: { service: Service; catalogue: Catalogue; district: string }) {
   const { route } = useLocation();
-  // Kept in memory only: the counter's computer is shared, and the next citizen starts afresh.
-  const [draft, setDraft] = useState<Draft>(() => ({ ...emptyDraft(), district: props.district }));
+  // Kept in memory: the counter's computer is shared, and the next citizen starts afresh. Only
+  // when the session ends under the clerk is it held, for that clerk's return (lib/held.ts).
+  const [draft, setDraft] = useHeldState<Draft>("walk-in", () => ({ ...emptyDraft(), district: props.district }), typedAny);
   const [checks, setChecks] = useState<FieldError[]>([]);
   const [problem, setProblem] = useState<Problem>();
   const [sending, setSending] = useState(false);

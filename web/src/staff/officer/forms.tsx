@@ -1,10 +1,12 @@
 // The officer's forms: each sends one request, and shows the API's answer on its own fields
 // (error summary at the top of the form, the message on the field, in the current language).
+// What an officer typed survives the session ending under them (lib/held.ts).
 import { useState } from "preact/hooks";
 import { api } from "../../api/client";
 import { call, type Problem } from "../../api/problem";
 import { ErrorSummary } from "../../components/ErrorSummary";
 import { Radios, TextField } from "../../components/Fields";
+import { useHeldAnswers } from "../../lib/held";
 import { cairoWallTimeToIso } from "./cairoTime";
 import { to } from "./i18n";
 import { formErrors } from "./parts";
@@ -13,8 +15,7 @@ type Done = () => void | Promise<void>;
 
 /** Approve, reject (a reason the citizen reads) or return for changes (what to fix). */
 export function DecisionForm(props: { applicationId: string; onDone: Done }) {
-  const [decision, setDecision] = useState("");
-  const [reason, setReason] = useState("");
+  const [{ decision, reason }, set, reset] = useHeldAnswers("decision", { decision: "", reason: "" });
   const [problem, setProblem] = useState<Problem>();
   const [sending, setSending] = useState(false);
   const errors = formErrors(problem, { decision: "decision", reason: "decision-reason" });
@@ -33,8 +34,7 @@ export function DecisionForm(props: { applicationId: string; onDone: Done }) {
     setSending(false);
     setProblem(result.problem);
     if (!result.problem) {
-      setDecision("");
-      setReason("");
+      reset();
       await props.onDone();
     }
   }
@@ -44,12 +44,12 @@ export function DecisionForm(props: { applicationId: string; onDone: Done }) {
     <form onSubmit={send} noValidate aria-labelledby="decision-title">
       <h2 id="decision-title">{to("decision.title")}</h2>
       <ErrorSummary problem={problem} errors={errors.list} />
-      <Radios name="decision" legend={to("decision.legend")} value={decision} onValue={setDecision}
+      <Radios name="decision" legend={to("decision.legend")} value={decision} onValue={set("decision")}
         error={errors.on.decision}
         options={[{ value: "approve", label: to("decision.approve") }, { value: "reject", label: to("decision.reject") },
           { value: "return", label: to("decision.return") }]} />
       <TextField id="decision-reason" label={reasonLabel} hint={to("decision.reasonHint")} multiline
-        value={reason} onValue={setReason} error={errors.on["decision-reason"]} />
+        value={reason} onValue={set("reason")} error={errors.on["decision-reason"]} />
       <button type="submit" class="button" disabled={sending}>{to("decision.send")}</button>
     </form>
   );
@@ -57,8 +57,7 @@ export function DecisionForm(props: { applicationId: string; onDone: Done }) {
 
 /** Book a site inspection: a time in Cairo and who goes. */
 export function ScheduleForm(props: { applicationId: string; onDone: Done }) {
-  const [when, setWhen] = useState("");
-  const [inspector, setInspector] = useState("");
+  const [{ when, inspector }, set, reset] = useHeldAnswers("schedule", { when: "", inspector: "" });
   const [problem, setProblem] = useState<Problem>();
   const [sending, setSending] = useState(false);
   const errors = formErrors(problem, { scheduled_for: "inspection-when", inspector: "inspection-inspector" });
@@ -75,8 +74,7 @@ export function ScheduleForm(props: { applicationId: string; onDone: Done }) {
     setSending(false);
     setProblem(result.problem);
     if (!result.problem) {
-      setWhen("");
-      setInspector("");
+      reset();
       await props.onDone();
     }
   }
@@ -92,10 +90,10 @@ export function ScheduleForm(props: { applicationId: string; onDone: Done }) {
         <input type="datetime-local" id="inspection-when" name="inspection-when" class="input input-short" value={when}
           aria-describedby={`inspection-when-hint${whenError ? " inspection-when-error" : ""}`}
           aria-invalid={whenError ? true : undefined}
-          onInput={(event) => setWhen((event.currentTarget as HTMLInputElement).value)} />
+          onInput={(event) => set("when")((event.currentTarget as HTMLInputElement).value)} />
       </div>
       <TextField id="inspection-inspector" label={to("inspection.inspector")} value={inspector}
-        onValue={setInspector} error={errors.on["inspection-inspector"]} />
+        onValue={set("inspector")} error={errors.on["inspection-inspector"]} />
       <button type="submit" class="button" disabled={sending}>{to("inspection.scheduleSend")}</button>
     </form>
   );
@@ -105,8 +103,8 @@ export function ScheduleForm(props: { applicationId: string; onDone: Done }) {
 export function ResultForm(props: { applicationId: string; inspectionId: string; onDone: Done;
   upload: (file: File) => Promise<Problem | undefined> }) {
   const id = `result-${props.inspectionId.slice(0, 8)}`;
-  const [result, setResult] = useState("");
-  const [notes, setNotes] = useState("");
+  // The photos cannot be held (a File is not kept in storage): chosen again after signing in.
+  const [{ result, notes }, set] = useHeldAnswers(id, { result: "", notes: "" });
   const [files, setFiles] = useState<File[]>([]);
   const [problem, setProblem] = useState<Problem>();
   const [sending, setSending] = useState(false);
@@ -136,9 +134,9 @@ export function ResultForm(props: { applicationId: string; inspectionId: string;
     <form onSubmit={send} noValidate aria-labelledby={`${id}-title`} class="subform">
       <h4 id={`${id}-title`}>{to("inspection.record")}</h4>
       <ErrorSummary problem={problem} errors={errors.list} />
-      <Radios name={id} legend={to("inspection.result")} value={result} onValue={setResult} error={errors.on[id]}
+      <Radios name={id} legend={to("inspection.result")} value={result} onValue={set("result")} error={errors.on[id]}
         options={[{ value: "passed", label: to("inspection.passed") }, { value: "failed", label: to("inspection.failed") }]} />
-      <TextField id={`${id}-notes`} label={to("inspection.notes")} multiline value={notes} onValue={setNotes}
+      <TextField id={`${id}-notes`} label={to("inspection.notes")} multiline value={notes} onValue={set("notes")}
         error={errors.on[`${id}-notes`]} />
       <div class={`field ${photoError ? "field-error" : ""}`}>
         <label for={`${id}-photos`}>{to("inspection.photos")}</label>
@@ -156,8 +154,7 @@ export function ResultForm(props: { applicationId: string; inspectionId: string;
 /** Suspend, revoke or reinstate a licence: the actions its status allows, with a reason. */
 export function LicenceStatusForm(props: { number: string; status: string; onDone: Done }) {
   const actions = ACTIONS[props.status] ?? [];
-  const [action, setAction] = useState("");
-  const [reason, setReason] = useState("");
+  const [{ action, reason }, set, reset] = useHeldAnswers("licence-action", { action: "", reason: "" });
   const [problem, setProblem] = useState<Problem>();
   const [sending, setSending] = useState(false);
   const errors = formErrors(problem, { action: "licence-action", reason: "licence-reason" });
@@ -175,8 +172,7 @@ export function LicenceStatusForm(props: { number: string; status: string; onDon
     setSending(false);
     setProblem(answer.problem);
     if (!answer.problem) {
-      setAction("");
-      setReason("");
+      reset();
       await props.onDone();
     }
   }
@@ -184,11 +180,11 @@ export function LicenceStatusForm(props: { number: string; status: string; onDon
     <form onSubmit={send} noValidate aria-labelledby="licence-action-title">
       <h2 id="licence-action-title">{to("licence.changeTitle")}</h2>
       <ErrorSummary problem={problem} errors={errors.list} />
-      <Radios name="licence-action" legend={to("licence.action")} value={action} onValue={setAction}
+      <Radios name="licence-action" legend={to("licence.action")} value={action} onValue={set("action")}
         error={errors.on["licence-action"]}
         options={actions.map((value) => ({ value, label: to(`licence.do.${value}` as "licence.do.suspend") }))} />
       <TextField id="licence-reason" label={to("licence.reason")} hint={to("licence.reasonHint")} multiline
-        value={reason} onValue={setReason} error={errors.on["licence-reason"]} />
+        value={reason} onValue={set("reason")} error={errors.on["licence-reason"]} />
       <button type="submit" class="button" disabled={sending}>{to("licence.send")}</button>
     </form>
   );
