@@ -25,7 +25,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.portal import Shots, api, portal_stack
-from tests.e2e.test_officer_console import APPLICATION, _wait_for
+from tests.e2e.test_officer_console import APPLICATION, _sign_in_as_east_officer, _wait_for
 from tests.e2e.test_officer_console import _pay_in_sandbox as pay_through_api
 from tests.e2e.test_portal_journey import (SLOW, _continue, _pay_in_sandbox, _sign_in, _token,
                                            page)  # noqa: F401 (page: the fixture)
@@ -202,6 +202,19 @@ def test_an_amended_licence_sends_its_holder_and_its_seal_to_the_new_one(stack, 
     expect(notice.get_by_role("link", name=f"See the new licence {new}")).to_be_visible()
     expect(page.locator(".tag").filter(has_text="Replaced")).to_be_visible()
     shots("old-licence-english")
+
+    # AND the district's officer sees the old licence tagged replaced, linking the new one
+    page.get_by_role("button", name="التبديل إلى العربية").click()
+    page.get_by_role("button", name="تسجيل الخروج").click()
+    _sign_in_as_east_officer(page, base)
+    page.goto(f"{base}/staff/licences/{old}")
+    expect(page.locator(".tag").filter(has_text="استُبدلت")).to_be_visible()
+    successor = page.get_by_role("link", name=new)
+    expect(successor).to_have_attribute("href", f"/staff/licences/{new}")
+    shots("officer-old-licence")
+    successor.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator(".tag").filter(has_text="سارية")).to_be_visible()
 
     assert shots.too_wide_for_a_phone() == {}
     assert shots.inaccessible() == {}, shots.inaccessible()
