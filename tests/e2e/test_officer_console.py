@@ -46,6 +46,14 @@ APPLICATION = {
 }
 
 
+SHOP_APPLICATION = {
+    **APPLICATION, "service_code": "shop-first",
+    "applicant": {**APPLICATION["applicant"], "name": "منى طارق سالم"},
+    "details": {"activity": "بقالة", "area_m2": 40, "commercial_register_no": "12345"},
+}
+PAGE_SIZE = 25  # the queue page's (web/src/staff/officer/Queue.tsx)
+
+
 @pytest.fixture(scope="module")
 def stack():
     with portal_stack() as running:
@@ -93,6 +101,10 @@ def _wait_for(base: str, token: str, application_id: str, status: str) -> dict:
         time.sleep(0.5)
 
 
+def _citizen(base: str) -> str:
+    return api(base, "POST", "/v1/dev/tokens", {"role": "citizen", "sub": f"queue-e2e-{uuid.uuid4().hex[:8]}"})["token"]
+
+
 def _sign_in_as_east_officer(page: Page, base: str) -> None:
     page.goto(f"{base}/sign-in?next=/staff")
     page.get_by_role("radio", name="موظف حي").check()
@@ -112,6 +124,11 @@ def test_an_officer_reviews_inspects_decides_and_suspends_a_licence(stack, tmp_p
         **APPLICATION["applicant"], "name": "كريم عادل منصور"}}, citizen)["id"]
     waiting = api(base, "POST", "/v1/applications", {**APPLICATION, "applicant": {
         **APPLICATION["applicant"], "name": "هدى سمير رزق"}}, citizen)["id"]
+    # A queue longer than the console's page of 25: applications still awaiting their fees, the
+    # one shop application last (each by its own citizen: 10 applications an hour per citizen)
+    for _ in range(PAGE_SIZE):
+        api(base, "POST", "/v1/applications", APPLICATION, _citizen(base))
+    shop = api(base, "POST", "/v1/applications", SHOP_APPLICATION, _citizen(base))["id"]
     _upload_document(base, citizen, inspected, "national_id", "image/png", _picture("#2a6f97", "PNG"))
     _upload_document(base, citizen, inspected, "ownership_or_lease", "application/pdf", _picture("#c04040", "PDF"))
     for application_id in (inspected, returned, waiting):
@@ -139,12 +156,25 @@ def test_an_officer_reviews_inspects_decides_and_suspends_a_licence(stack, tmp_p
         expect(row.locator(".sla")).to_have_text(re.compile(r"^في الموعد: "))
         expect(page.get_by_role("row").filter(has=page.get_by_role("link", name=returned))).to_be_visible()
         shots("queue")
-        # A filter that leaves them out: submitted 30 days ago or more
-        page.get_by_label("تاريخ التقديم").select_option("30")
+        # A filter that leaves them out: waiting 30 working days or more
+        page.get_by_label("مدة الانتظار").select_option("30")
         page.get_by_role("button", name="اعرض الطلبات").click()
         expect(page.get_by_text("لا يوجد طلب يطابق هذه الاختيارات.")).to_be_visible()
         expect(page).to_have_url(re.compile(r"/staff/queue\?age=30$"))
-        page.get_by_label("تاريخ التقديم").select_option("")
+        # The API filters the whole queue: awaiting fees, the shop application is past the
+        # first page of 25; filtered by service, it is on the first
+        page.get_by_label("مدة الانتظار").select_option("")
+        page.get_by_label("الحالة").select_option("submitted")
+        page.get_by_role("button", name="اعرض الطلبات").click()
+        expect(page.get_by_role("button", name="حمّل مزيدًا من الطلبات")).to_be_visible()
+        expect(page.get_by_role("link", name=shop)).to_have_count(0)
+        page.get_by_label("الخدمة").select_option("shop-first")
+        page.get_by_role("button", name="اعرض الطلبات").click()
+        expect(page).to_have_url(re.compile(r"/staff/queue\?status=submitted&service=shop-first$"))
+        expect(page.get_by_role("row").filter(has=page.get_by_role("link", name=shop))).to_contain_text("منى طارق سالم")
+        expect(page.get_by_role("row").filter(has_text="سلمى حسن فؤاد")).to_have_count(0)
+        shots("queue-by-service")
+        page.get_by_label("الحالة").select_option("under_review")
         page.get_by_label("الخدمة").select_option("advertisement-first")
         page.get_by_role("button", name="اعرض الطلبات").click()
         page.get_by_role("link", name=inspected).click()
