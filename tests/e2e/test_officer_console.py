@@ -28,11 +28,10 @@ from urllib.request import Request, urlopen
 from zoneinfo import ZoneInfo
 
 import pytest
-import requests
 from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.e2e.portal import PHONE, SHOTS_DIR, Shots, api, launch, portal_stack
+from tests.e2e.portal import PHONE, SHOTS_DIR, Shots, api, launch, portal_stack, upload_document
 
 pytestmark = pytest.mark.e2e
 SLOW = 30_000  # ms: the webhook, the stream pump and issuance run between two pages
@@ -70,16 +69,6 @@ def _red_pixels(png: bytes) -> int:
     """Pixels of the PDF's colour (#c04040, give or take the viewer's rendering)."""
     picture = Image.open(io.BytesIO(png)).convert("RGB")
     return sum(1 for r, g, b in picture.getdata() if abs(r - 0xc0) < 12 and abs(g - 0x40) < 12 and abs(b - 0x40) < 12)
-
-
-def _upload_document(base: str, token: str, application_id: str, slot: str, content_type: str,
-                     body: bytes) -> None:
-    """The citizen's upload: the API signs an S3 POST, the file goes straight to the store."""
-    answer = api(base, "POST", f"/v1/applications/{application_id}/documents",
-                 {"slot": slot, "content_type": content_type}, token)
-    stored = requests.post(answer["upload"]["url"], data=answer["upload"]["fields"],
-                           files={"file": ("scan", body, content_type)}, timeout=30)
-    assert stored.status_code in (200, 201, 204), stored.text
 
 
 def _pay_in_sandbox(base: str, token: str, application_id: str) -> None:
@@ -129,8 +118,8 @@ def test_an_officer_reviews_inspects_decides_and_suspends_a_licence(stack, tmp_p
     for _ in range(PAGE_SIZE):
         api(base, "POST", "/v1/applications", APPLICATION, _citizen(base))
     shop = api(base, "POST", "/v1/applications", SHOP_APPLICATION, _citizen(base))["id"]
-    _upload_document(base, citizen, inspected, "national_id", "image/png", _picture("#2a6f97", "PNG"))
-    _upload_document(base, citizen, inspected, "ownership_or_lease", "application/pdf", _picture("#c04040", "PDF"))
+    upload_document(base, citizen, inspected, "national_id", "image/png", _picture("#2a6f97", "PNG"))
+    upload_document(base, citizen, inspected, "ownership_or_lease", "application/pdf", _picture("#c04040", "PDF"))
     for application_id in (inspected, returned, waiting):
         _pay_in_sandbox(base, citizen, application_id)
     for application_id in (inspected, returned, waiting):
@@ -227,6 +216,17 @@ def test_an_officer_reviews_inspects_decides_and_suspends_a_licence(stack, tmp_p
         expect(audit).to_contain_text("سُجلت نتيجة المعاينة")
         expect(audit).to_contain_text("أضيفت صورة معاينة")
         shots("inspection-passed")
+
+        # THEN approval is not offered while a required document is missing, and says which
+        approve = page.get_by_role("radio", name="الموافقة: يصبح رسم الرخصة مستحقًا")
+        expect(approve).to_be_disabled()
+        expect(approve).to_have_accessible_description(re.compile("الناقص: تصميم الإعلان بأبعاده"))
+        shots("approval-needs-documents")
+        # WHEN the citizen uploads the sign's design THEN approval is offered
+        upload_document(base, citizen, inspected, "sign_design", "image/png", _picture("#406040", "PNG"))
+        page.reload()
+        expect(approve).to_be_enabled()
+        expect(approve).not_to_have_accessible_description(re.compile("الناقص"))
 
         # WHEN rejecting without a reason THEN the API says so on the reason field, in Arabic
         page.get_by_role("radio", name="الرفض").check()

@@ -118,7 +118,8 @@ def test_a_bad_queue_filter_is_a_400_naming_the_field(stack, query, field):
 def test_approve_makes_the_licence_fee_due_and_is_audited(stack):
     # GIVEN a shop application of 20 m2 under review in EAST
     app = fx.reviewing("c-shop", service_code="shop-first",
-                       details={"activity": "بقالة", "area_m2": 20, "commercial_register_no": "12345"})
+                       details={"activity": "بقالة", "area_m2": 20, "commercial_register_no": "12345"},
+                       documents=True)
     # WHEN the EAST officer approves it
     response = stack.call("POST", f"/v1/applications/{app.id}/decision", officer(stack),
                           {"decision": "approve", "reason": "site and papers in order"})
@@ -252,7 +253,8 @@ def test_resubmitted_details_that_cost_more_are_paid_before_review_continues(sta
     # THEN it asked exactly the difference, and review continues
     assert second["amount_piasters"] == difference
     assert stack.call("GET", url, citizen).json["status"] == "under_review"
-    # AND only then can it be approved towards the licence
+    # AND only then, its documents in, can it be approved towards the licence
+    stack.hand_in_documents(citizen, app.id)
     approved = stack.call("POST", f"{url}/decision", officer(stack),
                           {"decision": "approve", "reason": "all in order"})
     assert approved.status_code == 200 and approved.json["status"] == "licence_paid"
@@ -527,7 +529,7 @@ def test_report_counts_by_status_and_kind_days_to_issue_and_fines(stack):
     # GIVEN two applications in MONTAZA1: one rejected, one issued three days after submission
     rejected = fx.reviewing("c-r1", district="MONTAZA1")
     stack.call("POST", f"/v1/applications/{rejected.id}/decision", token, {"decision": "reject", "reason": "no site plan"})
-    issued = fx.reviewing("c-r2", district="MONTAZA1")
+    issued = fx.reviewing("c-r2", district="MONTAZA1", documents=True)
     stack.call("POST", f"/v1/applications/{issued.id}/decision", token, {"decision": "approve"})
     app = application_store().get(issued.id)
     created = datetime.fromisoformat(app.created_at.replace("Z", "+00:00"))
