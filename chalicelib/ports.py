@@ -69,8 +69,13 @@ class ApplicationStore(ABC):
         """An owner's applications, newest first, optionally of one status."""
 
     @abstractmethod
-    def list_queue(self, district: str, status: str, limit: int, cursor: Optional[str]) -> Page:
-        """A district's applications in one status, oldest first (an officer's queue)."""
+    def list_queue(self, district: str, status: str, limit: int, cursor: Optional[str],
+                   service: Optional[str] = None, created_before: Optional[str] = None) -> Page:
+        """A district's applications in one status, oldest first (an officer's queue);
+        optionally only one service's (`service`, a catalogue code) and only those created
+        before an instant (`created_before`, UTC ISO as stored). A narrowed page may hold
+        fewer than `limit` applications, even none, and still carry a cursor: the listing ends
+        only when `next_cursor` is None."""
 
 
 # ---------------------------------------------------------------------------------- licences

@@ -10,12 +10,15 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo_errors import any_condition_failed
 from chalicelib.adapters.dynamo_models import ApplicationModel, AuditModel, transaction_connection
-from chalicelib.adapters.pagination import decode_cursor, encode_cursor
+from chalicelib.adapters.pagination import decode_cursor, encode_cursor, filtered_page
 from chalicelib.domain.applications import Application, TimelineEntry
 from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.fees import FeeLine
 from chalicelib.errors import ConcurrentUpdate, NotFound
 from chalicelib.ports import ApplicationStore, Page
+
+# The keys of an item in the by-queue index: the table's and the index's (a Query's cursor).
+QUEUE_KEYS = ("id", "queue_key", "created_at")
 
 
 def to_model(app: Application) -> ApplicationModel:
@@ -112,10 +115,20 @@ class DynamoApplicationStore(ApplicationStore):
         items = [from_model(m) for m in result]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
-    def list_queue(self, district: str, status: str, limit: int, cursor: Optional[str]) -> Page:
+    def list_queue(self, district: str, status: str, limit: int, cursor: Optional[str],
+                   service: Optional[str] = None, created_before: Optional[str] = None) -> Page:
+        # The age is a KeyCondition on the index's sort key (only older items are read); the
+        # service, not a key of the index, is a FilterExpression over what the Query reads.
         result = ApplicationModel.by_queue.query(
-            f"{district}#{status}", scan_index_forward=True, limit=limit,
-            last_evaluated_key=decode_cursor(cursor))
+            f"{district}#{status}",
+            ApplicationModel.created_at < created_before if created_before else None,
+            filter_condition=ApplicationModel.service_code == service if service else None,
+            scan_index_forward=True, limit=limit, last_evaluated_key=decode_cursor(cursor))
+        if service:
+            items, next_cursor = filtered_page(
+                result, limit, lambda raw: from_model(ApplicationModel.from_raw_data(raw)),
+                QUEUE_KEYS)
+            return Page(items=items, next_cursor=next_cursor)
         items = [from_model(m) for m in result]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 

@@ -35,10 +35,13 @@ def list_applications():
 
     request = applications_api.current_request
     caller = caller_of(request)
+    services = catalogue()
+    narrow = usecase.QueueFilter(service=query_param(request, "service"),
+                                 min_age_days=query_param(request, "min_age_days"))
     page = usecase.list_applications(caller, query_param(request, "status"), limit_param(request),
                                      query_param(request, "cursor"), application_store(),
-                                     district=query_param(request, "district"))
-    services = catalogue()
+                                     district=query_param(request, "district"), narrow=narrow,
+                                     catalogue=services, now=clock())
     answer = ApplicationList(applications=[Application.of(a, services) for a in page.items],
                              next_cursor=page.next_cursor)
     return json_response(body(answer))

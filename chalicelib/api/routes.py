@@ -114,10 +114,18 @@ OPERATIONS: tuple[Operation, ...] = (
               location=True),
     Operation("listApplications", "GET", "/v1/applications", "application.list",
               "الطلبات / The caller's own applications (citizen) or the district queue, oldest "
-              "first (officer; admin names ?district=)", "applications",
-              {200: "ApplicationList"}, (STORE,),
+              "first (officer; admin names ?district=), narrowed by the store, not the page "
+              "loaded: a narrowed page may hold fewer than `limit` applications, even none, and "
+              "still carry next_cursor. 400: an unknown status or service, a bad "
+              "min_age_days, limit or cursor, or a queue filter asked by a citizen",
+              "applications", {200: "ApplicationList"}, (STORE,),
               query=(Query("status", "Only applications in this status"), *PAGE,
-                     Query("district", "Officers: their own; admins: any"))),
+                     Query("district", "Officers: their own; admins: any"),
+                     Query("service", "District queue only: one service's applications (a "
+                           "catalogue service code, e.g. shop-first)"),
+                     Query("min_age_days", "District queue only: applications that have waited "
+                           "at least this many Cairo working days (Sunday to Thursday) since "
+                           "submission, 0 to 365", r"^[0-9]+$"))),
     Operation("getApplication", "GET", APP, "application.read",
               "طلب واحد / One application with its timeline", "applications",
               {200: "Application"}, (STORE,)),
@@ -127,7 +135,10 @@ OPERATIONS: tuple[Operation, ...] = (
               request_required=False),
     Operation("decideApplication", "POST", f"{APP}/decision", "application.decide",
               "قرار الموظف / Approve (the licence fee becomes due) or reject with a reason "
-              "(officer of its district)", "back office", {200: "Application"}, (409, STORE),
+              "(officer of its district). 409 invalid_transition: not under review; 409 "
+              "documents_missing: an approval while a document the service requires is not "
+              "uploaded (the message names each one; the application's documents_missing lists "
+              "them)", "back office", {200: "Application"}, (409, STORE),
               request=f"{SCHEMAS}:DecisionIn"),
     Operation("returnApplication", "POST", f"{APP}/return", "application.return",
               "إعادة الطلب للمواطن / Send back for corrections, with a reason (officer of its "

@@ -50,6 +50,23 @@ def documents_missing(app: Application, required: tuple[str, ...]) -> list[str]:
     return [slot for slot in required if slot not in given]
 
 
+def check_documents_for_approval(app: Application, required: tuple[str, ...],
+                                 slots: Mapping[str, DocumentSlot]) -> None:
+    """An application is approved only with every document its service requires (the
+    catalogue's `required_documents`): a document handed in on paper is scanned in by the
+    counter first. Else a 409 naming, in both languages, what is still missing; the officer
+    returns the application to ask for it."""
+    missing = documents_missing(app, required)
+    if not missing:
+        return
+    named = [slots.get(slot) for slot in missing]
+    names_ar = "، ".join(s.name_ar if s else code for s, code in zip(named, missing))
+    names_en = ", ".join(s.name_en if s else code for s, code in zip(named, missing))
+    raise Conflict(code="documents_missing",
+                   message_en=f"Cannot approve before every required document is uploaded; missing: {names_en}",
+                   message_ar=f"لا تمكن الموافقة قبل رفع كل المستندات المطلوبة؛ الناقص: {names_ar}")
+
+
 def documents(app: Application) -> list[dict]:
     return [dict(d) for d in app.extra.get("documents", ())]
 

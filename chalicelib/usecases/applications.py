@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from chalicelib.authorization import Resource, authorize, district_in_scope
@@ -10,7 +11,7 @@ from chalicelib.domain import geography, replacement, validation
 from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.applications import (STATUSES, SUBMITTED, Actor, Application,
                                             TimelineEntry, iso, transition)
-from chalicelib.domain.calendar import cairo_date
+from chalicelib.domain.calendar import cairo_date, waited_since_cutoff
 from chalicelib.domain.catalogue import Catalogue, Service
 from chalicelib.domain.commands import ApplicantInput, NewApplication, SiteInput
 from chalicelib.domain.fees import STAGE_SUBMISSION, FeeLine, fee_lines
@@ -172,18 +173,71 @@ def get_application(application_id: str, caller: Principal, store: ApplicationSt
     return app
 
 
+@dataclass(frozen=True)
+class QueueFilter:
+    """How an officer narrows the district queue, as asked (query strings, not yet checked)."""
+
+    service: Optional[str] = None
+    min_age_days: Optional[str] = None
+
+    def __bool__(self) -> bool:
+        return self.service is not None or self.min_age_days is not None
+
+
+# The age filter's bound: a year of working days is well past any service's expected time.
+MAX_AGE_DAYS = 365
+
+
 def list_applications(caller: Principal, status: Optional[str], limit: int,
                       cursor: Optional[str], store: ApplicationStore,
-                      district: Optional[str] = None) -> Page:
+                      district: Optional[str] = None, narrow: QueueFilter = QueueFilter(),
+                      catalogue: Optional[Catalogue] = None,
+                      now: Optional[datetime] = None) -> Page:
+    """The citizen's own applications, or a district's queue in one status, oldest first. An
+    officer narrows the queue in the store (not in the page they loaded): `narrow.service`, a
+    catalogue service code; `narrow.min_age_days`, Cairo working days waited since submission
+    (the `catalogue` and `now` check and count them)."""
     if status is not None and status not in STATUSES:
         raise ValidationFailed(fields={"status": f"حالة غير معروفة، واحدة من: {'، '.join(STATUSES)} / one of {', '.join(STATUSES)}"})
     authorize(caller, "application.list")
     if caller.role == "citizen":
+        if narrow:
+            raise ValidationFailed(fields={_first_given(narrow): "يتاح هذا المرشح في طابور الحي فقط / this filter is for the district queue only"})
         return store.list_by_owner(caller.owner_key, status, limit, cursor)
+    service, created_before = _queue_narrowing(narrow, catalogue, now)
     queue_district = district_in_scope(caller, "application.list", district)
     if not queue_district:
         raise ValidationFailed(fields={"district": "حدد الحي / admins name the district to list"})
-    return store.list_queue(queue_district, status or "under_review", limit, cursor)
+    return store.list_queue(queue_district, status or "under_review", limit, cursor,
+                            service=service, created_before=created_before)
+
+
+def _first_given(narrow: QueueFilter) -> str:
+    return "service" if narrow.service is not None else "min_age_days"
+
+
+def _queue_narrowing(narrow: QueueFilter, catalogue: Optional[Catalogue],
+                     now: Optional[datetime]) -> tuple[Optional[str], Optional[str]]:
+    """The checked filter: (service code, created before as stored), each None when not asked."""
+    if not narrow:
+        return None, None
+    if catalogue is None or now is None:
+        raise ValueError("narrowing the queue needs the catalogue and the time")
+    errors: dict[str, str] = {}
+    service = narrow.service
+    if service is not None and catalogue.service(service) is None:
+        errors["service"] = "ليست خدمة في الدليل / not a service code of the catalogue"
+    created_before = None
+    if narrow.min_age_days is not None:
+        days = narrow.min_age_days
+        if not days.isascii() or not days.isdigit() or int(days) > MAX_AGE_DAYS:
+            errors["min_age_days"] = (f"عدد أيام عمل صحيح من 0 إلى {MAX_AGE_DAYS} / a whole "
+                                      f"number of working days from 0 to {MAX_AGE_DAYS}")
+        elif int(days) > 0:  # 0: every application has waited that long
+            created_before = iso(waited_since_cutoff(now, int(days)).astimezone(timezone.utc))
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return service, created_before
 
 
 def cancel_application(application_id: str, caller: Principal, store: ApplicationStore,

@@ -93,6 +93,8 @@ def decide(application_id: str, body: Decision, caller: Principal, catalogue: Ca
     changed = transition(app, body.decision, actor, now, reason)
     if body.decision == "approve":
         service = catalogue.service(app.service_code)
+        backoffice.check_documents_for_approval(app, service.required_documents,
+                                                catalogue.document_slots)
         changed = approve(changed, fee_lines(service, changed.details, STAGE_APPROVAL), now)
     return store.save(changed, trail(app, changed, caller))
 

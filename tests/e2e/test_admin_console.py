@@ -21,7 +21,7 @@ from urllib.request import Request, urlopen
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.e2e.portal import DESKTOP, Shots, api, launch, portal_stack
+from tests.e2e.portal import DESKTOP, Shots, api, hand_in_documents, launch, portal_stack
 
 pytestmark = pytest.mark.e2e
 SLOW = 30_000  # ms: the webhook and the stream pump run between two pages
@@ -168,6 +168,7 @@ def test_an_admin_rolls_a_service_out_reads_reports_and_records_a_refund(stack, 
     # West's officer approves the application once its fees are applied: a decision to time
     wait_for(lambda: api(base, "GET", f"/v1/applications/{app['id']}", token=citizen)["status"] == "under_review",
              "the payment to move the application to review")
+    assert hand_in_documents(base, citizen, app["id"])  # an officer approves nothing without them
     officer = token(base, role="officer", district="WEST")
     status, decided = created(base, f"/v1/applications/{app['id']}/decision", {"decision": "approve"}, officer)
     assert status == 200, decided

@@ -28,7 +28,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from pypdf import PdfReader
 
-from tests.e2e.portal import PHONE, Shots, api, launch, portal_stack
+from tests.e2e.portal import PHONE, Shots, api, hand_in_documents, launch, portal_stack
 from tests.e2e.test_portal_journey import SLOW, _pay_in_sandbox
 
 pytestmark = pytest.mark.e2e
@@ -169,6 +169,10 @@ def test_a_clerk_registers_a_walk_in_takes_cash_prints_and_closes_the_day(stack,
     documents = api(base, "GET", f"/v1/applications/{reference}/documents", token=officer)["documents"]
     assert [d["slot"] for d in documents] == ["national_id"]
     assert _pdf_at(documents[0]["download_url"]) == SCAN
+    # the other documents the citizen brought are scanned in too (through the API): an officer
+    # approves nothing without every required one
+    desk = api(base, "POST", "/v1/dev/tokens", {"role": "clerk", "district": "EAST"})["token"]
+    assert hand_in_documents(base, desk, reference)
 
     # WHEN the officer inspects the site and approves (through the API)
     soon = (datetime.now(timezone.utc) + timedelta(hours=2)).isoformat()

@@ -28,11 +28,10 @@ from urllib.request import Request, urlopen
 from zoneinfo import ZoneInfo
 
 import pytest
-import requests
 from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.e2e.portal import PHONE, SHOTS_DIR, Shots, api, launch, portal_stack
+from tests.e2e.portal import PHONE, SHOTS_DIR, Shots, api, launch, portal_stack, upload_document
 
 pytestmark = pytest.mark.e2e
 SLOW = 30_000  # ms: the webhook, the stream pump and issuance run between two pages
@@ -44,6 +43,14 @@ APPLICATION = {
     "site": {"lat": 31.2089, "lng": 29.9092, "address": "12 شارع فؤاد، الإسكندرية"},
     "details": {"sign_type": "wall", "sign_width_m": 3, "sign_height_m": 1.5, "faces": 1},
 }
+
+
+SHOP_APPLICATION = {
+    **APPLICATION, "service_code": "shop-first",
+    "applicant": {**APPLICATION["applicant"], "name": "منى طارق سالم"},
+    "details": {"activity": "بقالة", "area_m2": 40, "commercial_register_no": "12345"},
+}
+PAGE_SIZE = 25  # the queue page's (web/src/staff/officer/Queue.tsx)
 
 
 @pytest.fixture(scope="module")
@@ -62,16 +69,6 @@ def _red_pixels(png: bytes) -> int:
     """Pixels of the PDF's colour (#c04040, give or take the viewer's rendering)."""
     picture = Image.open(io.BytesIO(png)).convert("RGB")
     return sum(1 for r, g, b in picture.getdata() if abs(r - 0xc0) < 12 and abs(g - 0x40) < 12 and abs(b - 0x40) < 12)
-
-
-def _upload_document(base: str, token: str, application_id: str, slot: str, content_type: str,
-                     body: bytes) -> None:
-    """The citizen's upload: the API signs an S3 POST, the file goes straight to the store."""
-    answer = api(base, "POST", f"/v1/applications/{application_id}/documents",
-                 {"slot": slot, "content_type": content_type}, token)
-    stored = requests.post(answer["upload"]["url"], data=answer["upload"]["fields"],
-                           files={"file": ("scan", body, content_type)}, timeout=30)
-    assert stored.status_code in (200, 201, 204), stored.text
 
 
 def _pay_in_sandbox(base: str, token: str, application_id: str) -> None:
@@ -93,6 +90,10 @@ def _wait_for(base: str, token: str, application_id: str, status: str) -> dict:
         time.sleep(0.5)
 
 
+def _citizen(base: str) -> str:
+    return api(base, "POST", "/v1/dev/tokens", {"role": "citizen", "sub": f"queue-e2e-{uuid.uuid4().hex[:8]}"})["token"]
+
+
 def _sign_in_as_east_officer(page: Page, base: str) -> None:
     page.goto(f"{base}/sign-in?next=/staff")
     page.get_by_role("radio", name="موظف حي").check()
@@ -112,8 +113,13 @@ def test_an_officer_reviews_inspects_decides_and_suspends_a_licence(stack, tmp_p
         **APPLICATION["applicant"], "name": "كريم عادل منصور"}}, citizen)["id"]
     waiting = api(base, "POST", "/v1/applications", {**APPLICATION, "applicant": {
         **APPLICATION["applicant"], "name": "هدى سمير رزق"}}, citizen)["id"]
-    _upload_document(base, citizen, inspected, "national_id", "image/png", _picture("#2a6f97", "PNG"))
-    _upload_document(base, citizen, inspected, "ownership_or_lease", "application/pdf", _picture("#c04040", "PDF"))
+    # A queue longer than the console's page of 25: applications still awaiting their fees, the
+    # one shop application last (each by its own citizen: 10 applications an hour per citizen)
+    for _ in range(PAGE_SIZE):
+        api(base, "POST", "/v1/applications", APPLICATION, _citizen(base))
+    shop = api(base, "POST", "/v1/applications", SHOP_APPLICATION, _citizen(base))["id"]
+    upload_document(base, citizen, inspected, "national_id", "image/png", _picture("#2a6f97", "PNG"))
+    upload_document(base, citizen, inspected, "ownership_or_lease", "application/pdf", _picture("#c04040", "PDF"))
     for application_id in (inspected, returned, waiting):
         _pay_in_sandbox(base, citizen, application_id)
     for application_id in (inspected, returned, waiting):
@@ -139,12 +145,25 @@ def test_an_officer_reviews_inspects_decides_and_suspends_a_licence(stack, tmp_p
         expect(row.locator(".sla")).to_have_text(re.compile(r"^في الموعد: "))
         expect(page.get_by_role("row").filter(has=page.get_by_role("link", name=returned))).to_be_visible()
         shots("queue")
-        # A filter that leaves them out: submitted 30 days ago or more
-        page.get_by_label("تاريخ التقديم").select_option("30")
+        # A filter that leaves them out: waiting 30 working days or more
+        page.get_by_label("مدة الانتظار").select_option("30")
         page.get_by_role("button", name="اعرض الطلبات").click()
         expect(page.get_by_text("لا يوجد طلب يطابق هذه الاختيارات.")).to_be_visible()
         expect(page).to_have_url(re.compile(r"/staff/queue\?age=30$"))
-        page.get_by_label("تاريخ التقديم").select_option("")
+        # The API filters the whole queue: awaiting fees, the shop application is past the
+        # first page of 25; filtered by service, it is on the first
+        page.get_by_label("مدة الانتظار").select_option("")
+        page.get_by_label("الحالة").select_option("submitted")
+        page.get_by_role("button", name="اعرض الطلبات").click()
+        expect(page.get_by_role("button", name="حمّل مزيدًا من الطلبات")).to_be_visible()
+        expect(page.get_by_role("link", name=shop)).to_have_count(0)
+        page.get_by_label("الخدمة").select_option("shop-first")
+        page.get_by_role("button", name="اعرض الطلبات").click()
+        expect(page).to_have_url(re.compile(r"/staff/queue\?status=submitted&service=shop-first$"))
+        expect(page.get_by_role("row").filter(has=page.get_by_role("link", name=shop))).to_contain_text("منى طارق سالم")
+        expect(page.get_by_role("row").filter(has_text="سلمى حسن فؤاد")).to_have_count(0)
+        shots("queue-by-service")
+        page.get_by_label("الحالة").select_option("under_review")
         page.get_by_label("الخدمة").select_option("advertisement-first")
         page.get_by_role("button", name="اعرض الطلبات").click()
         page.get_by_role("link", name=inspected).click()
@@ -197,6 +216,17 @@ def test_an_officer_reviews_inspects_decides_and_suspends_a_licence(stack, tmp_p
         expect(audit).to_contain_text("سُجلت نتيجة المعاينة")
         expect(audit).to_contain_text("أضيفت صورة معاينة")
         shots("inspection-passed")
+
+        # THEN approval is not offered while a required document is missing, and says which
+        approve = page.get_by_role("radio", name="الموافقة: يصبح رسم الرخصة مستحقًا")
+        expect(approve).to_be_disabled()
+        expect(approve).to_have_accessible_description(re.compile("الناقص: تصميم الإعلان بأبعاده"))
+        shots("approval-needs-documents")
+        # WHEN the citizen uploads the sign's design THEN approval is offered
+        upload_document(base, citizen, inspected, "sign_design", "image/png", _picture("#406040", "PNG"))
+        page.reload()
+        expect(approve).to_be_enabled()
+        expect(approve).not_to_have_accessible_description(re.compile("الناقص"))
 
         # WHEN rejecting without a reason THEN the API says so on the reason field, in Arabic
         page.get_by_role("radio", name="الرفض").check()

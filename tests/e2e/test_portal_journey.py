@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.e2e.portal import PHONE, Shots, api, launch, portal_stack
+from tests.e2e.portal import PHONE, Shots, api, hand_in_documents, launch, portal_stack
 
 pytestmark = pytest.mark.e2e
 SLOW = 30_000  # ms: the webhook, the stream pump and issuance run between two pages
@@ -222,7 +222,9 @@ def test_a_citizen_applies_pays_and_gets_the_licence(stack, page: Page):
     expect(page.get_by_role("listitem").filter(has_text="قُدّم الطلب")).to_contain_text("بواسطتك")
     shots("application-under-review")
 
-    # WHEN the district officer approves it (the staff console comes later: the API)
+    # WHEN the citizen's other required documents are in (through the API) and the district
+    # officer approves it (the staff console comes later: the API)
+    assert hand_in_documents(base, _token(page), reference)
     officer = api(base, "POST", "/v1/dev/tokens", {"role": "officer", "district": "EAST"})["token"]
     api(base, "POST", f"/v1/applications/{reference}/decision",
         {"decision": "approve", "reason": "site inspected"}, officer)

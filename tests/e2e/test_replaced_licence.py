@@ -24,7 +24,7 @@ from urllib.request import Request, urlopen
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.portal import Shots, api, portal_stack
+from tests.e2e.portal import Shots, api, hand_in_documents, portal_stack
 from tests.e2e.test_officer_console import APPLICATION, _sign_in_as_east_officer, _wait_for
 from tests.e2e.test_officer_console import _pay_in_sandbox as pay_through_api
 from tests.e2e.test_portal_journey import (SLOW, _continue, _pay_in_sandbox, _sign_in, _token,
@@ -47,12 +47,16 @@ def _active_licence(base: str, holder: str, application: dict = APPLICATION) -> 
     application_id = api(base, "POST", "/v1/applications", application, citizen)["id"]
     pay_through_api(base, citizen, application_id)
     _wait_for(base, citizen, application_id, "under_review")
-    _approve(base, application_id)
+    _approve(base, application_id, holder)
     pay_through_api(base, citizen, application_id)
     return _wait_for(base, citizen, application_id, "issued")["licence_number"]
 
 
-def _approve(base: str, application_id: str) -> None:
+def _approve(base: str, application_id: str, holder: str) -> None:
+    """The holder's required documents handed in (an officer approves nothing without them),
+    then the East district's officer approves."""
+    citizen = api(base, "POST", "/v1/dev/tokens", {"role": "citizen", "sub": holder})["token"]
+    hand_in_documents(base, citizen, application_id)
     officer = api(base, "POST", "/v1/dev/tokens", {"role": "officer", "district": "EAST"})["token"]
     api(base, "POST", f"/v1/applications/{application_id}/decision",
         {"decision": "approve", "reason": "site inspected"}, officer)
@@ -129,7 +133,7 @@ def test_an_amended_licence_sends_its_holder_and_its_seal_to_the_new_one(stack, 
     expect(page.get_by_role("heading", level=1, name=re.compile("تعديل بيانات ترخيص إعلان"))).to_be_visible()
     _pay_in_sandbox(page, shots, "amendment-fees")
     expect(page.locator(".tag").filter(has_text="قيد المراجعة")).to_be_visible(timeout=SLOW)
-    _approve(base, amendment_id)
+    _approve(base, amendment_id, holder)
     page.reload()
     expect(page.locator(".tag").filter(has_text="تمت الموافقة")).to_be_visible()
     _pay_in_sandbox(page, shots, "amendment-fee")

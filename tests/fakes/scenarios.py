@@ -85,12 +85,28 @@ def issuance_ports(world: World) -> issuance.IssuancePorts:
                                   verify_base_url=VERIFY_BASE_URL)
 
 
+def hand_in_documents(world: World, holder: Principal, application_id: str) -> None:
+    """The owner uploads every document the service requires (each slot's first accepted type):
+    an officer approves nothing without them."""
+    from chalicelib.domain.commands import DocumentUpload
+    from chalicelib.usecases import backoffice
+
+    services = catalogue()
+    app = world.applications.get(application_id)
+    for slot in services.service(app.service_code).required_documents:
+        upload = DocumentUpload(slot=slot,
+                                content_type=services.document_slots[slot].accepted_types[0])
+        backoffice.request_document_upload(application_id, upload, holder, world.applications,
+                                           world.files, world.clock(), services)
+
+
 def approved_and_paid(world: World, holder: Principal, command: Optional[NewApplication] = None):
     """An application through payment, review and approval to `licence_paid`."""
     from chalicelib.domain.commands import Decision
     from chalicelib.usecases import backoffice
 
     app = apply(world, holder, command)
+    hand_in_documents(world, holder, app.id)
     pay_what_is_due(world, holder, app.id)
     backoffice.decide(app.id, Decision("approve"), officer(app.district), catalogue(),
                       world.applications, world.clock())

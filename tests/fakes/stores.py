@@ -120,9 +120,13 @@ class FakeApplicationStore(ApplicationStore):
         page = page_of(mine, limit, cursor)
         return replace(page, items=[a for a in page.items if status is None or a.status == status])
 
-    def list_queue(self, district: str, status: str, limit: int, cursor: Optional[str]) -> Page:
+    def list_queue(self, district: str, status: str, limit: int, cursor: Optional[str],
+                   service: Optional[str] = None, created_before: Optional[str] = None) -> Page:
         queue = sorted((a for a in self.tables.applications.values()
-                        if a.queue_key == f"{district}#{status}"), key=lambda a: a.created_at)
+                        if a.queue_key == f"{district}#{status}"
+                        and (service is None or a.service_code == service)
+                        and (created_before is None or a.created_at < created_before)),
+                       key=lambda a: a.created_at)
         return page_of(queue, limit, cursor)
 
 

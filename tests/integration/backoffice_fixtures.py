@@ -26,21 +26,29 @@ def now() -> datetime:
 
 
 def submitted(owner: str, district: str = "EAST", service_code: str = "advertisement-first",
-              details: Optional[dict] = None) -> Application:
+              details: Optional[dict] = None, documents: bool = False) -> Application:
+    """A new application; `documents`: with every document its service requires recorded, as
+    the API records one when it signs its upload (an officer approves nothing without them)."""
     from chalicelib.wiring import application_store
 
-    service = load_catalogue().service(service_code)
+    catalogue = load_catalogue()
+    service = catalogue.service(service_code)
     app = new_application(service, district, Principal(owner, "citizen"), dict(APPLICANT),
                           dict(SITE), dict(details or ADVERT), now())
+    for slot in service.required_documents if documents else ():
+        document_id = uuid.uuid4().hex
+        app, _ = backoffice.add_document(
+            app, document_id, slot, catalogue.document_slots[slot].accepted_types[0],
+            f"documents/{app.id}/{document_id}", owner, now(), catalogue.document_slots)
     return application_store().create(app, audit=[audit_record(app, None, Principal(owner, "citizen"))])
 
 
 def reviewing(owner: str, district: str = "EAST", service_code: str = "advertisement-first",
-              details: Optional[dict] = None) -> Application:
+              details: Optional[dict] = None, documents: bool = False) -> Application:
     """Submitted, paid (as the payment path would record it) and under review."""
     from chalicelib.wiring import application_store
 
-    app = submitted(owner, district, service_code, details)
+    app = submitted(owner, district, service_code, details, documents)
     paid = advance_after_payment(app, f"pay-{uuid.uuid4().hex[:8]}", now())
     review = after_paid(paid, [], now())
     return application_store().save(review, trail(app, review, SYSTEM))

@@ -42,6 +42,17 @@ class Stack:
             response.headers.get("Content-Type", "").startswith("application/json") else None
         return response
 
+    def hand_in_documents(self, token: str, application_id: str) -> None:
+        """The owner asks to upload every document the service requires (the API records a
+        document when it signs its upload): an officer approves nothing without them."""
+        app = self.call("GET", f"/v1/applications/{application_id}", token).json
+        service = self.call("GET", f"/v1/services/{app['service_code']}").json
+        for slot in service["required_documents"]:
+            if slot["code"] in app["documents_missing"]:
+                asked = self.call("POST", f"/v1/applications/{application_id}/documents", token,
+                                  {"slot": slot["code"], "content_type": slot["accepted_types"][0]})
+                assert asked.status_code == 201, asked.body
+
 
 @pytest.fixture(scope="session")
 def stack(emulator, tmp_path_factory) -> Stack:

@@ -67,12 +67,59 @@ def test_officer_queue_is_their_district_oldest_first_paginated(stack):
     assert stack.call("GET", "/v1/applications?status=nope", token).status_code == 400
 
 
+def pages_of(stack, token, query):
+    """Every application of a queue listing, following its cursors."""
+    seen, cursor, pages = [], None, 0
+    while True:
+        response = stack.call("GET", f"/v1/applications?{query}" + (f"&cursor={cursor}" if cursor else ""), token)
+        assert response.status_code == 200, response.body
+        seen += response.json["applications"]
+        pages += 1
+        cursor = response.json["next_cursor"]
+        if not cursor:
+            return seen, pages
+
+
+def test_officer_filters_the_whole_queue_by_service_and_age_in_the_store(stack):
+    # GIVEN seven advertisement applications under review in BORG, then a kiosk one
+    adverts = [fx.reviewing(f"c-{uuid.uuid4().hex[:6]}", district="BORG").id for _ in range(7)]
+    kiosk = fx.reviewing("c-kiosk", district="BORG", service_code="kiosk-first").id
+    token = officer(stack, "BORG")
+    # WHEN the BORG officer asks for kiosk applications, two a page
+    first = stack.call("GET", "/v1/applications?status=under_review&limit=2&service=kiosk-first",
+                       token)
+    seen, _ = pages_of(stack, token, "status=under_review&limit=2&service=kiosk-first")
+    # THEN the kiosk application is found although seven older ones stand before it, and only
+    # kiosk applications come
+    assert kiosk in [a["id"] for a in seen] and not set(adverts) & {a["id"] for a in seen}
+    assert {a["service_code"] for a in seen} == {"kiosk-first"}
+    assert len(first.json["applications"]) <= 2
+    # AND none of these has waited a working day yet; 0 days keeps them all
+    waited, _ = pages_of(stack, token, "status=under_review&limit=50&min_age_days=1")
+    assert not {kiosk, *adverts} & {a["id"] for a in waited}
+    fresh, _ = pages_of(stack, token, "status=under_review&limit=50&service=kiosk-first&min_age_days=0")
+    assert kiosk in [a["id"] for a in fresh]
+
+
+@pytest.mark.parametrize("query,field", [("service=no-such-service", "service"),
+                                         ("min_age_days=abc", "min_age_days"),
+                                         ("min_age_days=366", "min_age_days")])
+def test_a_bad_queue_filter_is_a_400_naming_the_field(stack, query, field):
+    response = stack.call("GET", f"/v1/applications?{query}", officer(stack, "BORG"))
+    assert response.status_code == 400, response.body
+    assert field in response.json["error"]["fields"]
+    citizen = stack.token("citizen")
+    refused = stack.call("GET", "/v1/applications?service=shop-first", citizen)
+    assert refused.status_code == 400 and "service" in refused.json["error"]["fields"]
+
+
 # --- decisions -------------------------------------------------------------------------------
 
 def test_approve_makes_the_licence_fee_due_and_is_audited(stack):
     # GIVEN a shop application of 20 m2 under review in EAST
     app = fx.reviewing("c-shop", service_code="shop-first",
-                       details={"activity": "بقالة", "area_m2": 20, "commercial_register_no": "12345"})
+                       details={"activity": "بقالة", "area_m2": 20, "commercial_register_no": "12345"},
+                       documents=True)
     # WHEN the EAST officer approves it
     response = stack.call("POST", f"/v1/applications/{app.id}/decision", officer(stack),
                           {"decision": "approve", "reason": "site and papers in order"})
@@ -206,7 +253,8 @@ def test_resubmitted_details_that_cost_more_are_paid_before_review_continues(sta
     # THEN it asked exactly the difference, and review continues
     assert second["amount_piasters"] == difference
     assert stack.call("GET", url, citizen).json["status"] == "under_review"
-    # AND only then can it be approved towards the licence
+    # AND only then, its documents in, can it be approved towards the licence
+    stack.hand_in_documents(citizen, app.id)
     approved = stack.call("POST", f"{url}/decision", officer(stack),
                           {"decision": "approve", "reason": "all in order"})
     assert approved.status_code == 200 and approved.json["status"] == "licence_paid"
@@ -481,7 +529,7 @@ def test_report_counts_by_status_and_kind_days_to_issue_and_fines(stack):
     # GIVEN two applications in MONTAZA1: one rejected, one issued three days after submission
     rejected = fx.reviewing("c-r1", district="MONTAZA1")
     stack.call("POST", f"/v1/applications/{rejected.id}/decision", token, {"decision": "reject", "reason": "no site plan"})
-    issued = fx.reviewing("c-r2", district="MONTAZA1")
+    issued = fx.reviewing("c-r2", district="MONTAZA1", documents=True)
     stack.call("POST", f"/v1/applications/{issued.id}/decision", token, {"decision": "approve"})
     app = application_store().get(issued.id)
     created = datetime.fromisoformat(app.created_at.replace("Z", "+00:00"))

@@ -73,6 +73,7 @@ def test_a_district_and_a_kind_added_as_data_are_issued_with_a_genuine_seal(stac
     assert created.status_code == 201, created.body
     app_id = created.json["id"]
     assert pay_everything_due(stack, citizen, app_id)["status"] == "under_review"
+    stack.hand_in_documents(citizen, app_id)
     decide(stack, officer, app_id, "approve")
     issued = pay_everything_due(stack, citizen, app_id)
     # THEN the licence is issued with a number of the new district

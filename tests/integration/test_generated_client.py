@@ -82,8 +82,9 @@ def test_the_readme_walkthrough_through_a_generated_client(stack, api_server, ge
                                                 Payment, Verification)
 
     anonymous = client.Client(base_url=api_server, raise_on_unexpected_status=True)
+    citizen_token = _token(client, api_server, "citizen")
     citizen = client.AuthenticatedClient(base_url=api_server, raise_on_unexpected_status=True,
-                                         token=_token(client, api_server, "citizen"))
+                                         token=citizen_token)
     officer = client.AuthenticatedClient(base_url=api_server, raise_on_unexpected_status=True,
                                          token=_token(client, api_server, "officer", "EAST"))
 
@@ -105,7 +106,8 @@ def test_the_readme_walkthrough_through_a_generated_client(stack, api_server, ge
     read = _api(client, "applications", "get_application").sync(applied.id, client=citizen)
     assert isinstance(read, Application) and read.status.value == "under_review"
 
-    # WHEN the officer of its district approves THEN the licence fee is due
+    # WHEN the officer of its district approves (its documents in) THEN the licence fee is due
+    stack.hand_in_documents(citizen_token, applied.id)
     approved = _api(client, "back_office", "decide_application").sync(
         applied.id, client=officer, body=DecisionIn.from_dict({"decision": "approve"}))
     assert isinstance(approved, Application), approved

@@ -249,6 +249,7 @@ def test_every_event_tells_the_right_citizen_exactly_once(stack, emulator, own_s
     typed_a, phone_a = new_mobile()
     citizen_a, app_a = applied(typed_a)
     pay(citizen_a, app_a)
+    stack.hand_in_documents(citizen_a, app_a)
     decided = stack.call("POST", f"/v1/applications/{app_a}/decision", officer,
                          {"decision": "approve"})
     assert decided.status_code == 200, decided.body

@@ -53,7 +53,9 @@ def test_first_time_advertisement_is_paid_reviewed_paid_and_issued_with_a_genuin
     assert {f["code"]: f["amount_piasters"] for f in app["fees_due"]} == {"inspection": 50, "sms": 500}
     # WHEN they pay, THEN the application waits for the district's review
     assert pay_everything_due(stack, citizen, app["id"])["status"] == "under_review"
-    # WHEN the district officer approves THEN the licence fee is due, and nothing is issued yet
+    # WHEN the district officer approves (the documents in) THEN the licence fee is due, and
+    # nothing is issued yet
+    stack.hand_in_documents(citizen, app["id"])
     decide(stack, officer, app["id"], "approve")
     approved = stack.call("GET", f"/v1/applications/{app['id']}", citizen).json
     assert approved["status"] == "approved" and approved["amount_due_piasters"] > 0
@@ -114,6 +116,7 @@ def test_late_advertisement_is_fined_and_no_licence_is_issued_before_fines_are_p
     # WHEN the fees and fines are paid, the officer approves and the licence fee is paid
     assert pay_everything_due(stack, citizen, app["id"])["status"] == "under_review"
     assert licence_store().get(old.number, consistent=True).outstanding_fines_piasters == 0
+    stack.hand_in_documents(citizen, app["id"])
     decide(stack, officer, app["id"], "approve")
     issued = pay_everything_due(stack, citizen, app["id"])
     # THEN a new licence is issued, and the late one owes nothing
@@ -132,6 +135,7 @@ def test_an_approved_application_is_not_issued_until_the_licence_fee_is_paid(sta
     citizen = stack.token("citizen", sub=f"holder-{uuid.uuid4().hex[:8]}")
     app = stack.call("POST", "/v1/applications", citizen, VALID).json
     pay_everything_due(stack, citizen, app["id"])
+    stack.hand_in_documents(citizen, app["id"])
     decide(stack, stack.token("officer", district="EAST"), app["id"], "approve")
     # WHEN the citizen opens the checkout and the gateway reports a failure
     started = start(stack, citizen, app["id"], "sandbox").json

@@ -14,8 +14,8 @@ from chalicelib.domain.fees import STAGE_APPROVAL
 from chalicelib.errors import Conflict, Forbidden, ValidationFailed
 from chalicelib.usecases import backoffice as usecase
 from tests.fakes.builders import licence
-from tests.fakes.scenarios import (admin, apply, catalogue, citizen, live_world, officer,
-                                   pay_what_is_due)
+from tests.fakes.scenarios import (admin, apply, catalogue, citizen, hand_in_documents,
+                                   live_world, officer, pay_what_is_due)
 
 
 @pytest.fixture
@@ -40,8 +40,10 @@ def trail(world, app_id):
     return world.audit.list(f"APP#{app_id}", 50, None).items
 
 
-def test_an_approval_makes_the_licence_fee_due_and_is_on_record(world, reviewed):
-    # GIVEN an application under review WHEN its district's officer approves it
+def test_an_approval_makes_the_licence_fee_due_and_is_on_record(world, holder, reviewed):
+    # GIVEN an application under review with its documents WHEN its district's officer
+    # approves it
+    hand_in_documents(world, holder, reviewed.id)
     clerk = officer("EAST")
     approved = usecase.decide(reviewed.id, Decision("approve"), clerk, catalogue(),
                               world.applications, world.clock())
@@ -51,6 +53,31 @@ def test_an_approval_makes_the_licence_fee_due_and_is_on_record(world, reviewed)
     assert approved.amount_due_piasters > 0
     assert (trail(world, reviewed.id)[-1]["actor"], trail(world, reviewed.id)[-1]["district"],
             trail(world, reviewed.id)[-1]["to_status"]) == (clerk.sub, "EAST", APPROVED)
+
+
+def test_an_approval_is_refused_while_a_required_document_is_missing(world, holder):
+    # GIVEN a shop application under review with only the national ID uploaded
+    app = apply(world, holder)
+    usecase.request_document_upload(app.id, DocumentUpload("national_id", "image/png"), holder,
+                                    world.applications, world.files, world.clock(), catalogue())
+    pay_what_is_due(world, holder, app.id)
+    # WHEN the officer approves THEN it is a conflict naming each missing document in both
+    # languages, and the application stays under review
+    with pytest.raises(Conflict) as refused:
+        usecase.decide(app.id, Decision("approve"), officer("EAST"), catalogue(),
+                       world.applications, world.clock())
+    assert refused.value.code == "documents_missing"
+    slots = catalogue().document_slots
+    for slot in ("ownership_or_lease", "property_tax_certificate", "survey_map",
+                 "social_insurance", "commercial_register"):
+        assert slots[slot].name_en in refused.value.message_en
+        assert slots[slot].name_ar in refused.value.message_ar
+    assert slots["national_id"].name_en not in refused.value.message_en
+    assert world.applications.get(app.id).status == UNDER_REVIEW
+    # AND a rejection needs no documents
+    rejected = usecase.decide(app.id, Decision("reject", "the site is a residential flat"),
+                              officer("EAST"), catalogue(), world.applications, world.clock())
+    assert rejected.status == REJECTED
 
 
 def test_a_rejection_needs_a_reason_which_the_citizen_then_sees(world, reviewed):

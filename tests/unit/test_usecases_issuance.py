@@ -16,7 +16,7 @@ from chalicelib.usecases import backoffice, issuance, outbox
 from chalicelib.usecases.verification import verify_token
 from tests.fakes import MemoryFileStore
 from tests.fakes.scenarios import (apply, approved_and_paid, catalogue, citizen, issuance_ports,
-                                   live_world, officer, pay_what_is_due)
+                                   hand_in_documents, live_world, officer, pay_what_is_due)
 
 
 @pytest.fixture
@@ -57,6 +57,7 @@ def test_no_licence_before_everything_due_is_paid(world, stop_at):
     if stop_at != "submitted":
         pay_what_is_due(world, holder, app.id)
     if stop_at == "approved":
+        hand_in_documents(world, holder, app.id)
         backoffice.decide(app.id, Decision("approve"), officer(), catalogue(),
                           world.applications, world.clock())
         assert world.applications.get(app.id).status == APPROVED

@@ -168,10 +168,11 @@ def test_the_sandbox_callback_goes_through_the_webhook(world):
 def test_the_approval_fee_is_due_only_after_approval(world):
     from chalicelib.domain.commands import Decision
     from chalicelib.usecases.backoffice import decide
-    from tests.fakes.scenarios import officer
+    from tests.fakes.scenarios import hand_in_documents, officer
 
     holder = citizen()
     app = apply(world, holder)
+    hand_in_documents(world, holder, app.id)
     pay_what_is_due(world, holder, app.id)
     approved = decide(app.id, Decision("approve"), officer(), catalogue(), world.applications,
                       world.clock())

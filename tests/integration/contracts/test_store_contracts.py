@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from chalicelib.domain.applications import RETURNED, UNDER_REVIEW
+from chalicelib.domain.applications import RETURNED, UNDER_REVIEW, iso
 from chalicelib.domain.audit import AuditRecord
 from chalicelib.domain.licences import EXPIRED, Fine
 from chalicelib.domain.payments import PAID
@@ -99,6 +99,61 @@ class TestApplicationStore:
         listed = all_pages(lambda limit, cursor: ports.applications.list_queue(
             district, UNDER_REVIEW, limit, cursor), 2)
         assert [a.id for a in listed] == [made[2].id, made[1].id, made[0].id]
+
+    def test_a_service_filter_reaches_past_the_first_pages_and_its_cursor_continues(self, ports):
+        # GIVEN a district's queue: 14 shop applications waiting longest, a kiosk one, 14 more
+        # shops, then a second kiosk one (the filter must read past several pages of 2)
+        district = unique("D")
+        def made(n, service="shop-first"):
+            return ports.applications.create(application(
+                district=district, status=UNDER_REVIEW, service_code=service,
+                kind=service.split("-")[0], created=T0 + timedelta(minutes=n)))
+        for n in range(14):
+            made(n)
+        first_kiosk = made(14, "kiosk-first")
+        for n in range(15, 29):
+            made(n)
+        last_kiosk = made(29, "kiosk-first")
+        # WHEN the officer lists kiosk applications two at a time, following every cursor
+        pages, cursor = [], None
+        for _ in range(50):
+            page = ports.applications.list_queue(district, UNDER_REVIEW, 2, cursor,
+                                                 service="kiosk-first")
+            pages.append(page)
+            cursor = page.next_cursor
+            if not cursor:
+                break
+        # THEN both come, oldest first, each once, and no page is over its limit; a page may
+        # hold fewer than asked while the listing goes on
+        listed = [a.id for page in pages for a in page.items]
+        assert listed == [first_kiosk.id, last_kiosk.id]
+        assert all(len(page.items) <= 2 for page in pages) and pages[-1].next_cursor is None
+
+    def test_a_page_filled_in_the_middle_of_a_read_resumes_after_its_last_item(self, ports):
+        # GIVEN a queue of kiosk, shop, kiosk, kiosk, shop, kiosk: read two at a time, the
+        # second read holds two kiosks when the page has room for one more
+        district = unique("D")
+        services = ["kiosk", "shop", "kiosk", "kiosk", "shop", "kiosk"]
+        made = [ports.applications.create(application(
+            district=district, status=UNDER_REVIEW, service_code=f"{kind}-first", kind=kind,
+            created=T0 + timedelta(minutes=n))) for n, kind in enumerate(services)]
+        # WHEN listed two at a time by service THEN every kiosk comes once, in order
+        listed = all_pages(lambda limit, cursor: ports.applications.list_queue(
+            district, UNDER_REVIEW, limit, cursor, service="kiosk-first"), 2)
+        assert [a.id for a in listed] == [a.id for a in made if a.kind == "kiosk"]
+
+    def test_created_before_keeps_only_the_older_applications(self, ports):
+        # GIVEN three applications submitted a day apart
+        district = unique("D")
+        made = [ports.applications.create(application(
+            district=district, status=UNDER_REVIEW, created=T0 - timedelta(days=n)))
+            for n in range(3)]
+        # WHEN listed with a cutoff between the newest and the others
+        cutoff = iso(T0 - timedelta(hours=12))
+        listed = all_pages(lambda limit, cursor: ports.applications.list_queue(
+            district, UNDER_REVIEW, limit, cursor, created_before=cutoff), 1)
+        # THEN the two older ones come, oldest first
+        assert [a.id for a in listed] == [made[2].id, made[1].id]
 
     def test_a_cursor_it_did_not_hand_out_is_refused(self, ports):
         with pytest.raises(ValidationFailed):

@@ -51,7 +51,9 @@ interface RadiosProps {
   isPageHeading?: boolean;
   hint?: string;
   error?: string;
-  options: { value: string; label: string }[];
+  /** `hint`: said under the option and read with it; `disabled`: shown but not choosable (the
+   * hint says why). */
+  options: { value: string; label: string; hint?: string; disabled?: boolean }[];
   value: string;
   onValue: (value: string) => void;
 }
@@ -64,14 +66,19 @@ export function Radios(props: RadiosProps) {
         {props.hint && <div class="hint">{props.hint}</div>}
         {props.error && <p id={`${props.name}-error`} class="error-message">{props.error}</p>}
         <div class="radios">
-          {props.options.map((option, index) => (
-            <div class="radio" key={option.value}>
-              <input type="radio" id={index === 0 ? props.name : `${props.name}-${option.value}`}
-                name={props.name} value={option.value} checked={props.value === option.value}
-                onChange={() => props.onValue(option.value)} />
-              <label for={index === 0 ? props.name : `${props.name}-${option.value}`}>{option.label}</label>
-            </div>
-          ))}
+          {props.options.map((option, index) => {
+            const id = index === 0 ? props.name : `${props.name}-${option.value}`;
+            return (
+              <div class="radio" key={option.value}>
+                <input type="radio" id={id} name={props.name} value={option.value}
+                  checked={props.value === option.value} disabled={option.disabled}
+                  aria-describedby={option.hint ? `${id}-hint` : undefined}
+                  onChange={() => props.onValue(option.value)} />
+                <label for={id}>{option.label}</label>
+                {option.hint && <div id={`${id}-hint`} class="hint radio-hint">{option.hint}</div>}
+              </div>
+            );
+          })}
         </div>
       </fieldset>
     </div>

@@ -9,7 +9,7 @@ import { dateTime, digits, money, separator } from "../../lib/format";
 import { choiceLabel, districtName } from "../../lib/labels";
 import { useLoad } from "../../lib/useLoad";
 import { StaffPage } from "../StaffPage";
-import { Documents } from "./Documents";
+import { Documents, slotName } from "./Documents";
 import { DecisionForm } from "./forms";
 import { codeLabel, to } from "./i18n";
 import { Inspections } from "./Inspections";
@@ -144,7 +144,8 @@ function ReviewBody(props: { id: string }) {
       <Inspections applicationId={application.id} inspections={inspections} canInspect={underReview}
         onDone={after(to("done.inspection"))} />
       {underReview
-        ? <DecisionForm applicationId={application.id} onDone={after(to("done.decision"))} />
+        ? <DecisionForm applicationId={application.id} onDone={after(to("done.decision"))}
+          missingDocuments={(application.documents_missing ?? []).map((slot) => slotName(slot, service))} />
         : <p class="hint">{to("decision.notNow", { status: t(`status.${application.status}` as MessageKey) ?? application.status })}</p>}
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">{to("review.timeline")}</h2>

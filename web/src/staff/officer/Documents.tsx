@@ -4,7 +4,8 @@ import { dateTime } from "../../lib/format";
 import { codeLabel, to } from "./i18n";
 import type { Document } from "./types";
 
-function slotName(slot: string, service: Service | undefined): string {
+/** A document slot's name in the current language (the service's catalogue entry names it). */
+export function slotName(slot: string, service: Service | undefined): string {
   const found = service?.required_documents.find((candidate) => candidate.code === slot);
   return found ? pick(found.name_ar, found.name_en) : codeLabel("slot", slot, locale());
 }

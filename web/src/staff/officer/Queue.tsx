@@ -12,7 +12,7 @@ import { useLoad } from "../../lib/useLoad";
 import { StaffPage } from "../StaffPage";
 import { to } from "./i18n";
 import { Select, SlaTag, TableBox } from "./parts";
-import { ageInDays, clockStart, slaOf } from "./sla";
+import { clockStart, slaOf } from "./sla";
 import type { Queue as QueuePage } from "./types";
 import "./officer.css";
 
@@ -44,10 +44,13 @@ function QueueBody() {
   const [problem, setProblem] = useState<Problem>();
   const [loading, setLoading] = useState(true);
 
+  // The API narrows the whole queue (not the pages loaded so far): a narrowed page may hold
+  // fewer than PAGE_SIZE applications, even none, while its cursor goes on.
   const fetchPage = (cursor?: string) => call(() => api.GET("/v1/applications", {
-    params: { query: { status, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } } }));
+    params: { query: { status, limit: PAGE_SIZE, ...(service ? { service } : {}),
+      ...(age ? { min_age_days: age } : {}), ...(cursor ? { cursor } : {}) } } }));
   const [attempt, setAttempt] = useState(0);
-  // A newer status's answer wins: an older request still on its way is ignored when it lands.
+  // The newest filters' answer wins: an older request still on its way is ignored when it lands.
   useEffect(() => {
     let current = true;
     setLoading(true);
@@ -58,7 +61,7 @@ function QueueBody() {
       setPages(result.data ? [result.data] : []);
     });
     return () => void (current = false);
-  }, [status, attempt]);
+  }, [status, service, age, attempt]);
   const next = pages.length ? pages[pages.length - 1].next_cursor : undefined;
   const more = async () => {
     const result = await fetchPage(next ?? undefined);
@@ -69,10 +72,7 @@ function QueueBody() {
   const now = new Date();
   const services = catalogue.data?.services ?? [];
   const expected = (code: string) => services.find((s) => s.code === code)?.expected_days;
-  const loaded = pages.flatMap((page) => page.applications);
-  const rows = loaded
-    .filter((app) => !service || app.service_code === service)
-    .filter((app) => !age || ageInDays(app.created_at, now) >= Number(age))
+  const rows = pages.flatMap((page) => page.applications)
     .map((app) => ({ app, start: clockStart(app), sla: slaOf(app, expected(app.service_code), now) }))
     .sort((a, b) => a.start.localeCompare(b.start));
 
@@ -85,7 +85,7 @@ function QueueBody() {
       {problem && <ProblemBox problem={problem} onRetry={() => setAttempt((n) => n + 1)} />}
       {loading ? <Loading /> : (
         <>
-          <p role="status" class="count">{to("queue.count", { shown: rows.length, loaded: loaded.length })}</p>
+          <p role="status" class="count">{to(next ? "queue.countSoFar" : "queue.count", { shown: rows.length })}</p>
           {rows.length > 0 && (
             <TableBox name={to("queue.caption")}>
               {/* Explicit roles: on a phone the rows become cards (CSS display), and browsers drop a
@@ -104,7 +104,7 @@ function QueueBody() {
               </table>
             </TableBox>
           )}
-          {rows.length === 0 && !problem && <p>{to("queue.empty")}</p>}
+          {rows.length === 0 && !problem && <p>{to(next ? "queue.emptySoFar" : "queue.empty")}</p>}
           {next && <button type="button" class="button button-secondary" onClick={more}>{to("queue.more")}</button>}
         </>
       )}

@@ -6,6 +6,7 @@ import { api } from "../../api/client";
 import { call, type Problem } from "../../api/problem";
 import { ErrorSummary } from "../../components/ErrorSummary";
 import { Radios, TextField } from "../../components/Fields";
+import { locale } from "../../i18n";
 import { useHeldAnswers } from "../../lib/held";
 import { cairoWallTimeToIso } from "./cairoTime";
 import { to } from "./i18n";
@@ -14,7 +15,10 @@ import { formErrors } from "./parts";
 type Done = () => void | Promise<void>;
 
 /** Approve, reject (a reason the citizen reads) or return for changes (what to fix). */
-export function DecisionForm(props: { applicationId: string; onDone: Done }) {
+export function DecisionForm(props: { applicationId: string; onDone: Done;
+  /** The required documents not uploaded yet, by name: the API refuses an approval until
+   * every one is in, so the approval says what is missing instead of being offered. */
+  missingDocuments: string[] }) {
   const [{ decision, reason }, set, reset] = useHeldAnswers("decision", { decision: "", reason: "" });
   const [problem, setProblem] = useState<Problem>();
   const [sending, setSending] = useState(false);
@@ -46,7 +50,11 @@ export function DecisionForm(props: { applicationId: string; onDone: Done }) {
       <ErrorSummary problem={problem} errors={errors.list} />
       <Radios name="decision" legend={to("decision.legend")} value={decision} onValue={set("decision")}
         error={errors.on.decision}
-        options={[{ value: "approve", label: to("decision.approve") }, { value: "reject", label: to("decision.reject") },
+        options={[{ value: "approve", label: to("decision.approve"), disabled: props.missingDocuments.length > 0,
+          hint: props.missingDocuments.length > 0
+            ? to("decision.approveNeedsDocuments", { names: props.missingDocuments.join(locale() === "ar" ? "، " : ", ") })
+            : undefined },
+        { value: "reject", label: to("decision.reject") },
           { value: "return", label: to("decision.return") }]} />
       <TextField id="decision-reason" label={reasonLabel} hint={to("decision.reasonHint")} multiline
         value={reason} onValue={set("reason")} error={errors.on["decision-reason"]} />

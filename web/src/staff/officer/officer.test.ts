@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cairoWallTimeToIso } from "./cairoTime";
-import { ageInDays, cairoDate, classify, clockStart, slaOf, workingDaysBetween } from "./sla";
+import { cairoDate, classify, clockStart, slaOf, workingDaysBetween } from "./sla";
 
 const paidOn = (at: string, status = "under_review") => ({
   status, created_at: "2026-11-01T08:00:00Z",
@@ -59,12 +59,6 @@ describe("the SLA of an application", () => {
     expect(slaOf(paidOn("2026-11-22T07:00:00Z", "issued"), 3, now)).toBeUndefined();
     expect(slaOf(paidOn("2026-11-22T07:00:00Z"), 0, now)).toBeUndefined();
     expect(slaOf(paidOn("2026-11-22T07:00:00Z"), undefined, now)).toBeUndefined();
-  });
-
-  it("gives the age in whole calendar days", () => {
-    expect(ageInDays("2026-11-20T10:00:00Z", new Date("2026-11-26T09:59:00Z"))).toBe(5);
-    expect(ageInDays("2026-11-20T10:00:00Z", new Date("2026-11-26T10:00:00Z"))).toBe(6);
-    expect(ageInDays("2026-11-27T10:00:00Z", new Date("2026-11-26T10:00:00Z"))).toBe(0);
   });
 });
 

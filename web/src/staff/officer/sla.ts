@@ -70,8 +70,3 @@ export function slaOf(application: Waiting, expectedDays: number | undefined, no
   const elapsed = workingDaysBetween(cairoDate(clockStart(application)), cairoDate(now));
   return classify(elapsed, expectedDays);
 }
-
-/** Whole calendar days since the application was submitted (the queue's age filter). */
-export function ageInDays(createdAt: string, now: Date): number {
-  return Math.max(0, Math.floor((now.getTime() - Date.parse(createdAt)) / DAY_MS));
-}
