@@ -204,7 +204,7 @@ def _quartiles(values: list[float]) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=31)
+    parser.add_argument("--runs", type=int, default=61)
     parser.add_argument("--child", nargs=2, metavar=("KIND", "SPEC"))
     args = parser.parse_args()
     if args.child:

@@ -70,7 +70,7 @@ def _run(args: list[str], timeout: int = 1800) -> str:
 def cold_start(quick: bool) -> tuple[list[Row], str]:
     from benchmarks.bench_cold_start import measure
 
-    result = measure(3 if quick else 31)
+    result = measure(3 if quick else 61)
     app, bare = result["median"]["app"], result["median"]["bare"]
     low, high = result["ratio_quartiles"]
     cpu_low, cpu_high = result["cpu_ratio_quartiles"]
@@ -265,8 +265,9 @@ def merged(existing: str, sections: list[Section], quick: bool) -> str:
     for section in sections:
         note = (f"The {section.title} section was rerun alone (`benchmarks/run_all.py --only`) "
                 f"on {when}.")
-        text = re.sub(rf"^The {re.escape(section.title)} section was rerun alone.*$\n?", "", text,
-                      flags=re.MULTILINE)
+        # The note and the blank line after it go together: each rerun leaves one note.
+        text = re.sub(rf"^The {re.escape(section.title)} section was rerun alone.*$\n(\n)?", "",
+                      text, flags=re.MULTILINE)
         first_table_line = text.index("| figure |")
         text = text[:first_table_line] + note + "\n\n" + text[first_table_line:]
         block = (f"## {section.title} ({section.seconds:.0f} s)\n\n```\n{section.output.rstrip()}\n```\n")
