@@ -440,6 +440,10 @@ class FileStore(ABC):
         """The object's bytes; NotFound if there is no such object."""
 
     @abstractmethod
+    def exists(self, key: str) -> bool:
+        """Whether the object is stored (a signed upload form may never have been used)."""
+
+    @abstractmethod
     def presigned_get_url(self, key: str, expires_in_seconds: int = 900) -> str:
         """A URL that reads the object until it expires."""
 

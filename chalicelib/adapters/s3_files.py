@@ -30,6 +30,19 @@ class S3FileStore(FileStore):
                                code="file_not_found") from error
             raise
 
+    def exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self._s3.head_object(Bucket=self._bucket, Key=key)
+        except ClientError as error:
+            # HEAD has no body: S3 answers a bare 404, given s3:ListBucket (the stack's read
+            # grant has it; without it a missing object is a 403, a fault raised as such)
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
     def presigned_get_url(self, key: str, expires_in_seconds: int = 900) -> str:
         return self._s3.generate_presigned_url(
             "get_object", Params={"Bucket": self._bucket, "Key": key},

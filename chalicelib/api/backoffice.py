@@ -22,7 +22,7 @@ def decide(application_id: str):
     caller = caller_of(request)
     parsed = parse_body(request, DecisionIn)
     app = usecase.decide(application_id, commands.decision(parsed), caller, wiring.catalogue(),
-                         application_store(), clock())
+                         application_store(), wiring.file_store(), clock())
     return json_response(body(Application.of(app, catalogue())))
 
 

@@ -137,8 +137,8 @@ OPERATIONS: tuple[Operation, ...] = (
               "قرار الموظف / Approve (the licence fee becomes due) or reject with a reason "
               "(officer of its district). 409 invalid_transition: not under review; 409 "
               "documents_missing: an approval while a document the service requires is not "
-              "uploaded (the message names each one; the application's documents_missing lists "
-              "them)", "back office", {200: "Application"}, (409, STORE),
+              "uploaded, or its file never reached the store (the message names each one; the "
+              "application's documents_missing lists those not uploaded)", "back office", {200: "Application"}, (409, STORE),
               request=f"{SCHEMAS}:DecisionIn"),
     Operation("returnApplication", "POST", f"{APP}/return", "application.return",
               "إعادة الطلب للمواطن / Send back for corrections, with a reason (officer of its "

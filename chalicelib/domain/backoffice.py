@@ -51,20 +51,31 @@ def documents_missing(app: Application, required: tuple[str, ...]) -> list[str]:
 
 
 def check_documents_for_approval(app: Application, required: tuple[str, ...],
-                                 slots: Mapping[str, DocumentSlot]) -> None:
+                                 slots: Mapping[str, DocumentSlot], received: set[str]) -> None:
     """An application is approved only with every document its service requires (the
-    catalogue's `required_documents`): a document handed in on paper is scanned in by the
-    counter first. Else a 409 naming, in both languages, what is still missing; the officer
-    returns the application to ask for it."""
-    missing = documents_missing(app, required)
+    catalogue's `required_documents`) received in the file store (`received`: the slots with a
+    stored file; an upload form signed but never used does not count): a document handed in on
+    paper is scanned in by the counter first. Else a 409 naming, in both languages, what is
+    still missing; the officer returns the application to ask for it."""
+    missing = [slot for slot in required if slot not in received]
     if not missing:
         return
     named = [slots.get(slot) for slot in missing]
     names_ar = "، ".join(s.name_ar if s else code for s, code in zip(named, missing))
     names_en = ", ".join(s.name_en if s else code for s, code in zip(named, missing))
     raise Conflict(code="documents_missing",
-                   message_en=f"Cannot approve before every required document is uploaded; missing: {names_en}",
-                   message_ar=f"لا تمكن الموافقة قبل رفع كل المستندات المطلوبة؛ الناقص: {names_ar}")
+                   message_en=f"Cannot approve before every required document is uploaded; missing or not received: {names_en}",
+                   message_ar=f"لا تمكن الموافقة قبل رفع كل المستندات المطلوبة؛ الناقص أو غير المستلم: {names_ar}")
+
+
+def slots_to_check(app: Application, required: tuple[str, ...]) -> dict[str, list[str]]:
+    """The stored keys of each required slot's documents, the latest first: what the use case
+    asks the file store about (one look per slot until a file is found)."""
+    keys: dict[str, list[str]] = {slot: [] for slot in required}
+    for document in reversed(app.extra.get("documents", ())):
+        if document["slot"] in keys:
+            keys[document["slot"]].append(document["key"])
+    return keys
 
 
 def documents(app: Application) -> list[dict]:

@@ -85,16 +85,20 @@ def _reason(reason: Optional[str], required: bool, field: str = "reason") -> str
 
 
 def decide(application_id: str, body: Decision, caller: Principal, catalogue: Catalogue,
-           store: ApplicationStore, now: datetime) -> Application:
-    """Approve (the licence fee becomes due) or reject with a reason the citizen sees."""
+           store: ApplicationStore, files: FileStore, now: datetime) -> Application:
+    """Approve (the licence fee becomes due) or reject with a reason the citizen sees. An
+    approval needs every required document received: the file store is asked about each."""
     app = get_application(application_id, caller, store, "application.decide")
     actor = Actor(caller.sub, caller.role, caller.district)
     reason = _reason(body.reason, required=body.decision == "reject")
     changed = transition(app, body.decision, actor, now, reason)
     if body.decision == "approve":
         service = catalogue.service(app.service_code)
+        received = {slot for slot, keys in
+                    backoffice.slots_to_check(app, service.required_documents).items()
+                    if any(files.exists(key) for key in keys)}
         backoffice.check_documents_for_approval(app, service.required_documents,
-                                                catalogue.document_slots)
+                                                catalogue.document_slots, received)
         changed = approve(changed, fee_lines(service, changed.details, STAGE_APPROVAL), now)
     return store.save(changed, trail(app, changed, caller))
 

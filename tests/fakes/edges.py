@@ -42,6 +42,9 @@ class MemoryFileStore(FileStore):
                            code="file_not_found")
         return self.objects[key][0]
 
+    def exists(self, key: str) -> bool:
+        return key in self.objects
+
     def presigned_get_url(self, key: str, expires_in_seconds: int = 900) -> str:
         return f"memory://files/{urllib.parse.quote(key)}?expires={expires_in_seconds}"
 

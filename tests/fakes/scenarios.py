@@ -87,7 +87,8 @@ def issuance_ports(world: World) -> issuance.IssuancePorts:
 
 def hand_in_documents(world: World, holder: Principal, application_id: str) -> None:
     """The owner uploads every document the service requires (each slot's first accepted type):
-    an officer approves nothing without them."""
+    the upload form is signed, then the file is put where the browser would post it. An officer
+    approves nothing without them."""
     from chalicelib.domain.commands import DocumentUpload
     from chalicelib.usecases import backoffice
 
@@ -96,8 +97,10 @@ def hand_in_documents(world: World, holder: Principal, application_id: str) -> N
     for slot in services.service(app.service_code).required_documents:
         upload = DocumentUpload(slot=slot,
                                 content_type=services.document_slots[slot].accepted_types[0])
-        backoffice.request_document_upload(application_id, upload, holder, world.applications,
-                                           world.files, world.clock(), services)
+        _, form = backoffice.request_document_upload(application_id, upload, holder,
+                                                     world.applications, world.files,
+                                                     world.clock(), services)
+        world.files.put(form["fields"]["key"], b"scanned", upload.content_type)
 
 
 def approved_and_paid(world: World, holder: Principal, command: Optional[NewApplication] = None):
@@ -109,6 +112,6 @@ def approved_and_paid(world: World, holder: Principal, command: Optional[NewAppl
     hand_in_documents(world, holder, app.id)
     pay_what_is_due(world, holder, app.id)
     backoffice.decide(app.id, Decision("approve"), officer(app.district), catalogue(),
-                      world.applications, world.clock())
+                      world.applications, world.files, world.clock())
     pay_what_is_due(world, holder, app.id)
     return world.applications.get(app.id)

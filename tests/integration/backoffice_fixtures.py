@@ -28,8 +28,9 @@ def now() -> datetime:
 def submitted(owner: str, district: str = "EAST", service_code: str = "advertisement-first",
               details: Optional[dict] = None, documents: bool = False) -> Application:
     """A new application; `documents`: with every document its service requires recorded, as
-    the API records one when it signs its upload (an officer approves nothing without them)."""
-    from chalicelib.wiring import application_store
+    the API records one when it signs its upload, and its file in the store, as the browser's
+    upload leaves it (an officer approves nothing without them)."""
+    from chalicelib.wiring import application_store, file_store
 
     catalogue = load_catalogue()
     service = catalogue.service(service_code)
@@ -37,9 +38,11 @@ def submitted(owner: str, district: str = "EAST", service_code: str = "advertise
                           dict(SITE), dict(details or ADVERT), now())
     for slot in service.required_documents if documents else ():
         document_id = uuid.uuid4().hex
-        app, _ = backoffice.add_document(
-            app, document_id, slot, catalogue.document_slots[slot].accepted_types[0],
-            f"documents/{app.id}/{document_id}", owner, now(), catalogue.document_slots)
+        content_type = catalogue.document_slots[slot].accepted_types[0]
+        key = f"documents/{app.id}/{document_id}"
+        app, _ = backoffice.add_document(app, document_id, slot, content_type, key, owner, now(),
+                                         catalogue.document_slots)
+        file_store().put(key, b"scanned", content_type)
     return application_store().create(app, audit=[audit_record(app, None, Principal(owner, "citizen"))])
 
 

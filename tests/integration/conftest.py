@@ -43,15 +43,20 @@ class Stack:
         return response
 
     def hand_in_documents(self, token: str, application_id: str) -> None:
-        """The owner asks to upload every document the service requires (the API records a
-        document when it signs its upload): an officer approves nothing without them."""
+        """The owner uploads every document the service requires: the API signs the upload,
+        and the file is posted to the emulator's S3 with that form, as a browser does. An
+        officer approves nothing until each file is in the store."""
+        from tests.integration.uploads import post_to_store
+
         app = self.call("GET", f"/v1/applications/{application_id}", token).json
         service = self.call("GET", f"/v1/services/{app['service_code']}").json
         for slot in service["required_documents"]:
             if slot["code"] in app["documents_missing"]:
+                content_type = slot["accepted_types"][0]
                 asked = self.call("POST", f"/v1/applications/{application_id}/documents", token,
-                                  {"slot": slot["code"], "content_type": slot["accepted_types"][0]})
+                                  {"slot": slot["code"], "content_type": content_type})
                 assert asked.status_code == 201, asked.body
+                post_to_store(asked.json["upload"], content_type)
 
 
 @pytest.fixture(scope="session")

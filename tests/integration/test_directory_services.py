@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from chalicelib.domain.catalogue import load_catalogue
+from tests.integration.uploads import post_to_store
 from tests.integration.issuance_helpers import drive_to_licence_paid
 from tests.integration.test_applications_api import VALID
 from tests.integration.test_seed_cases import decide, pay_everything_due, verify
@@ -66,6 +67,7 @@ def give_documents(stack, citizen, app_id: str, service: dict) -> None:
                            {"slot": slot["code"], "content_type": slot["accepted_types"][0]})
         assert given.status_code == 201, given.body
         assert given.json["upload"]["fields"]["Content-Type"] == slot["accepted_types"][0]
+        post_to_store(given.json["upload"], slot["accepted_types"][0])
     assert stack.call("GET", f"/v1/applications/{app_id}", citizen).json["documents_missing"] == []
 
 

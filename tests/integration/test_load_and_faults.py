@@ -24,6 +24,7 @@ import pytest
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
+from tests.integration.uploads import post_to_store
 from tests.integration.issuance_helpers import (RecordingQueue, apply_and_pay, decode_qr,
                                                 emulator_sms, sms_pump)
 from tests.integration.test_applications_api import VALID
@@ -193,6 +194,7 @@ def test_concurrent_citizens_pay_twice_each_with_duplicated_callbacks_nothing_lo
             asked, answer = http.call("POST", f"/v1/applications/{body['id']}/documents", token,
                                       {"slot": slot["code"], "content_type": slot["accepted_types"][0]})
             assert asked == 201, answer
+            post_to_store(answer["upload"], slot["accepted_types"][0])
         return body["id"]
 
     def checkout(token: str, app_id: str) -> dict:

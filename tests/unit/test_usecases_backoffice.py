@@ -46,7 +46,7 @@ def test_an_approval_makes_the_licence_fee_due_and_is_on_record(world, holder, r
     hand_in_documents(world, holder, reviewed.id)
     clerk = officer("EAST")
     approved = usecase.decide(reviewed.id, Decision("approve"), clerk, catalogue(),
-                              world.applications, world.clock())
+                              world.applications, world.files, world.clock())
     # THEN it is approved with the approval-stage fee due, and the trail names the officer
     assert approved.status == APPROVED
     assert [f.stage for f in approved.fees_due] == [STAGE_APPROVAL] * len(approved.fees_due)
@@ -58,14 +58,16 @@ def test_an_approval_makes_the_licence_fee_due_and_is_on_record(world, holder, r
 def test_an_approval_is_refused_while_a_required_document_is_missing(world, holder):
     # GIVEN a shop application under review with only the national ID uploaded
     app = apply(world, holder)
-    usecase.request_document_upload(app.id, DocumentUpload("national_id", "image/png"), holder,
-                                    world.applications, world.files, world.clock(), catalogue())
+    _, form = usecase.request_document_upload(app.id, DocumentUpload("national_id", "image/png"),
+                                              holder, world.applications, world.files,
+                                              world.clock(), catalogue())
+    world.files.put(form["fields"]["key"], b"scan", "image/png")
     pay_what_is_due(world, holder, app.id)
     # WHEN the officer approves THEN it is a conflict naming each missing document in both
     # languages, and the application stays under review
     with pytest.raises(Conflict) as refused:
         usecase.decide(app.id, Decision("approve"), officer("EAST"), catalogue(),
-                       world.applications, world.clock())
+                       world.applications, world.files, world.clock())
     assert refused.value.code == "documents_missing"
     slots = catalogue().document_slots
     for slot in ("ownership_or_lease", "property_tax_certificate", "survey_map",
@@ -76,7 +78,7 @@ def test_an_approval_is_refused_while_a_required_document_is_missing(world, hold
     assert world.applications.get(app.id).status == UNDER_REVIEW
     # AND a rejection needs no documents
     rejected = usecase.decide(app.id, Decision("reject", "the site is a residential flat"),
-                              officer("EAST"), catalogue(), world.applications, world.clock())
+                              officer("EAST"), catalogue(), world.applications, world.files, world.clock())
     assert rejected.status == REJECTED
 
 
@@ -84,19 +86,43 @@ def test_a_rejection_needs_a_reason_which_the_citizen_then_sees(world, reviewed)
     clerk = officer("EAST")
     with pytest.raises(ValidationFailed) as refused:
         usecase.decide(reviewed.id, Decision("reject", " no "), clerk, catalogue(),
-                       world.applications, world.clock())
+                       world.applications, world.files, world.clock())
     assert "reason" in refused.value.fields
     assert world.applications.get(reviewed.id).status == UNDER_REVIEW
     rejected = usecase.decide(reviewed.id, Decision("reject", "the site is a  residential flat"),
-                              clerk, catalogue(), world.applications, world.clock())
+                              clerk, catalogue(), world.applications, world.files, world.clock())
     assert (rejected.status, rejected.decision_reason) == (REJECTED,
                                                            "the site is a residential flat")
+
+
+def test_an_upload_form_signed_but_never_used_is_not_a_document_received(world, holder, reviewed):
+    # GIVEN every required document handed in, but the property-tax certificate's form was
+    # signed and its file never reached the store (the citizen's upload failed)
+    hand_in_documents(world, holder, reviewed.id)
+    app = world.applications.get(reviewed.id)
+    [tax] = [d["key"] for d in app.extra["documents"] if d["slot"] == "property_tax_certificate"]
+    del world.files.objects[tax]
+    # WHEN the officer approves THEN it is refused naming that document alone
+    with pytest.raises(Conflict) as refused:
+        usecase.decide(reviewed.id, Decision("approve"), officer("EAST"), catalogue(),
+                       world.applications, world.files, world.clock())
+    slots = catalogue().document_slots
+    assert slots["property_tax_certificate"].name_en in refused.value.message_en
+    assert slots["national_id"].name_en not in refused.value.message_en
+    # AND once the citizen uploads it again (a new form, a new key), the approval goes through
+    _, form = usecase.request_document_upload(
+        reviewed.id, DocumentUpload("property_tax_certificate", "application/pdf"), holder,
+        world.applications, world.files, world.clock(), catalogue())
+    world.files.put(form["fields"]["key"], b"%PDF-1.7", "application/pdf")
+    approved = usecase.decide(reviewed.id, Decision("approve"), officer("EAST"), catalogue(),
+                              world.applications, world.files, world.clock())
+    assert approved.status == APPROVED
 
 
 def test_an_officer_of_another_district_may_not_decide(world, reviewed):
     with pytest.raises(Forbidden):
         usecase.decide(reviewed.id, Decision("approve"), officer("WEST"), catalogue(),
-                       world.applications, world.clock())
+                       world.applications, world.files, world.clock())
     assert world.applications.get(reviewed.id).status == UNDER_REVIEW
 
 
@@ -161,7 +187,7 @@ def test_details_that_cost_more_go_back_to_payment_and_less_flag_a_refund(world,
     assert bigger.amount_due_piasters == 50 * 40 * 100000 - 50 * 1 * 20
     with pytest.raises(Conflict):
         usecase.decide(renewal.id, Decision("approve"), officer("EAST"), catalogue(),
-                       world.applications, world.clock())
+                       world.applications, world.files, world.clock())
     # WHEN that is paid, and it is returned and resubmitted as 1 floor on 20 m2 again THEN review
     # continues, and the payment that paid the difference is flagged for the refund
     second, _ = pay_what_is_due(world, holder, renewal.id)

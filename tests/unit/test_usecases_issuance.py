@@ -59,11 +59,12 @@ def test_no_licence_before_everything_due_is_paid(world, stop_at):
     if stop_at == "approved":
         hand_in_documents(world, holder, app.id)
         backoffice.decide(app.id, Decision("approve"), officer(), catalogue(),
-                          world.applications, world.clock())
+                          world.applications, world.files, world.clock())
         assert world.applications.get(app.id).status == APPROVED
     # WHEN issuance sees it THEN nothing is issued, signed, stored or sent
     assert issuance.issue_if_paid(app.id, issuance_ports(world)) is None
-    assert world.tables.licences == {} and world.files.objects == {}
+    assert world.tables.licences == {}
+    assert all(key.startswith("documents/") for key in world.files.objects)  # no QR, no copy
     assert world.sms_queue.messages == [] and world.qr.drawn == []
 
 

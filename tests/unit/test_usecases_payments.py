@@ -174,7 +174,7 @@ def test_the_approval_fee_is_due_only_after_approval(world):
     app = apply(world, holder)
     hand_in_documents(world, holder, app.id)
     pay_what_is_due(world, holder, app.id)
-    approved = decide(app.id, Decision("approve"), officer(), catalogue(), world.applications,
+    approved = decide(app.id, Decision("approve"), officer(), catalogue(), world.applications, world.files,
                       world.clock())
     assert approved.status == APPROVED and approved.amount_due_piasters > 0
     assert checkout(world, holder, app.id).amount_piasters == approved.amount_due_piasters

@@ -30,6 +30,13 @@ class TestFileStore:
         with pytest.raises(NotFound):
             ports.files.get(f"contracts/{unique('missing')}")
 
+    def test_a_signed_upload_form_stores_nothing_until_a_file_is_put(self, ports):
+        key = f"contracts/{unique('upload')}.pdf"
+        ports.files.presigned_post(key, ("application/pdf",), 1024)
+        assert ports.files.exists(key) is False  # the form alone: nothing received
+        ports.files.put(key, b"%PDF-1.7", "application/pdf")
+        assert ports.files.exists(key) is True
+
     def test_an_upload_form_pins_exactly_one_type(self, ports):
         form = ports.files.presigned_post("contracts/doc.pdf", ("application/pdf",), 1024)
         assert form["fields"]["Content-Type"] == "application/pdf" and form["url"]
