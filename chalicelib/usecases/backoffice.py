@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Optional
 
 from chalicelib.authorization import authorize, district_in_scope
-from chalicelib.domain import backoffice, reports, validation
+from chalicelib.domain import backoffice, replacement, reports, validation
 from chalicelib.domain.applications import Actor, Application, approve, iso, parse_iso, transition
 from chalicelib.domain.audit import ROLLOUT_AUDIT, AuditRecord
 from chalicelib.domain.calendar import cairo_date
@@ -293,6 +293,9 @@ def change_licence(number: str, action: str, reason: Optional[str], caller: Prin
     to be rebuilt, so offline verifiers learn of it within a minute or two: a queue that
     refuses cannot fail this request after the save, nor lose the notice or the rebuild."""
     licence = readable_licence(number, caller, licences, "licence.change_status")
+    # A replaced licence already verifies as superseded, naming the new one: that is the
+    # licence to suspend or revoke (a status on the old one would only confuse a scan).
+    replacement.check_not_replaced(licence)
     text = _reason(reason, required=True)
     changed = change_status(licence, action, text)
     record = AuditRecord(at=iso(now), actor=caller.sub, role=caller.role,

@@ -99,6 +99,8 @@ def _sign_in_as_east_officer(page: Page, base: str) -> None:
     page.get_by_role("radio", name="موظف حي").check()
     page.get_by_label("الحي").select_option("EAST")
     page.get_by_role("button", name="تسجيل الدخول").click()
+    # Signed in once the console's queue shows: a navigation before then would cancel the sign-in
+    expect(page.get_by_role("heading", level=1, name="طلبات الحي")).to_be_visible()
 
 
 def _cairo_wall_time(days_from_now: float) -> str:

@@ -215,10 +215,15 @@ def test_an_amended_licence_sends_its_holder_and_its_seal_to_the_new_one(stack, 
     expect(page.locator(".tag").filter(has_text="استُبدلت")).to_be_visible()
     successor = page.get_by_role("link", name=new)
     expect(successor).to_have_attribute("href", f"/staff/licences/{new}")
+    # AND offers no suspension or revocation of it, naming the licence to act on instead
+    expect(page.locator(".notice").filter(has_text="فالإيقاف أو الإلغاء يكون على الرخصة الجديدة")
+           ).to_contain_text(new)
+    expect(page.get_by_role("radio")).to_have_count(0)
     shots("officer-old-licence")
     successor.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator(".tag").filter(has_text="سارية")).to_be_visible()
+    expect(page.get_by_role("radio")).to_have_count(2)  # suspend, revoke
 
     assert shots.too_wide_for_a_phone() == {}
     assert shots.inaccessible() == {}, shots.inaccessible()

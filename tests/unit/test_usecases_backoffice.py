@@ -2,6 +2,7 @@
 resubmissions, documents and inspections, licence status, rollout and the report. No emulator."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -255,6 +256,22 @@ def test_a_licence_is_suspended_with_a_reason_on_its_own_trail(world):
             for m in world.sms_queue.take()]
     assert told == [("licence_suspended", issued.holder_mobile, issued.number),
                     ("licence_reinstated", issued.holder_mobile, issued.number)]
+
+
+def test_a_replaced_licence_takes_no_status_change(world):
+    # GIVEN a licence an amendment replaced (it verifies as superseded, naming the new one)
+    issued = world.licences.create(licence(district="EAST"))
+    replaced = world.licences.save(replace(issued, superseded_by="ALX-EAST-2026-000777"), [])
+    # WHEN the district's officer tries to suspend, revoke or reinstate it THEN each is refused,
+    # naming the licence to act on, and nothing is saved or audited
+    for action in ("suspend", "revoke", "reinstate"):
+        with pytest.raises(Conflict) as refused:
+            usecase.change_licence(issued.number, action, "a reason", officer("EAST"),
+                                   world.licences, world.clock())
+        assert refused.value.code == "licence_replaced"
+        assert "ALX-EAST-2026-000777" in refused.value.message_en
+    assert world.licences.get(issued.number) == replaced
+    assert world.audit.list(f"LIC#{issued.number}", 10, None).items == []
 
 
 def test_an_admin_turns_a_service_off_in_a_district(world):

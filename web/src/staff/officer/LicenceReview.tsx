@@ -68,11 +68,13 @@ function LicenceBody(props: { number: string }) {
         <div class="summary-row"><dt>{to("licence.application")}</dt>
           <dd><a href={`/staff/applications/${licence.application_id}`}><Code>{licence.application_id}</Code></a></dd></div>
       </dl>
-      <LicenceStatusForm key={licence.status} number={licence.number} status={licence.status} onDone={async () => {
-        await load();
-        setVersion((n) => n + 1);
-        setDone(to("done.licence"));
-      }} />
+      {licence.replaced_by
+        ? <p class="notice">{to("licence.replacedNoActions")} <Code>{licence.replaced_by}</Code></p>
+        : <LicenceStatusForm key={licence.status} number={licence.number} status={licence.status} onDone={async () => {
+          await load();
+          setVersion((n) => n + 1);
+          setDone(to("done.licence"));
+        }} />}
       <AuditTrail statusPrefix="licence.status" id="licence-audit" version={version}
         load={(cursor) => call(() => api.GET("/v1/licences/{number}/audit",
           { params: { path: { number: props.number }, query: cursor ? { cursor } : {} } }))} />
