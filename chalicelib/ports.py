@@ -157,6 +157,10 @@ class RateLimiter(ABC):
         """Count one use of `key` if `limit` allows it and return 0; otherwise count nothing
         and return the seconds until one more use is allowed."""
 
+    @abstractmethod
+    def give_back(self, key: str, used_at: datetime) -> None:
+        """Uncount the use of `key` taken at `used_at`: what it allowed did not happen."""
+
 
 class OnceStore(ABC):
     """Keys of things that must happen exactly once, by conditional writes.

@@ -9,7 +9,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.adapters.dynamo_errors import lost_condition
 from chalicelib.adapters.dynamo_models import OnceModel
-from chalicelib.domain.rate_limits import Limit, take
+from chalicelib.domain.rate_limits import Limit, give_back, take
 from chalicelib.errors import ConcurrentUpdate
 from chalicelib.ports import RateLimiter
 
@@ -37,6 +37,26 @@ class DynamoRateLimiter(RateLimiter):
             try:
                 record.save(condition=condition)
                 return 0
+            except PutError as error:
+                if not lost_condition(error):
+                    raise
+        raise ConcurrentUpdate()
+
+    def give_back(self, key: str, used_at: datetime) -> None:
+        for _ in range(ATTEMPTS):
+            try:
+                item = OnceModel.get(key, consistent_read=True)
+            except DoesNotExist:
+                return  # expired: nothing left to give back
+            uses = (item.data or {}).get("uses", [])
+            kept = give_back(uses, used_at.timestamp())
+            if len(kept) == len(uses):
+                return
+            item.data = {"uses": list(kept)}
+            revision, item.revision = item.revision, item.revision + 1
+            try:
+                item.save(condition=OnceModel.revision == revision)
+                return
             except PutError as error:
                 if not lost_condition(error):
                     raise

@@ -30,3 +30,12 @@ def take(uses: Iterable[float], limit: Limit, now: float) -> Taken:
     blocking = recent[len(recent) - limit.count]
     return Taken(False, tuple(recent),
                  max(1, math.ceil(blocking + limit.window_seconds - now)))
+
+
+def give_back(uses: Iterable[float], used_at: float) -> tuple[float, ...]:
+    """The uses without the one counted at `used_at` (one only: two requests in the same
+    microsecond each counted one); unchanged if it is not there (already given back, or gone)."""
+    kept = list(uses)
+    if used_at in kept:
+        kept.remove(used_at)
+    return tuple(kept)

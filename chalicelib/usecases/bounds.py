@@ -4,12 +4,14 @@ The limits are settings (chalicelib/settings.py); the windows slide (domain/rate
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Mapping
+from typing import Iterator, Mapping
 
 from chalicelib.domain.rate_limits import Limit
-from chalicelib.errors import TooManyRequests
+from chalicelib.errors import RukhsaError, TooManyRequests
+from chalicelib.observability import logger
 from chalicelib.ports import RateLimiter
 
 APPLICATION, PAYMENT_ATTEMPT, PAPER_COPY, SMS_RESEND = (
@@ -32,9 +34,32 @@ class Bounds:
     def take(self, action: str, subject: str, now: datetime) -> None:
         """Count one use of `action` by `subject` (a caller, or a licence); 429 with Retry-After
         if its window is full."""
-        retry_after = self.limiter.take(f"rate#{action}#{subject}", self.limits[action], now)
+        retry_after = self.limiter.take(_key(action, subject), self.limits[action], now)
         if retry_after:
             raise too_many(action, retry_after)
+
+    @contextmanager
+    def spending(self, action: str, subject: str, now: datetime) -> Iterator[None]:
+        """`take`, then run the block; if a dependency was unavailable (a 5xx: a queue or a
+        gateway refusing) the use is given back, so a citizen who got nothing for it can try
+        again at once instead of waiting out the window."""
+        self.take(action, subject, now)
+        try:
+            yield
+        except RukhsaError as error:
+            if error.status >= 500:
+                self._give_back(action, subject, now)
+            raise
+
+    def _give_back(self, action: str, subject: str, now: datetime) -> None:
+        try:
+            self.limiter.give_back(_key(action, subject), now)
+        except Exception:  # the caller is told of the first failure, not of this one
+            logger.warning("use not given back", extra={"action": action}, exc_info=True)
+
+
+def _key(action: str, subject: str) -> str:
+    return f"rate#{action}#{subject}"
 
 
 def too_many(action: str, retry_after_seconds: int) -> TooManyRequests:

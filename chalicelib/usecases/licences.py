@@ -83,13 +83,13 @@ def paper_copy(licence: Licence, catalogue: Catalogue, files: FileStore, verify_
         valid_until=licence.valid_until_date(), status=licence.status,
         issued_at=datetime.fromisoformat(licence.issued_at.replace("Z", "+00:00")),
         verify_url=verify_url(verify_base_url, licence.seal_token))
-    bounds.take(PAPER_COPY, caller.sub, now)  # a PDF render and an S3 object each
-    pdf = render_pdf.render(paper, files.get(licence.qr_key))
-    key = f"paper-copies/{licence.number}/{now.strftime('%Y%m%dT%H%M%S%f')}.pdf"
-    files.put(key, pdf, "application/pdf")
-    notifications.notify(f"paper#{licence.number}#{licence.version}", notices.SMS,
-                         licence.holder_mobile, notices.PAPER_COPY_READY,
-                         {"number": licence.number})
+    with bounds.spending(PAPER_COPY, caller.sub, now):  # a PDF render and an S3 object each
+        pdf = render_pdf.render(paper, files.get(licence.qr_key))
+        key = f"paper-copies/{licence.number}/{now.strftime('%Y%m%dT%H%M%S%f')}.pdf"
+        files.put(key, pdf, "application/pdf")
+        notifications.notify(f"paper#{licence.number}#{licence.version}", notices.SMS,
+                             licence.holder_mobile, notices.PAPER_COPY_READY,
+                             {"number": licence.number})
     return files.presigned_get_url(key, PDF_URL_SECONDS)
 
 
@@ -104,7 +104,7 @@ def request_resend(licence: Licence, bounds: Bounds, notifications: Notification
     replacement.check_not_replaced(licence)
     if not licence.holder_mobile:
         raise ValidationFailed(fields={"holder.mobile": "لا يوجد رقم محمول على الرخصة / no mobile number on the licence"})
-    bounds.take(SMS_RESEND, licence.number, now)  # SMS costs money, whoever asks
-    notify_licence(licence, RESEND_EVENT, notifications, short_link_host,
-                   request_id=uuid.uuid4().hex)
+    with bounds.spending(SMS_RESEND, licence.number, now):  # SMS costs money, whoever asks
+        notify_licence(licence, RESEND_EVENT, notifications, short_link_host,
+                       request_id=uuid.uuid4().hex)
     return {"queued": True, "number": licence.number}

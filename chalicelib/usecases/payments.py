@@ -61,15 +61,15 @@ def start_payment(application_id: str, gateway_name: str, caller: Principal,
                        message_en="these fees are already paid; the application moves on shortly",
                        message_ar="تم دفع هذه الرسوم بالفعل، وستتحدث حالة الطلب خلال لحظات")
     gateway = _gateway_for_checkout(gateway_name, gateways)
-    bounds.take(PAYMENT_ATTEMPT, caller.sub, now)  # each attempt is an order at the gateway
-    payment = domain.new_payment(new_id(), app.id, app.owner, app.district, app.status, due,
-                                 gateway.name, now)
-    checkout = gateway.create_checkout(payment.merchant_reference, payment.amount_piasters,
-                                       f"Rukhsa {app.service_code} fees",
-                                       str(app.applicant.get("mobile", "")))
-    payment = replace(payment, gateway_reference=checkout.gateway_reference,
-                      checkout_url=checkout.checkout_url)
-    return payments.create(payment)
+    with bounds.spending(PAYMENT_ATTEMPT, caller.sub, now):  # an order at the gateway each
+        payment = domain.new_payment(new_id(), app.id, app.owner, app.district, app.status,
+                                     due, gateway.name, now)
+        checkout = gateway.create_checkout(payment.merchant_reference, payment.amount_piasters,
+                                           f"Rukhsa {app.service_code} fees",
+                                           str(app.applicant.get("mobile", "")))
+        payment = replace(payment, gateway_reference=checkout.gateway_reference,
+                          checkout_url=checkout.checkout_url)
+        return payments.create(payment)
 
 
 def _gateway_for_checkout(name: str, gateways: GatewayFactory) -> PaymentGateway:

@@ -14,7 +14,7 @@ import urllib.parse
 from datetime import datetime, timedelta
 from typing import Callable, Mapping, Optional
 
-from chalicelib.errors import NotFound
+from chalicelib.errors import NotFound, ServiceUnavailable
 from chalicelib.domain.gateway_messages import Checkout, GatewayEvent, GatewayStatus
 from chalicelib.domain.printing import PaperLicence, QrImage
 from chalicelib.ports import (BadSignature, DelayQueue, FileStore, PaperCopyRenderer, QrRenderer,
@@ -124,8 +124,11 @@ class RecordingDelayQueue(DelayQueue):
         self.messages: list[tuple[dict, int]] = []
         self.clock = clock
         self._visible_at: list[Optional[datetime]] = []
+        self.refusing = False  # True: SQS throttles or is down (adapters/sqs_queue.py)
 
     def send(self, task: Mapping[str, object], delay_seconds: int = 0) -> None:
+        if self.refusing:
+            raise ServiceUnavailable()
         delay = max(0, min(int(delay_seconds), self.MAX_DELAY_SECONDS))
         self.messages.append((json.loads(json.dumps(task, sort_keys=True)), delay))
         self._visible_at.append(self.clock() + timedelta(seconds=delay) if self.clock else None)
@@ -154,9 +157,14 @@ class FakeGateway(SimulatedGateway):
         self._secret = secret.encode("utf-8")
         self.checkouts: list[tuple[str, int]] = []
         self.statuses: dict[str, GatewayStatus] = {}
+        self.down = False  # True: the gateway cannot be reached, as the real adapters say (502)
 
     def create_checkout(self, merchant_reference: str, amount_piasters: int,
                         description: str, customer_mobile: str) -> Checkout:
+        if self.down:
+            from chalicelib.adapters.gateways._http import GatewayUnavailable
+
+            raise GatewayUnavailable("the fake gateway is down")
         self.checkouts.append((merchant_reference, amount_piasters))
         return Checkout(checkout_url=f"https://pay.example/{merchant_reference}",
                         gateway_reference=f"order-{merchant_reference}")

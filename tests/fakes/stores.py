@@ -20,7 +20,7 @@ from chalicelib.domain.payments import PAID, PENDING, Payment
 from chalicelib.domain.licence_numbers import format_number
 from chalicelib.errors import ConcurrentUpdate, NotFound, ValidationFailed
 from chalicelib.domain.rate_limits import Limit
-from chalicelib.domain.rate_limits import take as take_use
+from chalicelib.domain.rate_limits import give_back as give_back_use, take as take_use
 from chalicelib.domain.violations import Violation
 from chalicelib.ports import (ApplicationStore, AuditTrail, LicenceStore, OnceStore,
                               Page, PaymentStore, PointerStore, RateLimiter, ReportStore,
@@ -266,6 +266,12 @@ class FakeRateLimiter(RateLimiter):
             if taken.allowed:
                 self.tables.once[key] = {"uses": list(taken.uses)}
             return taken.retry_after_seconds
+
+    def give_back(self, key: str, used_at: datetime) -> None:
+        with self.tables.lock:
+            if key in self.tables.once:
+                uses = self.tables.once[key].get("uses", [])
+                self.tables.once[key] = {"uses": list(give_back_use(uses, used_at.timestamp()))}
 
 
 def _payment_not_found() -> NotFound:

@@ -1,5 +1,5 @@
 """The sliding window of per-caller bounds (chalicelib/domain/rate_limits.py)."""
-from chalicelib.domain.rate_limits import Limit, take
+from chalicelib.domain.rate_limits import Limit, give_back, take
 
 HOUR = Limit(count=3, window_seconds=3600)
 
@@ -33,3 +33,11 @@ def test_retry_after_is_at_least_one_second_and_uses_from_the_future_are_ignored
     assert take([999.9, 999.9, 999.9], HOUR, 1000.0).retry_after_seconds == 3600
     assert take([0.0, 0.0, 0.0], Limit(3, 10), 9.9999).retry_after_seconds == 1
     assert take([5000.0] * 3, HOUR, 1000.0).allowed
+
+
+def test_a_use_given_back_leaves_the_window_and_only_that_one():
+    # Two requests in the same microsecond each counted a use: giving one back keeps the other
+    assert give_back([600.0, 1200.0, 1200.0], 1200.0) == (600.0, 1200.0)
+    assert give_back([600.0], 1200.0) == (600.0,)  # not there (given back already): unchanged
+    # AND the window it freed is taken again at once
+    assert take(give_back([0.0, 600.0, 1200.0], 1200.0), HOUR, 1300.0).allowed

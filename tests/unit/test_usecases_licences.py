@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.errors import Conflict, Forbidden, NotFound, TooManyRequests
+from chalicelib.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, TooManyRequests
 from chalicelib.usecases import issuance
 from chalicelib.usecases import licences as usecase
 from tests.fakes import VERIFY_BASE_URL
@@ -158,3 +158,23 @@ def test_an_sms_resend_is_queued_once_in_any_ten_minutes(world, holder, issued):
     assert [task["template"] for task in queued] == ["licence_resent", "licence_resent"]
     assert len({task["key"] for task in queued}) == 2  # two requests, two occurrences
     assert all(task["values"]["link"].startswith(f"{host}/s/") for task in queued)
+
+
+def test_a_resend_the_queue_refused_does_not_count(world, issued):
+    world.sms_queue.take()
+    host, bounds = "rukhsa.example.eg", world.bounds(resend_seconds=600)
+    # GIVEN the SMS queue refusing WHEN the holder asks for the SMS again THEN 503, nothing queued
+    world.sms_queue.refusing = True
+    with pytest.raises(ServiceUnavailable):
+        usecase.request_resend(issued, bounds, world.notifications, host, world.clock())
+    # AND once the queue is back a minute later, the resend is queued rather than refused for
+    # the nine minutes left of a window the failed request would have used
+    world.sms_queue.refusing = False
+    a_minute_later = world.clock() + timedelta(minutes=1)
+    assert usecase.request_resend(issued, bounds, world.notifications, host,
+                                  a_minute_later)["queued"] is True
+    assert [task["template"] for task in world.sms_queue.take()] == ["licence_resent"]
+    # AND that one counts as usual
+    with pytest.raises(TooManyRequests):
+        usecase.request_resend(issued, bounds, world.notifications, host,
+                               a_minute_later + timedelta(minutes=1))

@@ -8,7 +8,8 @@ import pytest
 
 from chalicelib.domain import payments as domain
 from chalicelib.domain.applications import APPROVED, SUBMITTED, UNDER_REVIEW
-from chalicelib.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from chalicelib.errors import (Conflict, NotFound, RukhsaError, TooManyRequests, Unauthenticated,
+                               ValidationFailed)
 from chalicelib.domain.gateway_messages import GatewayStatus
 from chalicelib.usecases import payments as usecase
 from tests.fakes.scenarios import admin, apply, catalogue, citizen, live_world, pay_what_is_due
@@ -22,6 +23,28 @@ def world():
 def checkout(world, holder, application_id):
     return usecase.start_payment(application_id, world.gateway.name, holder, world.applications,
                                  world.payments, world.gateways(), world.bounds(), world.clock())
+
+
+def test_an_attempt_the_gateway_could_not_take_does_not_count(world):
+    # GIVEN a citizen allowed one payment attempt an hour, and the gateway down
+    holder = citizen()
+    app = apply(world, holder)
+    bounds = world.bounds(per_hour=1)
+    world.gateway.down = True
+    for _ in range(3):  # WHEN the citizen tries three times THEN 502 each time, nothing stored
+        with pytest.raises(RukhsaError) as down:
+            usecase.start_payment(app.id, world.gateway.name, holder, world.applications,
+                                  world.payments, world.gateways(), bounds, world.clock())
+        assert down.value.status == 502
+    assert world.payments.list_by_application(app.id) == []
+    # AND once it is back, the attempt goes through: the failed ones were given back
+    world.gateway.down = False
+    payment = usecase.start_payment(app.id, world.gateway.name, holder, world.applications,
+                                    world.payments, world.gateways(), bounds, world.clock())
+    assert world.gateway.checkouts == [(payment.merchant_reference, app.amount_due_piasters)]
+    with pytest.raises(TooManyRequests):  # and it counted
+        usecase.start_payment(app.id, world.gateway.name, holder, world.applications,
+                              world.payments, world.gateways(), bounds, world.clock())
 
 
 def webhook(world, query, body):

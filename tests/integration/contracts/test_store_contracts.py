@@ -297,6 +297,21 @@ class TestRateLimiter:
         assert ports.rate_limiter.take(key, limit, T0 + timedelta(seconds=650)) == 50
         assert ports.rate_limiter.take(unique("rate#test"), limit, T0) == 0  # keys are apart
 
+    def test_a_use_given_back_is_uncounted(self, ports):
+        from chalicelib.domain.rate_limits import Limit
+
+        key, limit = unique("rate#test"), Limit(2, 600)
+        later = T0 + timedelta(seconds=100, microseconds=123456)
+        assert ports.rate_limiter.take(key, limit, T0) == 0
+        assert ports.rate_limiter.take(key, limit, later) == 0
+        assert ports.rate_limiter.take(key, limit, T0 + timedelta(seconds=200)) == 400
+        # WHEN the later use is given back (what it allowed did not happen) THEN one is free
+        ports.rate_limiter.give_back(key, later)
+        ports.rate_limiter.give_back(key, later)  # twice: the first use stays counted
+        assert ports.rate_limiter.take(key, limit, T0 + timedelta(seconds=200)) == 0
+        assert ports.rate_limiter.take(key, limit, T0 + timedelta(seconds=300)) == 300
+        ports.rate_limiter.give_back(unique("rate#test"), T0)  # nothing to give back: no error
+
 
 class TestPaymentStore:
     def test_a_created_payment_reads_back_and_its_id_cannot_be_created_again(self, ports):
