@@ -155,9 +155,16 @@ def test_a_citizen_signs_in_with_managed_login_and_pkce_and_out_again(chromium):
         seen["logout"] = {k: v[0] for k, v in parse_qs(urlsplit(route.request.url).query).items()}
         route.fulfill(status=302, headers={"Location": f"{front.url}/"})
 
+    def revoke(route) -> None:
+        # Cognito's revocation endpoint: a form POST, 200 with an empty body
+        seen["revoke"] = {k: v[0] for k, v in parse_qs(route.request.post_data or "").items()}
+        seen["revoke_method"] = {"method": route.request.method}
+        route.fulfill(status=200, headers={"Access-Control-Allow-Origin": "*"}, body="")
+
     with _phone_page() as (front, page):
         cognito = StandInCognito(page, front.url, id_token, [])
         page.route(f"{DOMAIN}/logout**", logout)
+        page.route(f"{DOMAIN}/oauth2/revoke", revoke)
         shots = Shots(page, "cognito-")
 
         # GIVEN the AWS config WHEN a citizen opens the sign-in page THEN the two ways in
@@ -196,15 +203,37 @@ def test_a_citizen_signs_in_with_managed_login_and_pkce_and_out_again(chromium):
         assert json.loads(page.evaluate(f"sessionStorage.getItem({json.dumps(user_key)})"))[
             "refresh_token"] == "refresh"
 
-        # WHEN they sign out THEN managed login's session ends too, back to the directory
+        # WHEN they sign out THEN the refresh token is revoked at Cognito, so a copy of it
+        # renews nothing, and managed login's session ends too, back to the directory
         page.get_by_role("button", name="تسجيل الخروج").click()
         page.wait_for_url(f"{front.url}/")
+        assert seen["revoke_method"] == {"method": "POST"}
+        assert seen["revoke"] == {"token": "refresh", "token_type_hint": "refresh_token",
+                                  "client_id": "portal-client"}
         assert seen["logout"] == {"client_id": "portal-client", "logout_uri": f"{front.url}/"}
         assert page.evaluate("sessionStorage.getItem('rukhsa.session')") is None
         # AND the refresh token is gone from the tab with it
         assert page.evaluate(f"sessionStorage.getItem({json.dumps(user_key)})") is None
     assert shots.inaccessible() == {}
     assert shots.too_wide_for_a_phone() == {}
+
+
+def test_sign_out_ends_the_session_even_when_cognito_cannot_revoke(chromium):
+    left: list[str] = []
+    with _phone_page() as (front, page):
+        StandInCognito(page, front.url, _id_token(), [])
+        StandInApi(page, front.url)
+        page.route(f"{DOMAIN}/oauth2/revoke", lambda route: route.abort("connectionrefused"))
+        page.route(f"{DOMAIN}/logout**", lambda route: (
+            left.append(route.request.url),
+            route.fulfill(status=302, headers={"Location": f"{front.url}/"})))
+        _citizen_signed_in_on_licences(page, front.url)
+        # WHEN the citizen signs out while Cognito's revocation endpoint cannot be reached
+        page.get_by_role("button", name="تسجيل الخروج").click()
+        # THEN the app's session ends all the same and managed login is still signed out of
+        page.wait_for_url(f"{front.url}/")
+        assert len(left) == 1
+        assert page.evaluate("sessionStorage.length") == 0
 
 
 def test_an_active_citizen_s_session_is_renewed_with_the_refresh_token_without_leaving_the_page(

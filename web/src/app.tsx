@@ -2,18 +2,31 @@ import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } fro
 import { t, setLocale, useLocale } from "./i18n";
 import { signOut, useSession, type Session } from "./lib/session";
 
-/** Ends the app's session; a Cognito session also ends at managed login, which comes back to
- * the directory (else the next sign-in would pass straight through). */
+// How long sign-out waits for Cognito to revoke the refresh token before leaving anyway.
+const REVOKE_WAIT_MS = 3000;
+
+/** Ends the app's session; a Cognito session's refresh token is revoked first (it is read from
+ * the tab, which sign-out empties), then managed login's session ends too, coming back to the
+ * directory (else the next sign-in would pass straight through). */
 async function signOutEverywhere(person: Session, home: () => void): Promise<void> {
-  signOut();
-  if (!person.pool) return home();
+  const pool = person.pool;
+  if (!pool) {
+    signOut();
+    return home();
+  }
+  let url: string | null = null;
   try {
     const { runtimeConfig, logoutUrl } = await import("./lib/runtimeConfig");
-    const url = logoutUrl(await runtimeConfig(), person.pool, location.origin);
-    if (url) return location.assign(url);
+    const config = await runtimeConfig();
+    url = logoutUrl(config, pool, location.origin);
+    const revoked = import("./lib/cognito").then(({ revokeSession }) => revokeSession(config, pool));
+    await Promise.race([revoked, new Promise((resolve) => setTimeout(resolve, REVOKE_WAIT_MS))]);
   } catch {
-    // managed login unreachable: the app's session is over all the same
+    // Cognito unreachable or refusing: the app's session is over all the same, and the refresh
+    // token, gone from the tab, lapses at the app client's validity
   }
+  signOut();
+  if (url) return location.assign(url);
   home();
 }
 

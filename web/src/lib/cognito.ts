@@ -85,3 +85,10 @@ export async function renewSession(config: RuntimeConfig, pool: Pool): Promise<S
     throw error;
   }
 }
+
+/** Revokes the refresh token of the person signed in with `pool` at Cognito's revocation
+ * endpoint (and with it the tokens it gave): a copy taken from the tab renews nothing once the
+ * person signed out. Throws when Cognito could not be reached or refused. */
+export async function revokeSession(config: RuntimeConfig, pool: Pool): Promise<void> {
+  await manager(pool, cognito(config)[pool]).revokeTokens(["refresh_token"]);
+}
