@@ -37,7 +37,8 @@ def record_counter_payment(application_id: str):
     parsed = parse_body(request, CounterPaymentIn)
     payment, created = usecase.record_payment(application_id, parsed.method, caller,
                                               wiring.application_store(), wiring.payment_store(),
-                                              wiring.counter_store(), wiring.clock())
+                                              wiring.counter_store(), wiring.catalogue(),
+                                              wiring.file_store(), wiring.clock())
     answer = CounterPayment(**Payment.of(payment).model_dump(), recorded_now=created)
     return json_response(body(answer), status=201 if created else 200,
                          headers={"Location": f"/v1/payments/{payment.id}"})

@@ -25,7 +25,7 @@ def start_payment(application_id: str):
     payment = usecase.start_payment(application_id, parsed.gateway, caller,
                                     wiring.application_store(), wiring.payment_store(),
                                     wiring.payment_gateway, wiring.action_bounds(),
-                                    wiring.clock())
+                                    wiring.catalogue(), wiring.file_store(), wiring.clock())
     answer = PaymentStarted(payment_id=payment.id, amount_piasters=payment.amount_piasters,
                             checkout_url=payment.checkout_url,
                             merchant_reference=payment.merchant_reference, status=payment.status)

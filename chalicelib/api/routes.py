@@ -176,7 +176,9 @@ OPERATIONS: tuple[Operation, ...] = (
               {200: "AuditPage"}, (STORE,), query=PAGE),
     # Payments
     Operation("startPayment", "POST", f"{APP}/payments", "application.pay",
-              "الدفع / Start paying what the application owes now (owner)", "payments",
+              "الدفع / Start paying what the application owes now (owner); 409 "
+              "documents_missing when the service has no review (its payment approves it) and a "
+              "required document is not in yet", "payments",
               {201: "PaymentStarted"}, (409, 429, 502, STORE), request=f"{SCHEMAS}:PaymentIn",
               location=True),
     Operation("receiveGatewayWebhook", "POST", "/v1/webhooks/{gateway}", PUBLIC,
@@ -215,7 +217,9 @@ OPERATIONS: tuple[Operation, ...] = (
               request=f"{SCHEMAS}:ApplicationIn", location=True),
     Operation("recordCounterPayment", "POST", f"{APP}/counter-payments", "counter.pay",
               "دفع بالشباك / Record cash or card taken at the counter for exactly the fees due; "
-              "a replay records nothing new (200); 409 when the clerk's drawer is closed",
+              "a replay records nothing new (200); 409 when the clerk's drawer is closed, or "
+              "documents_missing when the service has no review and a required document is not "
+              "scanned in yet",
               "counter", {201: "CounterPayment", 200: "CounterPayment"}, (409, STORE),
               request=f"{SCHEMAS}:CounterPaymentIn", location=True),
     Operation("getCounterReceipt", "GET", "/v1/payments/{payment_id}/receipt", "counter.receipt",

@@ -26,6 +26,7 @@ from chalicelib.ports import (ApplicationStore, AuditTrail, FileStore, LicenceSt
                               Page, PaymentStore, ReportStore, RolloutAdmin)
 from chalicelib.usecases.applications import (get_application, validate_applicant_and_site,
                                               validate_details)
+from chalicelib.usecases import documents
 from chalicelib.usecases.licences import readable_licence
 
 if TYPE_CHECKING:  # types only: this module pulls PyJWT into every worker
@@ -94,11 +95,9 @@ def decide(application_id: str, body: Decision, caller: Principal, catalogue: Ca
     changed = transition(app, body.decision, actor, now, reason)
     if body.decision == "approve":
         service = catalogue.service(app.service_code)
-        received = {slot for slot, keys in
-                    backoffice.slots_to_check(app, service.required_documents).items()
-                    if any(files.exists(key) for key in keys)}
-        backoffice.check_documents_for_approval(app, service.required_documents,
-                                                catalogue.document_slots, received)
+        backoffice.check_documents_for_approval(
+            app, service.required_documents, catalogue.document_slots,
+            documents.received(app, service.required_documents, files))
         changed = approve(changed, fee_lines(service, changed.details, STAGE_APPROVAL), now)
     return store.save(changed, trail(app, changed, caller))
 

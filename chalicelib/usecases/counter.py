@@ -23,6 +23,7 @@ from chalicelib.ports import (ApplicationStore, CounterStore, DrawerClosed, Draw
 from chalicelib.usecases.applications import (_service, audit_record, check_live,
                                               check_replacement, get_application, new_application,
                                               validate_applicant_and_site, validate_details)
+from chalicelib.usecases import documents
 from chalicelib.usecases.payments import apply_incoming
 
 if TYPE_CHECKING:  # types only: this module pulls PyJWT into every worker
@@ -61,15 +62,16 @@ def create_walk_in(body: NewApplication, caller: Principal, catalogue: Catalogue
 # ---------------------------------------------------------------------------- counter payment
 
 def record_payment(application_id: str, method: str, caller: Principal, apps: ApplicationStore,
-                   payments: PaymentStore, counter: CounterStore,
-                   now: datetime) -> tuple[payment_rules.Payment, bool]:
+                   payments: PaymentStore, counter: CounterStore, catalogue: Catalogue,
+                   files: FileStore, now: datetime) -> tuple[payment_rules.Payment, bool]:
     """Take exactly the fees due now, at the counter; (payment, created now).
 
     The payment id names these fees of this application at this status, so a replay or a
     second clerk's simultaneous request finds the same payment and records nothing new. The
     payment is settled through the gateways' exactly-once path; the payments stream then moves
-    the application on. 409 if nothing is due, the fees are paid already, or the clerk's drawer
-    for today is closed."""
+    the application on. 409 if nothing is due, the fees are paid already, the clerk's drawer
+    for today is closed, or the payment would approve the application (no review) before the
+    documents it requires were scanned in."""
     if method not in domain.METHODS:
         raise ValidationFailed(fields={"method": "نقدًا أو بالبطاقة / cash or card"})
     app = get_application(application_id, caller, apps, "counter.pay")
@@ -85,6 +87,8 @@ def record_payment(application_id: str, method: str, caller: Principal, apps: Ap
         raise Conflict(code="already_paid",
                        message_en="these fees are already paid; the application moves on shortly",
                        message_ar="تم دفع هذه الرسوم بالفعل، وستتحدث حالة الطلب خلال لحظات")
+    if mine is None:
+        documents.check_before_payment(app, catalogue, files)
     day = cairo_date(now)
     if mine is None and counter.drawer(day.isoformat(), caller.district, caller.sub):
         raise _drawer_closed()

@@ -24,8 +24,9 @@ from chalicelib.errors import (Conflict, NotFound, RukhsaError,
                                Unauthenticated, ValidationFailed)
 from chalicelib.domain.counter import drawer_report
 from chalicelib.domain.gateway_messages import GatewayStatus
-from chalicelib.ports import (ApplicationStore, BadSignature, CounterStore, PaymentGateway,
-                              PaymentStore, SimulatedGateway)
+from chalicelib.ports import (ApplicationStore, BadSignature, CounterStore, FileStore,
+                              PaymentGateway, PaymentStore, SimulatedGateway)
+from chalicelib.usecases import documents
 from chalicelib.usecases.applications import get_application
 from chalicelib.usecases.bounds import PAYMENT_ATTEMPT, Bounds
 
@@ -46,9 +47,10 @@ def new_payment_id() -> str:
 
 def start_payment(application_id: str, gateway_name: str, caller: Principal,
                   apps: ApplicationStore, payments: PaymentStore, gateways: GatewayFactory,
-                  bounds: Bounds, now: datetime,
+                  bounds: Bounds, catalogue: Catalogue, files: FileStore, now: datetime,
                   new_id: Callable[[], str] = new_payment_id) -> Payment:
-    """A new attempt to pay exactly what the application owes now; 409 if nothing is due."""
+    """A new attempt to pay exactly what the application owes now; 409 if nothing is due, or
+    if the payment would approve it (no review) before its required documents arrived."""
     caller.require("citizen")
     app = get_application(application_id, caller, apps)
     due = app.fees_due
@@ -60,6 +62,7 @@ def start_payment(application_id: str, gateway_name: str, caller: Principal,
         raise Conflict(code="already_paid",
                        message_en="these fees are already paid; the application moves on shortly",
                        message_ar="تم دفع هذه الرسوم بالفعل، وستتحدث حالة الطلب خلال لحظات")
+    documents.check_before_payment(app, catalogue, files)
     gateway = _gateway_for_checkout(gateway_name, gateways)
     with bounds.spending(PAYMENT_ATTEMPT, caller.sub, now):  # an order at the gateway each
         payment = domain.new_payment(new_id(), app.id, app.owner, app.district, app.status,

@@ -293,8 +293,17 @@ def test_a_citizen_applies_pays_and_gets_the_licence(stack, page: Page):
     expect(page.get_by_role("heading", level=1, name=re.compile("تجديد ترخيص إعلان"))).to_be_visible()
     expect(page.get_by_role("definition").filter(has_text="بانتظار الدفع")).to_be_visible()
     expect(page.get_by_text("غرامات التأخير")).to_have_count(0)
+    # AND, as no officer reviews a renewal and its payment approves it, the documents come
+    # first: no pay button until they are in
+    documents_first = page.get_by_role("note").filter(has_text="ارفع المستندات المطلوبة أدناه أولًا")
+    expect(documents_first).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^ادفع "))).to_have_count(0)
     shots("renewal")
     renewal_id = page.url.rsplit("/", 1)[-1]
+    assert hand_in_documents(base, _token(page), renewal_id)
+    page.reload()
+    expect(page.get_by_role("button", name=re.compile("^ادفع "))).to_be_visible()
+    expect(documents_first).to_have_count(0)
 
     # WHEN the citizen cancels it (allowed before paying) THEN it is cancelled, nothing is due
     page.get_by_role("button", name="ألغِ الطلب").click()

@@ -63,7 +63,7 @@ def pay_what_is_due(world: World, caller: Principal, application_id: str, succes
     Returns (the payment as the webhook left it, the advance's result)."""
     started = payments.start_payment(application_id, world.gateway.name, caller,
                                      world.applications, world.payments, world.gateways(),
-                                     world.bounds(), world.clock())
+                                     world.bounds(), catalogue(), world.files, world.clock())
     query, body = world.gateway.simulated_callback(
         started.merchant_reference, started.amount_piasters if amount is None else amount,
         success, f"tx-{uuid.uuid4().hex[:12]}")

@@ -101,11 +101,12 @@ def counter_payment(owner: str, district: str = "EAST", clerk_sub: str = "") -> 
     """A paid counter payment with a numbered receipt, taken by a clerk of `district` (the one
     named, else a new one), for a fresh submitted application of `owner`; its id."""
     from chalicelib.usecases.counter import record_payment
-    from chalicelib.wiring import application_store, counter_store, payment_store
+    from chalicelib.wiring import (application_store, catalogue, counter_store, file_store,
+                                   payment_store)
 
     app = submitted(owner, district)
     clerk = Principal(clerk_sub or f"clerk-{uuid.uuid4().hex[:8]}", "clerk", district,
                       name="Clerk")
     payment, _ = record_payment(app.id, "cash", clerk, application_store(), payment_store(),
-                                counter_store(), now())
+                                counter_store(), catalogue(), file_store(), now())
     return payment.id

@@ -398,7 +398,16 @@ def test_renewal_without_review_is_issued_once_paid(stack, citizen):
                 datetime.now(timezone.utc))
     application_store().create(app, audit=[])
     token = stack.token("citizen", sub=owner.sub)
-    # WHEN it is paid through the sandbox
+    # WHEN its owner starts paying before handing in the documents THEN 409: nobody would
+    # review them after the payment approves it; no payment is recorded
+    early = start(stack, token, app.id, "sandbox")
+    assert early.status_code == 409 and early.json["error"]["code"] == "documents_missing"
+    assert "صورة بطاقة الرقم القومي" in early.json["error"]["message_ar"]
+    assert "National ID card copy" in early.json["error"]["message_en"]
+    from chalicelib.wiring import payment_store
+    assert payment_store().list_by_application(app.id) == []
+    # WHEN the documents are in and it is paid through the sandbox
+    stack.hand_in_documents(token, app.id)
     started = start(stack, token, app.id, "sandbox").json
     assert sandbox_press(stack, started["payment_id"], "pay").status_code == 200
     stack.streams.pump_until_quiet()

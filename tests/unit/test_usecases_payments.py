@@ -22,7 +22,8 @@ def world():
 
 def checkout(world, holder, application_id):
     return usecase.start_payment(application_id, world.gateway.name, holder, world.applications,
-                                 world.payments, world.gateways(), world.bounds(), world.clock())
+                                 world.payments, world.gateways(), world.bounds(), catalogue(),
+                                 world.files, world.clock())
 
 
 def test_an_attempt_the_gateway_could_not_take_does_not_count(world):
@@ -30,21 +31,24 @@ def test_an_attempt_the_gateway_could_not_take_does_not_count(world):
     holder = citizen()
     app = apply(world, holder)
     bounds = world.bounds(per_hour=1)
+
+    def attempt():
+        return usecase.start_payment(app.id, world.gateway.name, holder, world.applications,
+                                     world.payments, world.gateways(), bounds, catalogue(),
+                                     world.files, world.clock())
+
     world.gateway.down = True
     for _ in range(3):  # WHEN the citizen tries three times THEN 502 each time, nothing stored
         with pytest.raises(RukhsaError) as down:
-            usecase.start_payment(app.id, world.gateway.name, holder, world.applications,
-                                  world.payments, world.gateways(), bounds, world.clock())
+            attempt()
         assert down.value.status == 502
     assert world.payments.list_by_application(app.id) == []
     # AND once it is back, the attempt goes through: the failed ones were given back
     world.gateway.down = False
-    payment = usecase.start_payment(app.id, world.gateway.name, holder, world.applications,
-                                    world.payments, world.gateways(), bounds, world.clock())
+    payment = attempt()
     assert world.gateway.checkouts == [(payment.merchant_reference, app.amount_due_piasters)]
     with pytest.raises(TooManyRequests):  # and it counted
-        usecase.start_payment(app.id, world.gateway.name, holder, world.applications,
-                              world.payments, world.gateways(), bounds, world.clock())
+        attempt()
 
 
 def webhook(world, query, body):
@@ -70,7 +74,8 @@ def test_nothing_due_and_an_unknown_gateway_are_refused_before_any_checkout(worl
     app = apply(world, holder)
     with pytest.raises(ValidationFailed) as refused:
         usecase.start_payment(app.id, "nowhere", holder, world.applications, world.payments,
-                              world.gateways(), world.bounds(), world.clock())
+                              world.gateways(), world.bounds(), catalogue(), world.files,
+                              world.clock())
     assert "gateway" in refused.value.fields
     pay_what_is_due(world, holder, app.id)  # now under review: nothing is due until approval
     with pytest.raises(Conflict) as nothing_due:

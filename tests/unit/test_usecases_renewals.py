@@ -15,7 +15,7 @@ from chalicelib.usecases import applications, issuance, late_settlement
 from chalicelib.usecases.renewals import request_renewal
 from tests.fakes.builders import licence
 from tests.fakes.scenarios import (ADVERT_DETAILS, SHOP_DETAILS, catalogue, citizen,
-                                   issuance_ports, live_world, pay_what_is_due)
+                                   hand_in_documents, issuance_ports, live_world, pay_what_is_due)
 
 
 @pytest.fixture
@@ -34,9 +34,18 @@ def test_a_renewal_before_the_term_ends_keeps_the_number_and_runs_on(world):
     ends = date(2026, 3, 21)
     current = world.licences.create(licence(holder=holder.sub, valid_until=ends,
                                             details=SHOP_DETAILS))
-    # WHEN its holder asks to renew, and pays everything due
+    # WHEN its holder asks to renew
     app = renew(world, current.number, holder)
     assert (app.service_code, app.renewal_of) == ("shop-renewal", current.number)
+    # THEN nothing can be paid before the documents are in: no officer reviews a renewal, its
+    # payment approves it
+    with pytest.raises(Conflict) as early:
+        pay_what_is_due(world, holder, app.id)
+    assert early.value.code == "documents_missing"
+    assert "National ID card copy, Copy of the current licence" in early.value.message_en
+    assert world.gateway.checkouts == [] and world.payments.list_by_application(app.id) == []
+    # WHEN the holder hands them in and pays everything due
+    hand_in_documents(world, holder, app.id)
     while world.applications.get(app.id).amount_due_piasters:
         pay_what_is_due(world, holder, app.id)
     assert world.applications.get(app.id).status == LICENCE_PAID

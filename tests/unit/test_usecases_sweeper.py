@@ -32,7 +32,7 @@ def paid_not_applied(world):
     app = apply(world, holder)
     started = payments.start_payment(app.id, world.gateway.name, holder, world.applications,
                                      world.payments, world.gateways(), world.bounds(),
-                                     world.clock())
+                                     catalogue(), world.files, world.clock())
     query, body = world.gateway.simulated_callback(started.merchant_reference,
                                                    started.amount_piasters, True, "tx-sweep")
     payments.receive_webhook(world.gateway.name, {}, query, body, world.gateways(),

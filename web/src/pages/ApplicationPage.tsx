@@ -119,6 +119,10 @@ export default function ApplicationPage() {
   const service = catalogue.data?.services.find((candidate) => candidate.code === application.service_code);
   const fees = application.fees_due.filter((fee) => fee.stage !== "fine");
   const fines = application.fees_due.filter((fee) => fee.stage === "fine");
+  // A service nobody reviews is approved the moment it is paid: the API takes no payment before
+  // its documents are in (409 documents_missing), so the page asks for them first.
+  const documentsFirst = service !== undefined && !service.review_required && application.status === "submitted"
+    && (application.documents_missing ?? []).length > 0;
   const feeRow = (fee: (typeof fees)[number]) => {
     const night = fee.stage === "fine" ? lateNight(fee.code) : undefined;
     return (
@@ -137,7 +141,9 @@ export default function ApplicationPage() {
       {waitingFor && <p class="notice notice-progress" role="status">{t("application.waiting")}</p>}
       {paymentFailed && !waitingFor && <p class="notice notice-problem" role="alert">{t("application.paymentFailed")}</p>}
       <h2>{t("application.next")}</h2>
-      <p>{t(`application.next.${application.status}` as MessageKey) ?? application.status}</p>
+      <p>{service && !service.review_required && application.status === "submitted"
+        ? t("application.next.submittedNoReview")
+        : t(`application.next.${application.status}` as MessageKey) ?? application.status}</p>
       {application.status === "returned" && application.decision_reason ? (
         <div class="notice" role="note" aria-labelledby="officer-message">
           <h3 id="officer-message" class="notice-title">{t("application.officerMessage")}</h3>
@@ -172,7 +178,8 @@ export default function ApplicationPage() {
               <tr class="total"><th scope="row">{t("application.total")}</th><td class="numeric">{money(due)}</td></tr>
             </tbody>
           </table>
-          {PAYABLE.has(application.status) && !waitingFor && (
+          {documentsFirst && <p class="notice" role="note">{t("application.documentsBeforePay")}</p>}
+          {PAYABLE.has(application.status) && !waitingFor && !documentsFirst && (
             <form onSubmit={pay}>
               <ErrorSummary problem={payProblem} />
               {GATEWAYS.length > 1 && (
