@@ -114,6 +114,40 @@ def test_counter_payment_is_recorded_once_with_a_numbered_receipt(stack, clerk):
         assert number in text and "Total" in text
 
 
+def test_a_service_without_review_is_paid_at_the_counter_only_once_its_documents_are_scanned(
+        stack, clerk):
+    # GIVEN a walk-in application for a certificate no officer reviews (its payment approves it)
+    body = {"service_code": "licence-statement-certificate", "district": "EAST",
+            "applicant": {"name": "محمد أحمد علي", "national_id": "29001010201234",
+                          "mobile": new_mobile()},
+            "site": SITE, "details": {"licence_number": "ALX-EAST-2026-000001",
+                                      "purpose": "بنك مصر"}}
+    created = stack.call("POST", "/v1/counter/applications", clerk, body)
+    assert created.status_code == 201, created.body
+    app_id = created.json["id"]
+    pay = f"/v1/applications/{app_id}/counter-payments"
+    # WHEN the clerk takes the cash before scanning the ID card, or with its upload form signed
+    # but no file sent THEN 409 naming the document, and no payment (nor receipt) is recorded
+    refusals = [stack.call("POST", pay, clerk, {"method": "cash"})]
+    asked = stack.call("POST", f"/v1/applications/{app_id}/documents", clerk,
+                       {"slot": "national_id", "content_type": "application/pdf"})
+    assert asked.status_code == 201, asked.body
+    refusals.append(stack.call("POST", pay, clerk, {"method": "cash"}))
+    for refused in refusals:
+        assert refused.status_code == 409 and refused.json["error"]["code"] == "documents_missing"
+        assert "صورة بطاقة الرقم القومي" in refused.json["error"]["message_ar"]
+    from chalicelib import wiring
+    assert wiring.payment_store().list_by_application(app_id) == []
+    # WHEN the scan is sent with that form THEN the payment is taken, and the stream approves it
+    from tests.integration.uploads import post_to_store
+    post_to_store(asked.json["upload"], "application/pdf")
+    paid = stack.call("POST", pay, clerk, {"method": "cash"})
+    assert paid.status_code == 201 and paid.json["status"] == "paid", paid.body
+    stack.streams.pump_until_quiet()
+    moved = stack.call("GET", f"/v1/applications/{app_id}", clerk).json
+    assert "auto_approve" in [step["action"] for step in moved["timeline"]]
+
+
 def test_drawer_close_flags_a_difference_and_refuses_later_payments(stack):
     # GIVEN a clerk who took one cash payment today
     clerk = mint("clerk", "EAST", name="كريم سامي")
