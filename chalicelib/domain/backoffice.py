@@ -57,12 +57,9 @@ def check_documents_for_approval(app: Application, required: tuple[str, ...],
     stored file; an upload form signed but never used does not count): a document handed in on
     paper is scanned in by the counter first. Else a 409 naming, in both languages, what is
     still missing; the officer returns the application to ask for it."""
-    missing = [slot for slot in required if slot not in received]
-    if missing:
-        names_ar, names_en = _slot_names(missing, slots)
-        raise Conflict(code="documents_missing",
-                       message_en=f"Cannot approve before every required document is uploaded; missing or not received: {names_en}",
-                       message_ar=f"لا تمكن الموافقة قبل رفع كل المستندات المطلوبة؛ الناقص أو غير المستلم: {names_ar}")
+    _refuse_without(required, received, slots,
+                    "لا تمكن الموافقة قبل رفع كل المستندات المطلوبة",
+                    "Cannot approve before every required document is uploaded")
 
 
 def issued_on_payment(app: Application) -> bool:
@@ -76,20 +73,25 @@ def check_documents_before_payment(app: Application, required: tuple[str, ...],
     """The approval rule above, for a service no officer reviews: its payment approves it at
     once, so the payment (online or at the counter) waits for every required document. A 409
     naming what to upload first; nothing is charged."""
-    if not issued_on_payment(app):
-        return
+    if issued_on_payment(app):
+        _refuse_without(required, received, slots,
+                        "ارفع كل المستندات المطلوبة قبل الدفع، فهذه الخدمة تُعتمد فور السداد",
+                        "Upload every required document before paying: this service is "
+                        "approved as soon as it is paid")
+
+
+def _refuse_without(required: tuple[str, ...], received: set[str],
+                    slots: Mapping[str, DocumentSlot], why_ar: str, why_en: str) -> None:
+    """409 documents_missing after `why`, naming each required document not received."""
     missing = [slot for slot in required if slot not in received]
-    if missing:
-        names_ar, names_en = _slot_names(missing, slots)
-        raise Conflict(code="documents_missing",
-                       message_en=f"Upload every required document before paying: this service is approved as soon as it is paid; missing or not received: {names_en}",
-                       message_ar=f"ارفع كل المستندات المطلوبة قبل الدفع، فهذه الخدمة تُعتمد فور السداد؛ الناقص أو غير المستلم: {names_ar}")
-
-
-def _slot_names(missing: list[str], slots: Mapping[str, DocumentSlot]) -> tuple[str, str]:
+    if not missing:
+        return
     named = [slots.get(slot) for slot in missing]
-    return ("، ".join(s.name_ar if s else code for s, code in zip(named, missing)),
-            ", ".join(s.name_en if s else code for s, code in zip(named, missing)))
+    names_ar = "، ".join(s.name_ar if s else code for s, code in zip(named, missing))
+    names_en = ", ".join(s.name_en if s else code for s, code in zip(named, missing))
+    raise Conflict(code="documents_missing",
+                   message_en=f"{why_en}; missing or not received: {names_en}",
+                   message_ar=f"{why_ar}؛ الناقص أو غير المستلم: {names_ar}")
 
 
 def slots_to_check(app: Application, required: tuple[str, ...]) -> dict[str, list[str]]:
