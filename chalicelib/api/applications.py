@@ -49,12 +49,14 @@ def list_applications():
 
 @route(applications_api, "getApplication")
 def get_application(application_id: str):
+    from chalicelib import wiring
     from chalicelib.api.responses import Application, body
-    from chalicelib.usecases import applications as usecase
+    from chalicelib.usecases import documents as usecase
 
     caller = caller_of(applications_api.current_request)
-    app = usecase.get_application(application_id, caller, application_store())
-    return json_response(body(Application.of(app, catalogue())))
+    app, missing = usecase.read_application(application_id, caller, application_store(),
+                                            catalogue(), wiring.file_store())
+    return json_response(body(Application.of(app, catalogue(), missing)))
 
 
 @route(applications_api, "cancelApplication")

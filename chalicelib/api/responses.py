@@ -286,15 +286,22 @@ class Application(Body):
     renewal_of: Optional[str] = None
     documents_missing: Optional[list[str]] = Field(
         default=None, description="The service's required document slots nothing is uploaded "
-                                  "into yet (absent for a service the catalogue no longer has)")
+                                  "into yet; in GET /v1/applications/{application_id}, those "
+                                  "whose file is not in the store (an upload form signed but "
+                                  "never used counts as missing). Absent for a service the "
+                                  "catalogue no longer has")
 
     @classmethod
-    def of(cls, app, catalogue=None) -> "Application":
+    def of(cls, app, catalogue=None, missing: Optional[list[str]] = None) -> "Application":
+        """`missing`: the documents not received, where the file store was asked; else
+        documents_missing says which slots no upload was asked for."""
         optional = {name: value for name, value in (
             ("decision_reason", app.decision_reason), ("licence_number", app.licence_number),
             ("renewal_of", app.renewal_of)) if value}
         service = catalogue.service(app.service_code) if catalogue is not None else None
-        if service is not None:
+        if missing is not None:
+            optional["documents_missing"] = missing
+        elif service is not None:
             from chalicelib.domain.backoffice import documents_missing
 
             optional["documents_missing"] = documents_missing(app, service.required_documents)
