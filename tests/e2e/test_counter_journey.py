@@ -336,3 +336,39 @@ def test_a_walk_in_form_survives_the_session_ending_under_the_clerk(stack, brows
 
     assert shots.too_wide_for_a_phone() == {}
     assert shots.inaccessible() == {}, shots.inaccessible()
+
+
+def test_a_service_without_review_is_paid_at_the_counter_once_its_documents_are_scanned(
+        stack, browser):
+    base = stack.public_url
+    clerk = browser()
+    shots = Shots(clerk, "counter-no-review-")
+    # GIVEN a walk-in application for a licence statement certificate, which no officer
+    # reviews: paying it approves it
+    desk = api(base, "POST", "/v1/dev/tokens", {"role": "clerk", "district": "EAST",
+                                                "sub": "mona.east", "name": CLERK})["token"]
+    walk_in = api(base, "POST", "/v1/counter/applications", {
+        "service_code": "licence-statement-certificate", "district": "EAST",
+        "applicant": {"name": CITIZEN, "national_id": "28503150201234", "mobile": "01077700235"},
+        "site": {"lat": 31.2154, "lng": 29.9423, "address": "45 شارع بورسعيد، الإسكندرية"},
+        "details": {"licence_number": "ALX-EAST-2026-000001", "purpose": "بنك مصر"}}, desk)
+    clerk.goto(f"{base}/sign-in?next=/staff/counter/applications/{walk_in['id']}")
+    _clerk_signs_in(clerk, "mona.east")
+    # WHEN the clerk opens it THEN the fees are shown, but the clerk is told to scan the ID
+    # card first, and there is no button to take the money
+    expect(clerk.get_by_role("heading", level=1, name="طلب عند الشباك")).to_be_visible()
+    scan_first = clerk.get_by_role("note").filter(has_text="امسح المستندات المطلوبة أعلاه ضوئيًا أولًا")
+    expect(scan_first).to_be_visible()
+    expect(clerk.get_by_role("button", name=re.compile("^حصّل "))).to_have_count(0)
+    shots("scan-first")
+    # WHEN the card is scanned in THEN the money can be taken, and the payment approves it
+    clerk.get_by_label("اختر ملف «صورة بطاقة الرقم القومي» الممسوح").set_input_files(
+        {"name": "national-id.pdf", "mimeType": "application/pdf", "buffer": SCAN})
+    expect(clerk.locator(".counter-documents li").first.locator(".tag")).to_have_text("مرفوع")
+    expect(scan_first).to_have_count(0)
+    clerk.get_by_role("button", name=re.compile("^حصّل .* نقدًا$")).click()
+    expect(clerk.get_by_role("link", name=re.compile(r"افتح الإيصال RCT-EAST-"))).to_be_visible(
+        timeout=SLOW)
+    shots("taken")
+    assert shots.inaccessible() == {}, shots.inaccessible()
+    assert shots.too_wide_for_a_phone() == {}

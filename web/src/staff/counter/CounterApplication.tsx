@@ -66,7 +66,7 @@ function AtTheCounter(props: { id: string; registered: boolean }) {
         <div class="summary-row"><dt>{tc("application.status")}</dt><dd><StatusTag status={application.status} /></dd></div>
       </dl>
       {service && <Documents application={application} service={service} onChange={load} />}
-      <Fees application={application} reload={load} />
+      <Fees application={application} service={service} reload={load} />
       {application.licence_number && (
         <section aria-labelledby="licence-title">
           <h2 id="licence-title">{tc("application.licence")}</h2>
@@ -109,8 +109,12 @@ function Documents(props: { application: Application; service: Service; onChange
   }
 
   const open = ["submitted", "paid", "under_review", "returned"].includes(props.application.status);
-  const given = new Set((listed.data?.documents ?? []).map((document) => document.slot));
   const slots = props.service.required_documents;
+  // The application's documents_missing is what the file store holds: a scan whose upload
+  // broke off is still missing, though its upload form was signed (and listed).
+  const missing = props.application.documents_missing;
+  const given = new Set(missing ? slots.map((slot) => slot.code).filter((code) => !missing.includes(code))
+    : (listed.data?.documents ?? []).map((document) => document.slot));
   if (slots.length === 0) return null;
   return (
     <section aria-labelledby="documents-title">
@@ -155,13 +159,17 @@ function Documents(props: { application: Application; service: Service; onChange
 type Taken = { paymentId: string; receiptNumber: string; amount: number; method: Method; recordedNow: boolean };
 
 /** The fees due now, taken in cash or by card for exactly their total, then the receipt. */
-function Fees(props: { application: Application; reload: () => Promise<Application | undefined> }) {
+function Fees(props: { application: Application; service?: Service; reload: () => Promise<Application | undefined> }) {
   const [method, setMethod] = useState<Method>("cash");
   const [taking, setTaking] = useState(false);
   const [problem, setProblem] = useState<Problem>();
   const [taken, setTaken] = useState<Taken>();
   const [waiting, setWaiting] = useState(false);
   const due = props.application.amount_due_piasters;
+  // A service nobody reviews is approved once paid: the API takes no payment before its
+  // documents are scanned in (409 documents_missing), so the clerk is told to scan them first.
+  const scanFirst = props.service !== undefined && !props.service.review_required
+    && props.application.status === "submitted" && (props.application.documents_missing ?? []).length > 0;
 
   // Until the payments stream has applied the payment, the fees still read as due: look again.
   useEffect(() => {
@@ -216,13 +224,14 @@ function Fees(props: { application: Application; reload: () => Promise<Applicati
             </tbody>
           </table>
           <ErrorSummary problem={problem} />
-          <form onSubmit={take} noValidate>
+          {scanFirst && <p class="notice" role="note">{tc("fees.scanFirst")}</p>}
+          {!scanFirst && <form onSubmit={take} noValidate>
             <Radios name="method" legend={tc("fees.method")} value={method} onValue={(value) => setMethod(value as Method)}
               options={(["cash", "card"] as const).map((value) => ({ value, label: tc(`fees.method.${value}`) }))} />
             <button type="submit" class="button" disabled={taking}>
               {taking ? tc("fees.taking") : tc("fees.take", { amount: money(due), method })}
             </button>
-          </form>
+          </form>}
         </>
       )}
     </section>
