@@ -4,7 +4,8 @@ from chalice import Blueprint
 from chalicelib.api.http import (caller_of, json_response, limit_param, parse_body,
                                  query_param)
 from chalicelib.api.routes import route
-from chalicelib.wiring import action_bounds, application_store, catalogue, clock, rollout_store
+from chalicelib.wiring import (action_bounds, application_store, catalogue, clock, file_store,
+                              rollout_store)
 
 applications_api = Blueprint(__name__)
 
@@ -49,13 +50,12 @@ def list_applications():
 
 @route(applications_api, "getApplication")
 def get_application(application_id: str):
-    from chalicelib import wiring
     from chalicelib.api.responses import Application, body
     from chalicelib.usecases import documents as usecase
 
     caller = caller_of(applications_api.current_request)
     app, missing = usecase.read_application(application_id, caller, application_store(),
-                                            catalogue(), wiring.file_store())
+                                            catalogue(), file_store())
     return json_response(body(Application.of(app, catalogue(), missing)))
 
 

@@ -68,16 +68,15 @@ def issued_on_payment(app: Application) -> bool:
     return not app.review_required and app.status == SUBMITTED
 
 
-def check_documents_before_payment(app: Application, required: tuple[str, ...],
-                                   slots: Mapping[str, DocumentSlot], received: set[str]) -> None:
-    """The approval rule above, for a service no officer reviews: its payment approves it at
-    once, so the payment (online or at the counter) waits for every required document. A 409
-    naming what to upload first; nothing is charged."""
-    if issued_on_payment(app):
-        _refuse_without(required, received, slots,
-                        "ارفع كل المستندات المطلوبة قبل الدفع، فهذه الخدمة تُعتمد فور السداد",
-                        "Upload every required document before paying: this service is "
-                        "approved as soon as it is paid")
+def check_documents_before_payment(required: tuple[str, ...], slots: Mapping[str, DocumentSlot],
+                                   received: set[str]) -> None:
+    """The approval rule above, for an application `issued_on_payment` (the caller asks, before
+    looking in the file store): no officer reviews it, so the payment (online or at the counter)
+    waits for every required document. A 409 naming what to upload first; nothing is charged."""
+    _refuse_without(required, received, slots,
+                    "ارفع كل المستندات المطلوبة قبل الدفع، فهذه الخدمة تُعتمد فور السداد",
+                    "Upload every required document before paying: this service is "
+                    "approved as soon as it is paid")
 
 
 def _refuse_without(required: tuple[str, ...], received: set[str],

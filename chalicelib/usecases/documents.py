@@ -33,7 +33,7 @@ def check_before_payment(app: Application, catalogue: Catalogue, files: FileStor
     if not backoffice.issued_on_payment(app):
         return
     required = _required(app, catalogue) or ()
-    backoffice.check_documents_before_payment(app, required, catalogue.document_slots,
+    backoffice.check_documents_before_payment(required, catalogue.document_slots,
                                               received(app, required, files))
 
 

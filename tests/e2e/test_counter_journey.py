@@ -361,6 +361,11 @@ def test_a_service_without_review_is_paid_at_the_counter_once_its_documents_are_
     expect(scan_first).to_be_visible()
     expect(clerk.get_by_role("button", name=re.compile("^حصّل "))).to_have_count(0)
     shots("scan-first")
+    clerk.get_by_role("button", name="Switch to English").click()
+    expect(clerk.get_by_role("note").filter(has_text="Scan the required documents above first")
+           ).to_be_visible()
+    shots("scan-first-english")
+    clerk.get_by_role("button", name="التبديل إلى العربية").click()
     # WHEN the card is scanned in THEN the money can be taken, and the payment approves it
     clerk.get_by_label("اختر ملف «صورة بطاقة الرقم القومي» الممسوح").set_input_files(
         {"name": "national-id.pdf", "mimeType": "application/pdf", "buffer": SCAN})

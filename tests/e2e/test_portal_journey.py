@@ -299,6 +299,11 @@ def test_a_citizen_applies_pays_and_gets_the_licence(stack, page: Page):
     expect(documents_first).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^ادفع "))).to_have_count(0)
     shots("renewal")
+    page.get_by_role("button", name="Switch to English").click()
+    expect(page.get_by_role("note").filter(has_text="Upload the required documents below first")
+           ).to_be_visible()
+    shots("renewal-english")
+    page.get_by_role("button", name="التبديل إلى العربية").click()
     renewal_id = page.url.rsplit("/", 1)[-1]
     assert hand_in_documents(base, _token(page), renewal_id)
     page.reload()

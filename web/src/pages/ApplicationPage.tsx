@@ -12,7 +12,7 @@ import { loadCatalogue } from "../lib/catalogue";
 import { calendarDate, dateTime, isolated, lateNight, money, separator } from "../lib/format";
 import { useSignedIn } from "../lib/guard";
 import { districtName } from "../lib/labels";
-import { serviceTitle } from "../lib/services";
+import { documentsBeforePayment, issuedOnPayment, serviceTitle } from "../lib/services";
 import { useLoad } from "../lib/useLoad";
 
 const GATEWAYS = (import.meta.env.VITE_PAYMENT_GATEWAYS ?? "sandbox").split(",").map((g) => g.trim()).filter(Boolean);
@@ -119,10 +119,7 @@ export default function ApplicationPage() {
   const service = catalogue.data?.services.find((candidate) => candidate.code === application.service_code);
   const fees = application.fees_due.filter((fee) => fee.stage !== "fine");
   const fines = application.fees_due.filter((fee) => fee.stage === "fine");
-  // A service nobody reviews is approved the moment it is paid: the API takes no payment before
-  // its documents are in (409 documents_missing), so the page asks for them first.
-  const documentsFirst = service !== undefined && !service.review_required && application.status === "submitted"
-    && (application.documents_missing ?? []).length > 0;
+  const documentsFirst = documentsBeforePayment(application, service);
   const feeRow = (fee: (typeof fees)[number]) => {
     const night = fee.stage === "fine" ? lateNight(fee.code) : undefined;
     return (
@@ -141,7 +138,7 @@ export default function ApplicationPage() {
       {waitingFor && <p class="notice notice-progress" role="status">{t("application.waiting")}</p>}
       {paymentFailed && !waitingFor && <p class="notice notice-problem" role="alert">{t("application.paymentFailed")}</p>}
       <h2>{t("application.next")}</h2>
-      <p>{service && !service.review_required && application.status === "submitted"
+      <p>{issuedOnPayment(application, service)
         ? t("application.next.submittedNoReview")
         : t(`application.next.${application.status}` as MessageKey) ?? application.status}</p>
       {application.status === "returned" && application.decision_reason ? (

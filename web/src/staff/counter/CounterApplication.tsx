@@ -8,7 +8,7 @@ import { Code, Loading, ProblemBox, StatusTag } from "../../components/Status";
 import { pick, t, useLocale } from "../../i18n";
 import { loadCatalogue } from "../../lib/catalogue";
 import { money } from "../../lib/format";
-import { serviceTitle } from "../../lib/services";
+import { documentsBeforePayment, serviceTitle } from "../../lib/services";
 import { useLoad } from "../../lib/useLoad";
 import { StaffPage } from "../StaffPage";
 import { contentTypeOf, uploadForm } from "./counter";
@@ -166,10 +166,7 @@ function Fees(props: { application: Application; service?: Service; reload: () =
   const [taken, setTaken] = useState<Taken>();
   const [waiting, setWaiting] = useState(false);
   const due = props.application.amount_due_piasters;
-  // A service nobody reviews is approved once paid: the API takes no payment before its
-  // documents are scanned in (409 documents_missing), so the clerk is told to scan them first.
-  const scanFirst = props.service !== undefined && !props.service.review_required
-    && props.application.status === "submitted" && (props.application.documents_missing ?? []).length > 0;
+  const scanFirst = documentsBeforePayment(props.application, props.service);
 
   // Until the payments stream has applied the payment, the fees still read as due: look again.
   useEffect(() => {
